@@ -13,7 +13,7 @@ export function readFixture<T = any>(file: string): T {
 }
 
 export function tensorOf<R extends tf.Rank = tf.Rank>(a: ArrayFixture): tf.Tensor<R> {
-  return tf.tensor(a.data, a.shape, 'float32') as tf.Tensor<R>;
+  return tf.tensor(a.data, a.shape as number[], 'float32') as unknown as tf.Tensor<R>;
 }
 
 /** max |a - b|, with a shape check. */
