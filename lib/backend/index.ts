@@ -1,0 +1,159 @@
+// Picks and initialises the tfjs backend: tfjs-node-gpu > tfjs-node > wasm > cpu, the first that loads.
+//
+//   const info = await initBackend();                        // automatic
+//   await initBackend({ backend: 'wasm', threads: 2 });      // forced
+//   TFJS_BACKEND=cpu TFJS_THREADS=1 npm test                 // forced from the environment
+//
+// On wasm it registers the training kernels tfjs-wasm lacks or runs slowly (Conv2DBackpropFilter, a fast
+// Conv2DBackpropInput) and runs the threaded-SIMD binary with `threads` workers. On every backend it
+// registers a Conv2D gradient that supports dilation (tfjs-core's asserts dilation 1).
+import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilterWasm } from './conv2dBackpropFilter';
+import { conv2dBackpropInputWasm } from './conv2dBackpropInput';
+import { dilatedFilterGradBackends, registerConv2DGradient } from './conv2dGradient';
+import { unrefWorkers, withNodeWorkerFiles } from './wasmThreads';
+
+export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendOptions {
+  /** Force one backend; default: env TFJS_BACKEND, else the first of BACKENDS that loads. */
+  backend?: BackendName;
+  /** wasm worker threads; default: env TFJS_THREADS, else the number of CPU cores (at most 4). */
+  threads?: number;
+  /** Print the choice (default true). */
+  log?: boolean;
+}
+
+export interface BackendInfo {
+  /** 'tensorflow-gpu' and 'tensorflow' both show up in tfjs as the backend named 'tensorflow'. */
+  name: BackendName;
+  tfjsBackend: string;
+  threads: number;
+  /** Why this backend, and why the better ones were not used. */
+  reasons: string[];
+  customKernels: string[];
+}
+
+/** Kernels this module registers for wasm; tests check each one is exercised. */
+export const WASM_KERNELS = {
+  Conv2DBackpropFilter: conv2dBackpropFilterWasm,
+  Conv2DBackpropInput: conv2dBackpropInputWasm,
+} as const;
+
+let current: BackendInfo | undefined;
+
+export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  const forced = options.backend ?? parseBackend(process.env.TFJS_BACKEND);
+  const threads = options.threads ?? parseThreads(process.env.TFJS_THREADS) ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(`initBackend: threads must be a positive integer, got ${String(options.threads)}`);
+  }
+  if (forced !== undefined && !BACKENDS.includes(forced)) {
+    throw new Error(`initBackend: unknown backend '${String(forced)}'; choose one of ${BACKENDS.join(', ')}`);
+  }
+  if (current) {
+    if ((forced === undefined || forced === current.name) && (options.threads === undefined || threads === current.threads)) {
+      return current;
+    }
+    throw new Error(
+      `initBackend: already initialised as ${current.name} with ${current.threads} thread(s); ` +
+        'a process can initialise its backend once (wasm threads cannot be restarted)',
+    );
+  }
+  registerConv2DGradient();
+  const reasons: string[] = [];
+  const candidates = forced ? [forced] : BACKENDS;
+  for (const name of candidates) {
+    const failure = await tryBackend(name, threads);
+    if (failure === undefined) {
+      reasons.push(forced ? `${name}: forced` : `${name}: loaded`);
+      current = {
+        name,
+        tfjsBackend: tf.getBackend(),
+        threads: name === 'wasm' ? wasmThreadCount() : name === 'cpu' ? 1 : threads,
+        reasons,
+        customKernels: name === 'wasm' ? Object.keys(WASM_KERNELS) : [],
+      };
+      if (options.log !== false) console.log(describeBackend(current));
+      return current;
+    }
+    reasons.push(`${name}: ${failure}`);
+  }
+  throw new Error(`initBackend: no backend could be initialised (${reasons.join('; ')})`);
+}
+
+export function describeBackend(info: BackendInfo): string {
+  return `tfjs backend: ${info.name} (${info.threads} thread${info.threads === 1 ? '' : 's'}) — ${info.reasons.join('; ')}`;
+}
+
+/** Returns undefined on success, else why the backend could not be used. */
+async function tryBackend(name: BackendName, threads: number): Promise<string | undefined> {
+  try {
+    if (name === 'tensorflow-gpu' || name === 'tensorflow') {
+      // Optional dependencies: absent where their install step could not download libtensorflow.
+      require(name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
+      return (await tf.setBackend('tensorflow')) ? undefined : 'setBackend failed';
+    }
+    if (name === 'wasm') return await initWasm(threads);
+    return (await tf.setBackend('cpu')) ? undefined : 'setBackend failed';
+  } catch (e) {
+    return `not available (${firstLine(e)})`;
+  }
+}
+
+async function initWasm(threads: number): Promise<string | undefined> {
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  for (const [kernelName, kernelFunc] of Object.entries(WASM_KERNELS)) {
+    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+  dilatedFilterGradBackends.add('wasm');
+  const multithread = threads > 1;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', multithread);
+  wasm.setThreadsCount(threads);
+  // The wasm module sizes its thread pool from os.cpus().length / 2 when it is instantiated and ignores
+  // setThreadsCount in Node; report 2*threads cores while it starts.
+  const os = require('os') as typeof import('os');
+  const cpus = os.cpus;
+  os.cpus = () => Array.from({ length: 2 * threads }, (_, i) => cpus()[i % cpus().length]);
+  try {
+    const ok = multithread
+      ? await withNodeWorkerFiles(() => tf.setBackend('wasm'))
+      : await tf.setBackend('wasm');
+    if (!ok) return 'setBackend failed';
+  } finally {
+    os.cpus = cpus;
+  }
+  if (multithread) unrefWorkers((tf.backend() as unknown as { wasm: object }).wasm);
+  return undefined;
+}
+
+function wasmThreadCount(): number {
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  return wasm.getThreadsCount();
+}
+
+function defaultThreads(): number {
+  const os = require('os') as typeof import('os');
+  return Math.min(4, Math.max(1, os.cpus().length));
+}
+
+function parseBackend(value: string | undefined): BackendName | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!(BACKENDS as readonly string[]).includes(value)) {
+    throw new Error(`TFJS_BACKEND='${value}' is not a backend; choose one of ${BACKENDS.join(', ')}`);
+  }
+  return value as BackendName;
+}
+
+function parseThreads(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`TFJS_THREADS='${value}' must be a positive integer`);
+  return n;
+}
+
+function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split('\n')[0];
+}
