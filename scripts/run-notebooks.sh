@@ -72,7 +72,7 @@ for nb in "${NOTEBOOKS[@]}"; do
     const nb = JSON.parse(require("fs").readFileSync(file, "utf8"));
     const times = nb.cells.filter((c) => c.cell_type === "code").map((c) => {
       const e = c.metadata.execution;
-      return e ? ((Date.parse(e["shell.execute_reply"]) - Date.parse(e["iopub.execute_input"])) / 1000).toFixed(2) : "?";
+      return e ? ((Date.parse(e["iopub.status.idle"]) - Date.parse(e["iopub.status.busy"])) / 1000).toFixed(2) : "?";
     });
     const kb = (require("fs").statSync(file).size / 1024).toFixed(0);
     console.log(`run-notebooks:   ${wall.toFixed(1)} s wall, ${kb} kB, cells [s]: ${times.join(" ")}`);

@@ -61,7 +61,7 @@ export async function renderFigure(fig: Figure, format: 'png' | 'svg', opts: Ren
   }
   try {
     const url = await (await session).page.evaluate(
-      ({ fig, opts }) => (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly.toImage(fig, opts),
+      ({ fig, opts }) => (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly.toImage(fig, opts),
       { fig: json, opts: { format, width, height, scale } });
     // toImage returns 'data:image/png;base64,...' or 'data:image/svg+xml,<url-encoded svg>'
     const body = url.slice(url.indexOf(',') + 1);
