@@ -1,0 +1,74 @@
+// Panoptic labels: a semantic class per pixel (lib/data/classes.ts) and an instance id per pixel
+// (0 for stuff; 1, 2, ... for each thing instance, unique within the image).
+import { Mask } from '../image/raster';
+import { NUM_CLASSES, CLASS_ID, CLASS_COLOURS, CLASS_NAMES } from './classes';
+import { Raster } from '../image/raster';
+
+export interface PanopticLabels {
+  height: number;
+  width: number;
+  semantic: Uint8Array; // [H * W] class ids
+  instance: Uint16Array; // [H * W] instance ids, 0 = stuff
+}
+
+export function createLabels(height: number, width: number, classId: number): PanopticLabels {
+  return { height, width, semantic: new Uint8Array(height * width).fill(classId), instance: new Uint16Array(height * width) };
+}
+
+export function cloneLabels(l: PanopticLabels): PanopticLabels {
+  return { height: l.height, width: l.width, semantic: l.semantic.slice(), instance: l.instance.slice() };
+}
+
+export function maxInstanceId(l: PanopticLabels): number {
+  let m = 0;
+  for (let i = 0; i < l.instance.length; i++) if (l.instance[i] > m) m = l.instance[i];
+  return m;
+}
+
+/** Labels of the image with a person pasted under `mask`: a new "person" instance on top of the old labels. */
+export function pasteInstance(l: PanopticLabels, mask: Mask, classId = CLASS_ID.person): { labels: PanopticLabels; instanceId: number } {
+  if (mask.height !== l.height || mask.width !== l.width) {
+    throw new Error(`pasteInstance: mask ${mask.height}x${mask.width} does not match labels ${l.height}x${l.width}`);
+  }
+  const out = cloneLabels(l);
+  const instanceId = maxInstanceId(l) + 1;
+  for (let i = 0; i < mask.data.length; i++) {
+    if (mask.data[i]) {
+      out.semantic[i] = classId;
+      out.instance[i] = instanceId;
+    }
+  }
+  return { labels: out, instanceId };
+}
+
+/** One-hot semantic map [H, W, NUM_CLASSES] for the segmentation inpainter. */
+export function semanticOneHot(l: PanopticLabels): Raster {
+  const data = new Float32Array(l.height * l.width * NUM_CLASSES);
+  for (let i = 0; i < l.semantic.length; i++) {
+    const c = l.semantic[i];
+    if (c >= NUM_CLASSES) throw new Error(`semanticOneHot: class id ${c} at pixel ${i} is >= NUM_CLASSES (${NUM_CLASSES})`);
+    data[i * NUM_CLASSES + c] = 1;
+  }
+  return { height: l.height, width: l.width, channels: NUM_CLASSES, data };
+}
+
+/** Mask of one instance id. */
+export function instanceMask(l: PanopticLabels, instanceId: number): Mask {
+  const data = new Uint8Array(l.instance.length);
+  for (let i = 0; i < data.length; i++) data[i] = l.instance[i] === instanceId ? 1 : 0;
+  return { height: l.height, width: l.width, data };
+}
+
+/** Semantic classes as colours; instance boundaries darkened so separate things stay visible. [H, W, 3] */
+export function labelsToRaster(l: PanopticLabels): Raster {
+  const data = new Float32Array(l.height * l.width * 3);
+  for (let y = 0; y < l.height; y++) {
+    for (let x = 0; x < l.width; x++) {
+      const i = y * l.width + x;
+      const col = CLASS_COLOURS[CLASS_NAMES[l.semantic[i]]] ?? [0, 0, 0];
+      const edge = (x + 1 < l.width && l.instance[i + 1] !== l.instance[i]) || (y + 1 < l.height && l.instance[i + l.width] !== l.instance[i]);
+      for (let c = 0; c < 3; c++) data[3 * i + c] = edge ? col[c] * 0.4 : col[c];
+    }
+  }
+  return { height: l.height, width: l.width, channels: 3, data };
+}
