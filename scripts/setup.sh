@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time (idempotent) setup: node packages, Jupyter + chromium, the tslab kernel.
-# Run as root (or with sudo) where apt is available; elsewhere it prints the pip command.
+# Run as your normal user: it calls sudo only for apt-get (as root it runs apt-get directly). Where apt is
+# absent it prints the pip command instead.
 # A second run skips every step that is already done and takes about a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
