@@ -16,7 +16,7 @@ const BUNDLER_NAMES =
   "var require$$0 = require('fs'), require$$1 = require('path'), require$$3 = require('perf_hooks'), " +
   "require$$4 = require('os'), commonjsGlobal = globalThis;\n";
 
-type BlobPart = ConstructorParameters<typeof Blob>[0] extends Iterable<infer P> | undefined ? P : never;
+type BlobArgs = ConstructorParameters<typeof Blob>;
 
 /** Runs `init` with Blob/URL patched so the wasm glue's blob URLs become files. */
 export async function withNodeWorkerFiles<T>(init: () => Promise<T>): Promise<T> {
@@ -29,9 +29,10 @@ export async function withNodeWorkerFiles<T>(init: () => Promise<T>): Promise<T>
   let n = 0;
 
   class RecordingBlob extends OriginalBlob {
-    constructor(parts?: BlobPart[], options?: BlobPropertyBag) {
-      super(parts, options);
-      if (!parts || !parts.every((p) => typeof p === 'string')) return;
+    constructor(...args: BlobArgs) {
+      super(...args);
+      const parts = args[0] ? [...args[0]] : [];
+      if (parts.length === 0 || !parts.every((p) => typeof p === 'string')) return;
       const text = (parts as string[]).join('');
       blobText.set(this, text);
       // The main script never goes through createObjectURL on this thread: it is posted to each worker
