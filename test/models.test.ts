@@ -143,3 +143,15 @@ test('same seed -> same initial weights; different seed -> different', () => {
   assert.deepEqual(a.params.get('res.0.conv1.w').dataSync(), b.params.get('res.0.conv1.w').dataSync());
   assert.notDeepEqual(a.params.get('res.0.conv1.w').dataSync(), c.params.get('res.0.conv1.w').dataSync());
 });
+
+test('no tensor leaks: G and D forwards inside tf.tidy leave the tensor count unchanged', () => {
+  const g = new Generator({ inChannels: 3, outChannels: 1, width: 2, numResBlocks: 1, seed: 0 });
+  const d = new Discriminator({ inChannels: 3, width: 2, seed: 0 });
+  const x = tf.zeros([1, 32, 32, 3]) as tf.Tensor4D;
+  const before = tf.memory().numTensors;
+  tf.tidy(() => {
+    g.apply(x);
+    d.apply(x, { training: true });
+  });
+  assert.equal(tf.memory().numTensors, before);
+});

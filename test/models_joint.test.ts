@@ -179,3 +179,13 @@ test('joint network: L_E alone, L_E + L_S + L_I, and L_X all give non-zero gradi
     }
   }
 });
+
+test('no tensor leaks: a joint forward inside tf.tidy leaves the tensor count unchanged', () => {
+  const net = createJointNetwork({ numClasses: K, segmenterWidth: 2, inpainterWidth: 2, numResBlocks: 1, seed: 0 });
+  const x = jointInputs();
+  const before = tf.memory().numTensors;
+  tf.tidy(() => {
+    net.apply(x);
+  });
+  assert.equal(tf.memory().numTensors, before);
+});

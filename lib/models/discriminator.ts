@@ -55,18 +55,17 @@ export class Discriminator {
     const outSize = (n: number) => STRIDES.reduce((m, s) => Math.floor((m - 2) / s) + 1, n);
     if (outSize(h) < 1 || outSize(w) < 1) throw new Error(`Discriminator: input ${h}x${w} is too small (needs >= 24x24)`);
     const p = this.params;
-    const features: tf.Tensor4D[] = [];
-    const logits = tf.tidy(() => {
+    return tf.tidy(() => {
+      const features: tf.Tensor4D[] = [];
       let y = x;
       for (let i = 0; i < 5; i++) {
         const wsn = spectralNormWeight(p.get(`conv.${i}.w`) as tf.Tensor as tf.Tensor4D,
           p.get(`conv.${i}.u`), p.get(`conv.${i}.v`), training);
         y = conv2d(y, wsn, null, { stride: STRIDES[i], pad: 1 });
         if (i < 4) y = tf.leakyRelu(y, 0.2);
-        features.push(tf.keep(y));
+        features.push(y);
       }
-      return y;
+      return { logits: y, features };
     });
-    return { logits, features };
   }
 }
