@@ -46,7 +46,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 async function child(c: NonNullable<Args['child']>, steps: number): Promise<void> {
-  const { initBackend } = await import('../backend');
+  const { initBackend } = await import('../backend/index');
   const bench = await import('../bench/backendBench');
   const info = await initBackend({ backend: c.backend as 'wasm' | 'cpu', threads: c.threads, log: false });
   const out: Record<string, unknown> = { backend: info.name, threads: info.threads };
