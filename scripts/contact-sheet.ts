@@ -1,7 +1,8 @@
 // Contact sheets of the embedded dataset: each row is I | I_G | M_G | labels of I, for test-set items
 // (balanced buckets, so rows cycle through 0-10, 10-20, 20-30, 30-40 %).
-//   npx tsx scripts/contact-sheet.ts            -> figures/contact_sheet_64.png, figures/contact_sheet_256.png
-// Backgrounds from data/backgrounds (scripts/import-backgrounds.sh) are used when present.
+//   npx tsx scripts/contact-sheet.ts   -> figures/contact_sheet_64.png, figures/contact_sheet_256.png (procedural),
+//                                         figures/contact_sheet_photos_64.png (photo backgrounds from data/backgrounds,
+//                                         when scripts/import-backgrounds.sh has been run)
 import * as path from 'path';
 import { makeTriplet } from '../lib/data/triplets';
 import { labelsToRaster } from '../lib/data/labels';
@@ -17,11 +18,10 @@ const gray3 = (r: Raster): Raster => {
   return { height: r.height, width: r.width, channels: 3, data };
 };
 
-async function sheet(size: number, rows: number, seed: number, displaySize: number, file: string): Promise<void> {
-  const photos = await loadBackgrounds(path.join(__dirname, '..', 'data', 'backgrounds'), size);
+async function sheet(size: number, rows: number, seed: number, displaySize: number, file: string, photos: Raster[] = []): Promise<void> {
   const cells: Raster[] = [];
   for (let i = 0; i < rows; i++) {
-    const t = makeTriplet(seed, i, { height: size, width: size, split: 'test', scene: { photos } });
+    const t = makeTriplet(seed, i, { height: size, width: size, split: 'test', scene: { photos, photoProbability: 1 } });
     for (const r of [t.image, t.background, gray3(rasterFromMask(t.mask)), labelsToRaster(t.labels)]) cells.push(resize(r, displaySize, displaySize));
   }
   // two triplets side by side per row
@@ -35,4 +35,7 @@ async function sheet(size: number, rows: number, seed: number, displaySize: numb
   const out = path.join(__dirname, '..', 'figures');
   await sheet(64, 16, 2024, 96, path.join(out, 'contact_sheet_64.png'));
   await sheet(256, 8, 2024, 160, path.join(out, 'contact_sheet_256.png'));
+  // photos are loaded at 256 px so that the random crop in the scene generator downsamples, never upsamples
+  const photos = await loadBackgrounds(path.join(__dirname, '..', 'data', 'backgrounds'), 256);
+  if (photos.length > 0) await sheet(64, 8, 2024, 96, path.join(out, 'contact_sheet_photos_64.png'), photos);
 })();

@@ -5,7 +5,7 @@
 //   street:    sky, a row of brick / plaster facades with windows, road with perspective lane marks, pavement
 //   indoor:    wallpaper / brick / plaster wall, optional window onto the sky, plank or tile floor in perspective
 //   photo:     an imported photograph (data/backgrounds), one "photo" stuff region
-// Things (boxes, balls, poles, cars) and sometimes small background people are placed on the ground with
+// Things (boxes, balls, poles, cars; not on photos) and sometimes small background people are placed on the ground with
 // perspective scale. A global tone (colour temperature, exposure) and faint sensor noise finish the image.
 import { Prng, deriveSeed } from '../random/prng';
 import { Raster, assertRaster } from '../image/raster';
@@ -429,7 +429,7 @@ export function generateScene(seed: number, height: number, width: number, opts:
   const usePhoto = opts.photos && opts.photos.length > 0 && rng.chance(opts.photoProbability ?? 0.5);
   const kind: SceneKind = usePhoto ? 'photo' : rng.pick(SYNTHETIC_KINDS);
   const horizon = kind === 'photo' ? photo(ctx, opts.photos!) : kind === 'landscape' ? landscape(ctx) : kind === 'lake' ? lake(ctx) : kind === 'street' ? street(ctx) : indoor(ctx);
-  const things = rng.int(0, kind === 'photo' ? 2 : 4);
+  const things = kind === 'photo' ? 0 : rng.int(0, 4); // boxes and cars floating on a photo look wrong
   for (let t = 0; t < things; t++) paintThing(ctx, horizon);
   if (rng.chance(opts.backgroundPeopleProbability ?? 0.25)) {
     const people = rng.int(1, 3);
