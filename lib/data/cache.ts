@@ -69,7 +69,7 @@ function readManifest(dir: string): CacheManifest | null {
 
 const sameConfig = (a: CacheConfig, b: CacheConfig) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Generate the dataset described by `config` into `dir` (overwriting), and return the manifest. */
+/** Generate the dataset described by `config` into `dir` (overwriting); the manifest is written last. */
 export async function writeTripletCache(dir: string, config: CacheConfig, opts: Pick<TripletOptions, 'scene'> = {}): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const items: CacheManifest['items'] = [];

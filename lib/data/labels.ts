@@ -1,8 +1,7 @@
 // Panoptic labels: a semantic class per pixel (lib/data/classes.ts) and an instance id per pixel
 // (0 for stuff; 1, 2, ... for each thing instance, unique within the image).
-import { Mask } from '../image/raster';
+import { Mask, Raster } from '../image/raster';
 import { NUM_CLASSES, CLASS_ID, CLASS_COLOURS, CLASS_NAMES } from './classes';
-import { Raster } from '../image/raster';
 
 export interface PanopticLabels {
   height: number;

@@ -97,7 +97,7 @@ export function randomPerson(rng: Prng): PersonSpec {
     const knee = add(hip(s), dir(hipAngle), 0.25);
     const ankle = add(knee, dir(hipAngle + (s < 0 ? p.kneeL : p.kneeR)), 0.235);
     const far = s === p.side ? 0.12 : 0;
-    cap(shift(hip(s)), shift(knee), 0.05 * ws, 0.04, shorts ? 'pants' : 'pants', far);
+    cap(shift(hip(s)), shift(knee), 0.05 * ws, 0.04, 'pants', far);
     cap(shift(knee), shift(ankle), 0.038, 0.028, shorts ? 'skin' : 'pants', far);
     cap(shift(ankle), shift([ankle[0] + 0.055 * p.side, ankle[1] + 0.012]), 0.028, 0.024, 'shoes', far);
   }
