@@ -35,7 +35,7 @@ test('reflectionPad2d equals torch ReflectionPad2d (exact, max abs err 0)', () =
   assert.equal(maxAbsDiff(reflectionPad2d(tensorOf(x), pad), y), 0);
 });
 
-// (tf.mirrorPad's gradient differs from this one by up to 5.5 on the same input: the reason for reflectionPad2d)
+// (tfjs-core's own MirrorPad gradient differs from this by up to 5.5 on the same input; lib/backend/mirrorPadGradient.ts replaces it)
 test('reflectionPad2d gradient equals finite differences (rel err < 1e-3)', () => {
   const x = tf.randomNormal([1, 4, 5, 2], 0, 1, 'float32', 7);
   const r = tf.randomNormal([1, 8, 9, 2], 0, 1, 'float32', 8);

@@ -5,12 +5,15 @@
 //   TFJS_BACKEND=cpu TFJS_THREADS=1 npm test                 // forced from the environment
 //
 // On wasm it registers the training kernels tfjs-wasm lacks or runs slowly (Conv2DBackpropFilter, a fast
-// Conv2DBackpropInput) and runs the threaded-SIMD binary with `threads` workers. On every backend it
-// registers a Conv2D gradient that supports dilation (tfjs-core's asserts dilation 1).
+// Conv2DBackpropInput, fused instance norm, a one-pass MirrorPad gradient) and runs the threaded-SIMD
+// binary with `threads` workers. On every backend it registers gradients that tfjs-core gets wrong or
+// lacks: Conv2D with dilation (tfjs-core asserts dilation 1) and MirrorPad (tfjs-core's drops the borders).
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasm } from './conv2dBackpropFilter';
 import { conv2dBackpropInputWasm } from './conv2dBackpropInput';
 import { dilatedFilterGradBackends, registerConv2DGradient } from './conv2dGradient';
+import { INSTANCE_NORM, INSTANCE_NORM_GRAD, instanceNormGradWasm, instanceNormWasm, registerInstanceNormGradient } from './instanceNorm';
+import { MIRROR_PAD_GRAD, mirrorPadGradWasm, registerMirrorPadGradient } from './mirrorPadGradient';
 import { unrefWorkers, withNodeWorkerFiles } from './wasmThreads';
 
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -39,6 +42,9 @@ export interface BackendInfo {
 export const WASM_KERNELS = {
   Conv2DBackpropFilter: conv2dBackpropFilterWasm,
   Conv2DBackpropInput: conv2dBackpropInputWasm,
+  [INSTANCE_NORM]: instanceNormWasm,
+  [INSTANCE_NORM_GRAD]: instanceNormGradWasm,
+  [MIRROR_PAD_GRAD]: mirrorPadGradWasm,
 } as const;
 
 let current: BackendInfo | undefined;
@@ -62,6 +68,8 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     );
   }
   registerConv2DGradient();
+  registerMirrorPadGradient();
+  registerInstanceNormGradient();
   const reasons: string[] = [];
   const candidates = forced ? [forced] : BACKENDS;
   for (const name of candidates) {
