@@ -97,6 +97,12 @@ describe('wasm conv2d gradients match independent references', () => {
       assertClose(ours[0], reference[0], 'forward');
       assertClose(ours[1], reference[1], 'dL/dx');
       assertClose(ours[2], reference[2], 'dL/dW');
+      if (c.dilation > 1) {
+        // the tf-op fallback our Conv2D gradient uses on backends without our kernels
+        const cpu = await runOn('cpu', () => convAndGrads(c, xv, wv, gv));
+        assertClose(cpu[1], reference[1], 'dL/dx (cpu fallback)');
+        assertClose(cpu[2], reference[2], 'dL/dW (cpu fallback)');
+      }
     });
   }
 

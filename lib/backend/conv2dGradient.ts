@@ -1,10 +1,10 @@
 // Conv2D gradient that supports dilation. tfjs-core 4.22's own gradient asserts dilation == 1, so the
 // EdgeConnect residual blocks (3x3, dilation 2) could not be trained at all. Registered for every backend.
 //
-// dx: dilation 1 -> the Conv2DBackpropInput kernel (ours on wasm, tfjs' elsewhere);
-//     dilation > 1 (stride must be 1, as tfjs requires) -> a convolution of dy with the rotated filter.
-// dW: dilation 1, or on wasm -> the Conv2DBackpropFilter kernel (ours on wasm accepts `dilations`);
-//     dilation > 1 elsewhere -> one matrix product per filter tap (tfjs' kernels ignore dilations).
+// Dilation 1, or on wasm (whose kernels are ours and accept a `dilations` attribute): the
+// Conv2DBackpropInput / Conv2DBackpropFilter kernels. Dilation > 1 elsewhere (tfjs' kernels ignore
+// dilations): dx as a convolution of dy with the rotated filter (stride must be 1, as tfjs requires),
+// dW as one matrix product per filter tap.
 import * as tf from '@tensorflow/tfjs';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -15,8 +15,8 @@ interface Conv2DAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-/** Backends on which our Conv2DBackpropFilter (with `dilations`) is registered. */
-export const dilatedFilterGradBackends = new Set<string>();
+/** Backends whose Conv2DBackpropInput/Filter kernels are ours and accept `dilations`. */
+export const dilatedKernelBackends = new Set<string>();
 
 export function registerConv2DGradient(): void {
   tf.registerGradient({
@@ -30,13 +30,13 @@ export function registerConv2DGradient(): void {
       const dy4 = dy as tf.Tensor4D;
       return {
         x: () =>
-          dilated
+          dilated && !dilatedKernelBackends.has(tf.getBackend())
             ? inputGradDilated(dy4, filter, info)
             : tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter }, {
-                strides, pad, dataFormat: 'NHWC', dimRoundingMode, inputShape: x.shape,
+                strides, pad, dataFormat: 'NHWC', dimRoundingMode, inputShape: x.shape, dilations,
               } as unknown as tf.NamedAttrMap) as tf.Tensor,
         filter: () =>
-          dilated && !dilatedFilterGradBackends.has(tf.getBackend())
+          dilated && !dilatedKernelBackends.has(tf.getBackend())
             ? filterGradPerTap(x, dy4, info)
             : tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy4 }, {
                 strides, pad, dataFormat: 'NHWC', dimRoundingMode, filterShape: filter.shape, dilations,

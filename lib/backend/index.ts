@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasm } from './conv2dBackpropFilter';
 import { conv2dBackpropInputWasm } from './conv2dBackpropInput';
-import { dilatedFilterGradBackends, registerConv2DGradient } from './conv2dGradient';
+import { dilatedKernelBackends, registerConv2DGradient } from './conv2dGradient';
 import { INSTANCE_NORM, INSTANCE_NORM_GRAD, instanceNormGradWasm, instanceNormWasm, registerInstanceNormGradient } from './instanceNorm';
 import { MIRROR_PAD_GRAD, mirrorPadGradWasm, registerMirrorPadGradient } from './mirrorPadGradient';
 import { unrefWorkers, withNodeWorkerFiles } from './wasmThreads';
@@ -116,7 +116,7 @@ async function initWasm(threads: number): Promise<string | undefined> {
     if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
-  dilatedFilterGradBackends.add('wasm');
+  dilatedKernelBackends.add('wasm');
   const multithread = threads > 1;
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', multithread);
   wasm.setThreadsCount(threads);
