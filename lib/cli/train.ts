@@ -1,0 +1,81 @@
+// npm run train -- --stage edge|seg|image|segmenter|joint --preset tiny|cpu|paper [options]
+//
+//   --out DIR             run directory (default runs/<stage>-<preset>[-random][-nomel][-alphaA][-pairsN])
+//   --steps N             total steps (default: the preset's for the stage)
+//   --resume              continue the run in --out from its checkpoint
+//   --checkpoint-every K  (default: the preset's)
+//   --masks random|object inpainter stages: training masks (paper Table II; default object)
+//   --init CKPT           start from the weights of a checkpoint of the same stage, fresh optimizer (Table III)
+//   --pairs N             number of training pairs (Table III; default: the preset's)
+//   --no-mel              joint stage without the mask expansion loss
+//   --alpha A             joint stage: alpha of the mask expansion loss (default 0.03)
+//   --init-edge / --init-seg / --init-image / --init-segmenter CKPT
+//                         joint stage: the pretrained parts (CKPT = a run directory or its ckpt.json)
+//   --lr X                generator-side learning rate (discriminators: the preset's ratio x X)
+//   --backend wasm|cpu|... --threads N   (default: initBackend's choice; wasm with 2 threads here)
+import { initBackend, BackendName } from '../backend/index';
+import { getPreset, STAGES, StageName } from '../config/presets';
+import { runTraining, RunOptions, PartName } from '../train/loop';
+
+function parseArgs(argv: string[]): { run: Omit<RunOptions, 'preset'> & { preset: string }; backend?: BackendName; threads?: number } {
+  const o: Record<string, string | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new Error(`train: unexpected argument '${a}'`);
+    const key = a.slice(2);
+    if (['resume', 'no-mel'].includes(key)) o[key] = true;
+    else {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`train: ${a} needs a value`);
+      o[key] = v;
+    }
+  }
+  const known = ['stage', 'preset', 'out', 'steps', 'resume', 'checkpoint-every', 'masks', 'init', 'pairs', 'no-mel', 'alpha',
+    'init-edge', 'init-seg', 'init-image', 'init-segmenter', 'lr', 'backend', 'threads'];
+  for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`train: unknown option --${k}`);
+  const stage = o.stage as StageName;
+  if (!STAGES.includes(stage)) throw new Error(`train: --stage must be one of ${STAGES.join(', ')}`);
+  const preset = (o.preset as string) ?? 'cpu';
+  const num = (k: string) => {
+    if (o[k] === undefined) return undefined;
+    const n = Number(o[k]);
+    if (!Number.isFinite(n)) throw new Error(`train: --${k} must be a number, got '${o[k]}'`);
+    return n;
+  };
+  const masks = o.masks as string | undefined;
+  if (masks !== undefined && masks !== 'random' && masks !== 'object') throw new Error(`train: --masks must be random or object`);
+  const parts: Partial<Record<PartName, string>> = {};
+  for (const p of ['edge', 'seg', 'image', 'segmenter'] as PartName[]) if (o[`init-${p}`]) parts[p] = o[`init-${p}`] as string;
+  const suffix = [masks === 'random' ? 'random' : '', o['no-mel'] ? 'nomel' : '', o.alpha ? `alpha${o.alpha}` : '',
+    o.pairs ? `pairs${o.pairs}` : ''].filter(Boolean).map((s) => `-${s}`).join('');
+  return {
+    run: {
+      stage, preset, out: (o.out as string) ?? `runs/${stage}-${preset}${suffix}`, steps: num('steps'), resume: Boolean(o.resume),
+      checkpointEvery: num('checkpoint-every'), masks: masks as RunOptions['masks'], init: o.init as string | undefined,
+      pairs: num('pairs'), mel: o['no-mel'] ? false : undefined, alpha: num('alpha'), lr: num('lr'),
+      initParts: Object.keys(parts).length ? parts : undefined,
+    },
+    backend: o.backend as BackendName | undefined,
+    threads: num('threads'),
+  };
+}
+
+async function main(): Promise<void> {
+  const { run, backend, threads } = parseArgs(process.argv.slice(2));
+  const preset = getPreset(run.preset);
+  await initBackend({ backend, threads });
+  if (run.stage === 'joint' && !run.resume && !run.init) {
+    const missing = (['edge', 'seg', 'image', 'segmenter'] as PartName[]).filter((p) => !run.initParts?.[p]);
+    if (missing.length) console.error(`train: joint stage without pretrained ${missing.join(', ')} (--init-<part>): those parts start from scratch`);
+  }
+  const result = await runTraining({ ...run, preset });
+  console.error(`train: ${run.stage}/${preset.name} at step ${result.step}; checkpoint ${result.checkpoint}`);
+}
+
+main().then(
+  () => process.exit(0), // wasm worker threads: exit explicitly
+  (e) => {
+    console.error(`train: ${e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  },
+);

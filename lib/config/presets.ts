@@ -1,0 +1,107 @@
+// Training presets, plain objects. A preset fixes the architecture (a checkpoint records it and refuses to load
+// into another) and the optimisation settings; CLI flags override only what they name.
+//
+//   tiny   CI and tests: 32x32, width 4, 1 residual block, a few steps; seconds on one core.
+//   cpu    this machine (2 cores, wasm backend): 64x64, batch 4, inpainters width 16 with 4 residual blocks,
+//          discriminators width 16, segmenter width 16. Chosen from measured step times (bench/train.json):
+//          the three pretraining stages and the segmenter finish their steps in about 1-2 hours each, the joint
+//          stage in about 3 hours. Width 32 / 8 blocks (the PyTorch benchmark's network) costs ~3x more per step.
+//   paper  a GPU: 256x256, batch 4, EdgeConnect widths (64, 8 residual blocks, D width 64), Adam lr 1e-5 (paper
+//          Sec. IV-A). Steps are our choice: the paper gives none.
+// Learning rates: the paper uses 1e-5 (it fine-tunes a pretrained PanopticFPN and trains for long); EdgeConnect's
+// own config uses 1e-4 with the discriminator at 0.1x and betas (0, 0.9). The tiny and cpu presets train for far
+// fewer steps, so their inpainters use 1e-4 (cpu, EdgeConnect's value) and 1e-3 (tiny, only needs to move); our
+// segmenter stands in for PanopticFPN and trains from scratch, so it uses 1e-3 with the usual betas (0.9, 0.999).
+// The joint stage fine-tunes everything from pretrained weights with one lr for all four networks.
+import { paperLossWeights, LossWeights } from '../losses/weights';
+import { NUM_CLASSES } from '../data/classes';
+
+export type PresetName = 'tiny' | 'cpu' | 'paper';
+export const STAGES = ['edge', 'seg', 'image', 'segmenter', 'joint'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface Architecture {
+  /** images are size x size */
+  size: number;
+  numClasses: number;
+  inpainterWidth: number;
+  numResBlocks: number;
+  discriminatorWidth: number;
+  segmenterWidth: number;
+}
+
+export interface Preset {
+  name: PresetName;
+  architecture: Architecture;
+  batch: number;
+  /** default number of steps per stage */
+  steps: Record<StageName, number>;
+  checkpointEvery: number;
+  /** generator-side lr per stage; the discriminators use discriminatorLrRatio x this */
+  lr: Record<StageName, number>;
+  discriminatorLrRatio: number;
+  /** Adam betas of the GAN stages (generators and discriminators) and of the segmenter-only stage */
+  ganBetas: [number, number];
+  segmenterBetas: [number, number];
+  /** number of training pairs: items 0..pairs-1 of the procedural train split (seed dataSeed), reshuffled per epoch */
+  pairs: number;
+  dataSeed: number;
+  /** seed of the weight initialisation */
+  modelSeed: number;
+  /** Canny sigma: EdgeConnect uses 2 at 256x256; we scale it down with the resolution (never below 1) */
+  cannySigma: number;
+  weights: LossWeights;
+  /** L_PS = CE + boundaryWeight * BCE(instance boundary), boundary pixels weighted up by positiveWeight (our choice) */
+  panoptic: { boundaryWeight: number; positiveWeight: number };
+}
+
+const shared = {
+  discriminatorLrRatio: 0.1,
+  ganBetas: [0, 0.9] as [number, number],
+  segmenterBetas: [0.9, 0.999] as [number, number],
+  dataSeed: 1,
+  modelSeed: 0,
+  weights: paperLossWeights,
+  panoptic: { boundaryWeight: 1, positiveWeight: 5 },
+};
+
+export const PRESETS: Record<PresetName, Preset> = {
+  tiny: {
+    ...shared,
+    name: 'tiny',
+    architecture: { size: 32, numClasses: NUM_CLASSES, inpainterWidth: 4, numResBlocks: 1, discriminatorWidth: 4, segmenterWidth: 4 },
+    batch: 2,
+    steps: { edge: 4, seg: 4, image: 4, segmenter: 4, joint: 4 },
+    checkpointEvery: 2,
+    lr: { edge: 1e-3, seg: 1e-3, image: 1e-3, segmenter: 1e-3, joint: 1e-4 },
+    pairs: 64,
+    cannySigma: 1,
+  },
+  cpu: {
+    ...shared,
+    name: 'cpu',
+    architecture: { size: 64, numClasses: NUM_CLASSES, inpainterWidth: 16, numResBlocks: 4, discriminatorWidth: 16, segmenterWidth: 16 },
+    batch: 4,
+    steps: { edge: 10000, seg: 10000, image: 10000, segmenter: 10000, joint: 5000 },
+    checkpointEvery: 250,
+    lr: { edge: 1e-4, seg: 1e-4, image: 1e-4, segmenter: 1e-3, joint: 2e-5 },
+    pairs: 20000,
+    cannySigma: 1,
+  },
+  paper: {
+    ...shared,
+    name: 'paper',
+    architecture: { size: 256, numClasses: NUM_CLASSES, inpainterWidth: 64, numResBlocks: 8, discriminatorWidth: 64, segmenterWidth: 64 },
+    batch: 4,
+    steps: { edge: 300000, seg: 300000, image: 300000, segmenter: 300000, joint: 100000 },
+    checkpointEvery: 1000,
+    lr: { edge: 1e-5, seg: 1e-5, image: 1e-5, segmenter: 1e-5, joint: 1e-5 },
+    pairs: 118287, // the number of COCO training images the paper uses
+    cannySigma: 2,
+  },
+};
+
+export function getPreset(name: string): Preset {
+  if (!(name in PRESETS)) throw new Error(`unknown preset '${name}'; choose one of ${Object.keys(PRESETS).join(', ')}`);
+  return PRESETS[name as PresetName];
+}

@@ -1,0 +1,115 @@
+// Training batches from the procedural triplet generator (lib/data/triplets.ts). The data order is a pure function
+// of (dataSeed, pairs, sample counter): sample k of the run is item perm_e[k mod pairs] of the train split, with
+// e = floor(k / pairs) the epoch and perm_e a Fisher-Yates shuffle seeded by (dataSeed, e). So the whole
+// data-order state of a run is its step count, and a resumed run sees the same batches as an uninterrupted one.
+//
+// Mask variants (paper Table II):
+//   object: the source image is I (with the pasted person) and the mask M_G, as in the paper's own training;
+//   random: the source image is I_G and the mask a DeepFill v2 free-form mask (lib/data/irregular-masks.ts), "an
+//           original image randomly masked". Our choice: its hole ratio is drawn in the same mask-ratio bucket as the
+//           item's M_G, so both variants see the same distribution of hole sizes and differ only in hole shape.
+// Either way the targets are I_G, its Canny edges and its labels.
+import * as tf from '@tensorflow/tfjs';
+import { Prng, deriveSeed } from '../random/prng';
+import { makeTriplet, Triplet } from '../data/triplets';
+import { irregularMask } from '../data/irregular-masks';
+import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
+import { semanticOneHot, PanopticLabels } from '../data/labels';
+import { instanceBoundaryTarget } from '../losses/panoptic';
+import { canny } from '../image/canny';
+import { grayscale } from '../image/grayscale';
+import { normalizedSignedDistance } from '../image/distance';
+import { Mask, Raster } from '../image/raster';
+
+export type MaskKind = 'object' | 'random';
+
+export interface DataConfig {
+  size: number;
+  batch: number;
+  pairs: number;
+  dataSeed: number;
+  masks: MaskKind;
+  cannySigma: number;
+}
+
+/** Everything any stage needs, [B,H,W,C] float32. "source" = what the networks see (I, or I_G for random masks). */
+export interface Batch {
+  image: tf.Tensor4D; // source RGB
+  gray: tf.Tensor4D; // its gray [.,1]
+  edges: tf.Tensor4D; // its Canny edges [.,1]
+  segmentation: tf.Tensor4D; // its one-hot labels [.,K]
+  boundary: tf.Tensor4D; // its instance-boundary target [.,1] (L_PS)
+  mask: tf.Tensor4D; // hole, 1 = masked [.,1]
+  phi: tf.Tensor4D; // normalised signed distance of the mask [.,1] (L_X)
+  target: tf.Tensor4D; // I_G RGB
+  targetGray: tf.Tensor4D;
+  targetEdges: tf.Tensor4D;
+  targetSegmentation: tf.Tensor4D; // one-hot labels of I_G [.,K]
+}
+
+const permutations = new Map<string, Int32Array>();
+
+/** Item index of sample k (0-based over the whole run). */
+export function itemOfSample(k: number, pairs: number, dataSeed: number): number {
+  if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`pairs must be a positive integer, got ${pairs}`);
+  const epoch = Math.floor(k / pairs);
+  const key = `${dataSeed}:${pairs}:${epoch}`;
+  let perm = permutations.get(key);
+  if (!perm) {
+    const rng = new Prng(deriveSeed(dataSeed, 0x5eed, epoch));
+    perm = Int32Array.from({ length: pairs }, (_, i) => i);
+    for (let i = pairs - 1; i > 0; i--) {
+      const j = rng.int(0, i + 1);
+      [perm[i], perm[j]] = [perm[j], perm[i]];
+    }
+    permutations.clear(); // one epoch at a time is enough
+    permutations.set(key, perm);
+  }
+  return perm[k % pairs];
+}
+
+interface Sample {
+  image: Raster;
+  labels: PanopticLabels;
+  mask: Mask;
+  triplet: Triplet;
+}
+
+function sampleFor(k: number, c: DataConfig): Sample {
+  const triplet = makeTriplet(c.dataSeed, itemOfSample(k, c.pairs, c.dataSeed), { height: c.size, width: c.size, split: 'train' });
+  if (c.masks === 'object') return { image: triplet.image, labels: triplet.labels, mask: triplet.mask, triplet };
+  const { lo, hi } = MASK_RATIO_BUCKETS[triplet.bucket];
+  // a new random mask per sample (not per item): repeated epochs see new holes
+  const mask = irregularMask(deriveSeed(c.dataSeed, 0x3a5c), k, c.size, c.size, Math.max(lo, MIN_MASK_RATIO), hi);
+  return { image: triplet.background, labels: triplet.backgroundLabels, mask, triplet };
+}
+
+/** The batch of step `step` (0-based). */
+export function makeBatch(step: number, c: DataConfig): Batch {
+  const { size: s, batch: b } = c;
+  const samples = Array.from({ length: b }, (_, j) => sampleFor(step * b + j, c));
+  const stack = (parts: ArrayLike<number>[], channels: number) => {
+    const data = new Float32Array(b * s * s * channels);
+    parts.forEach((p, j) => data.set(p, j * s * s * channels));
+    return tf.tensor4d(data, [b, s, s, channels]);
+  };
+  const edgesOf = (r: Raster) => canny(r, { sigma: c.cannySigma }).data;
+  const k = semanticOneHot(samples[0].labels).channels;
+  return {
+    image: stack(samples.map((x) => x.image.data), 3),
+    gray: stack(samples.map((x) => grayscale(x.image).data), 1),
+    edges: stack(samples.map((x) => edgesOf(x.image)), 1),
+    segmentation: stack(samples.map((x) => semanticOneHot(x.labels).data), k),
+    boundary: stack(samples.map((x) => instanceBoundaryTarget(x.labels.instance, s, s)), 1),
+    mask: stack(samples.map((x) => x.mask.data), 1),
+    phi: stack(samples.map((x) => normalizedSignedDistance(x.mask).map.data), 1),
+    target: stack(samples.map((x) => x.triplet.background.data), 3),
+    targetGray: stack(samples.map((x) => grayscale(x.triplet.background).data), 1),
+    targetEdges: stack(samples.map((x) => edgesOf(x.triplet.background)), 1),
+    targetSegmentation: stack(samples.map((x) => semanticOneHot(x.triplet.backgroundLabels).data), k),
+  };
+}
+
+export function disposeBatch(b: Batch): void {
+  tf.dispose(Object.values(b));
+}

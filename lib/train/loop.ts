@@ -1,0 +1,243 @@
+// A training run of one stage: build the networks, start fresh / from --init weights / from the run's own
+// checkpoint (--resume), then step, log every loss, show progress and checkpoint every K steps and at the end.
+// A non-finite loss stops the run before anything is written for that step, so the last checkpoint stays the last
+// good one. Determinism: the batches are a function of the step (lib/train/batches.ts), and a checkpoint holds
+// every weight, spectral-norm vector, Adam moment and Adam step, so a resumed run repeats an uninterrupted one's
+// losses exactly on the same backend and thread count.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { Preset, StageName, Architecture } from '../config/presets';
+import { Adam } from './adam';
+import { DataConfig, MaskKind, makeBatch, disposeBatch } from './batches';
+import { buildStage, StageModel } from './stages';
+import { trainStep, Optimizers } from './trainStep';
+import { saveCheckpoint, loadCheckpoint, assignTensors, hasCheckpoint, LoadedCheckpoint } from './checkpoint';
+import { appendLossRecord, truncateLossLog, LossRecord } from './log';
+import { Progress } from './progress';
+
+export type PartName = 'edge' | 'seg' | 'image' | 'segmenter';
+
+export interface RunOptions {
+  stage: StageName;
+  preset: Preset;
+  /** run directory: ckpt.json, ckpt-*.bin, log.jsonl */
+  out: string;
+  /** total steps of the run (default: the preset's for the stage) */
+  steps?: number;
+  masks?: MaskKind;
+  /** joint stage: with the mask expansion loss (default true) and its alpha (default the paper's 0.03) */
+  mel?: boolean;
+  alpha?: number;
+  /** training pairs (default: the preset's) */
+  pairs?: number;
+  /** generator-side learning rate (default: the preset's for the stage; discriminators get the preset's ratio) */
+  lr?: number;
+  checkpointEvery?: number;
+  /** continue the run in `out` from its checkpoint */
+  resume?: boolean;
+  /** start from the weights of a checkpoint of the same stage (fine-tuning: Table III); optimizer starts fresh */
+  init?: string;
+  /** joint stage: the pretrained parts (checkpoints of the edge, seg, image and segmenter stages) */
+  initParts?: Partial<Record<PartName, string>>;
+  /** progress bar on stderr (default true) */
+  progress?: boolean;
+  /** called after each step's log line (tests use it to watch tensors or to simulate a kill) */
+  onStep?: (step: number, losses: Record<string, number>) => void;
+}
+
+/** What must be equal for a checkpoint to be resumed (the step count may grow). */
+export interface TrainingSettings {
+  masks: MaskKind | null;
+  mel: boolean | null;
+  alpha: number | null;
+  pairs: number;
+  batch: number;
+  lr: number;
+  discriminatorLr: number;
+  dataSeed: number;
+  modelSeed: number;
+  cannySigma: number;
+}
+
+export interface RunMeta {
+  stage: StageName;
+  preset: string;
+  architecture: Architecture;
+  settings: TrainingSettings;
+  /** steps completed */
+  step: number;
+  /** Adam step count of each optimizer: 'G', then the critics' names */
+  optimizerSteps: Record<string, number>;
+  /** data order: sample k of the run is item perm(dataSeed, epoch)[k mod pairs]; the next sample is step * batch */
+  data: { dataSeed: number; pairs: number; nextSample: number };
+  losses: Record<string, number> | null;
+}
+
+export interface RunResult {
+  /** records of the steps run by this call */
+  records: LossRecord[];
+  checkpoint: string;
+  step: number;
+}
+
+const PART_PREFIXES: Record<PartName, string[]> = {
+  edge: ['edge.', 'D_E.'], seg: ['segInpaint.', 'D_S.'], image: ['image.', 'D_I.'], segmenter: ['seg.'],
+};
+
+function settingsOf(o: RunOptions): TrainingSettings {
+  const p = o.preset;
+  const joint = o.stage === 'joint';
+  const masks = o.masks ?? 'object';
+  if (masks === 'random' && (o.stage === 'segmenter' || joint)) {
+    throw new Error(`--masks random applies to the inpainter stages (edge, seg, image), not to '${o.stage}'`);
+  }
+  if (!joint && (o.mel === false || o.alpha !== undefined)) throw new Error(`--no-mel and --alpha apply to the joint stage only`);
+  const lr = o.lr ?? p.lr[o.stage];
+  return {
+    masks: o.stage === 'segmenter' || joint ? null : masks,
+    mel: joint ? o.mel ?? true : null,
+    alpha: joint ? o.alpha ?? p.weights.alpha : null,
+    pairs: o.pairs ?? p.pairs,
+    batch: p.batch,
+    lr,
+    discriminatorLr: lr * p.discriminatorLrRatio,
+    dataSeed: p.dataSeed,
+    modelSeed: p.modelSeed,
+    cannySigma: p.cannySigma,
+  };
+}
+
+function describeDifference(what: string, a: unknown, b: unknown): string | null {
+  const ja = JSON.stringify(a);
+  const jb = JSON.stringify(b);
+  return ja === jb ? null : `${what} is ${ja} in the checkpoint, ${jb} in this run`;
+}
+
+/** Throws unless the checkpoint was written by this stage with this architecture (and, for resume, settings). */
+function checkCompatible(ckpt: LoadedCheckpoint<RunMeta>, stage: StageName, preset: Preset, settings: TrainingSettings | null): void {
+  const m = ckpt.meta;
+  if (!m || typeof m !== 'object' || !m.architecture) throw new Error(`checkpoint ${ckpt.file}: no run metadata`);
+  const problems = [
+    describeDifference('stage', m.stage, stage),
+    ...Object.keys({ ...preset.architecture, ...m.architecture }).map((k) =>
+      describeDifference(`architecture.${k}`, (m.architecture as unknown as Record<string, unknown>)[k], (preset.architecture as unknown as Record<string, unknown>)[k])),
+  ];
+  if (settings) {
+    problems.push(describeDifference('preset', m.preset, preset.name));
+    for (const k of Object.keys({ ...settings, ...m.settings })) {
+      problems.push(describeDifference(`setting '${k}'`, (m.settings as unknown as Record<string, unknown>)[k], (settings as unknown as Record<string, unknown>)[k]));
+    }
+  }
+  const found = problems.filter((x): x is string => x !== null);
+  if (found.length) throw new Error(`checkpoint ${ckpt.file} does not match this run: ${found.join('; ')}`);
+}
+
+/** Checkpoint names: 'model.<variable>', 'adam.<optimizer>.<m|v>.<variable>'. */
+function checkpointTensors(model: StageModel, opt: Optimizers): Map<string, tf.Variable> {
+  const out = new Map<string, tf.Variable>();
+  for (const [k, v] of model.variables) out.set(`model.${k}`, v);
+  const adams: [string, Adam][] = [['G', opt.generator], ...model.critics.map((c, i): [string, Adam] => [c.name, opt.critics[i]])];
+  for (const [name, a] of adams) for (const [k, v] of a.state()) out.set(`adam.${name}.${k}`, v);
+  return out;
+}
+
+function modelTensors(model: StageModel, prefixes?: string[]): Map<string, tf.Variable> {
+  const out = new Map<string, tf.Variable>();
+  for (const [k, v] of model.variables) if (!prefixes || prefixes.some((p) => k.startsWith(p))) out.set(`model.${k}`, v);
+  return out;
+}
+
+export async function runTraining(o: RunOptions): Promise<RunResult> {
+  const { stage, preset } = o;
+  const settings = settingsOf(o);
+  const total = o.steps ?? preset.steps[stage];
+  const every = o.checkpointEvery ?? preset.checkpointEvery;
+  for (const [k, v] of Object.entries({ steps: total, 'checkpoint-every': every, pairs: settings.pairs })) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
+  }
+  if (o.resume && (o.init || o.initParts)) throw new Error('--resume continues a run from its own checkpoint; do not combine it with --init');
+  if (o.initParts && stage !== 'joint') throw new Error(`pretrained parts (--init-edge, ...) are for the joint stage, not '${stage}'`);
+  const logFile = path.join(o.out, 'log.jsonl');
+  if (!o.resume && hasCheckpoint(o.out)) {
+    throw new Error(`${o.out} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
+  }
+  fs.mkdirSync(o.out, { recursive: true });
+
+  const model = buildStage(stage, preset, { mel: settings.mel ?? true, alpha: settings.alpha ?? preset.weights.alpha });
+  const gb = stage === 'segmenter' ? preset.segmenterBetas : preset.ganBetas;
+  const opt: Optimizers = {
+    generator: new Adam(model.generatorTrainable, { lr: settings.lr, beta1: gb[0], beta2: gb[1] }),
+    critics: model.critics.map((c) => new Adam(c.D.params.trainable, {
+      lr: settings.discriminatorLr, beta1: preset.ganBetas[0], beta2: preset.ganBetas[1],
+    })),
+  };
+  const optimizerNames = ['G', ...model.critics.map((c) => c.name)];
+  const adams = [opt.generator, ...opt.critics];
+  try {
+    let step = 0;
+    if (o.resume) {
+      const ckpt = loadCheckpoint<RunMeta>(o.out);
+      checkCompatible(ckpt, stage, preset, settings);
+      assignTensors(ckpt, checkpointTensors(model, opt), true);
+      optimizerNames.forEach((n, i) => (adams[i].step = ckpt.meta.optimizerSteps[n]));
+      step = ckpt.meta.step;
+      truncateLossLog(logFile, step);
+    } else {
+      fs.rmSync(logFile, { force: true });
+      if (o.init) {
+        const ckpt = loadCheckpoint<RunMeta>(o.init);
+        checkCompatible(ckpt, stage, preset, null);
+        assignTensors(ckpt, modelTensors(model), false);
+      }
+      for (const [part, file] of Object.entries(o.initParts ?? {}) as [PartName, string][]) {
+        const ckpt = loadCheckpoint<RunMeta>(file);
+        checkCompatible(ckpt, part, preset, null);
+        assignTensors(ckpt, modelTensors(model, PART_PREFIXES[part]), false);
+      }
+    }
+    if (step >= total) throw new Error(`${o.out}: the checkpoint is at step ${step}, nothing to do for --steps ${total}`);
+
+    const data: DataConfig = {
+      size: preset.architecture.size, batch: preset.batch, pairs: settings.pairs, dataSeed: preset.dataSeed,
+      masks: settings.masks ?? 'object', cannySigma: preset.cannySigma,
+    };
+    const save = (s: number, losses: Record<string, number> | null) => saveCheckpoint<RunMeta>(o.out, s, {
+      stage, preset: preset.name, architecture: preset.architecture, settings, step: s,
+      optimizerSteps: Object.fromEntries(optimizerNames.map((n, i) => [n, adams[i].step])),
+      data: { dataSeed: preset.dataSeed, pairs: settings.pairs, nextSample: s * preset.batch }, losses,
+    }, checkpointTensors(model, opt));
+    let lastSaved = hasCheckpoint(o.out) && o.resume ? step : -1;
+    const progress = o.progress === false ? null : new Progress(`${stage}/${preset.name}`, step, total);
+    const records: LossRecord[] = [];
+    for (let s = step; s < total; s++) {
+      const t0 = process.hrtime.bigint();
+      const batch = makeBatch(s, data);
+      let losses: Record<string, number>;
+      try {
+        losses = trainStep(model, opt, batch);
+      } finally {
+        disposeBatch(batch);
+      }
+      const bad = Object.entries(losses).find(([, v]) => !Number.isFinite(v));
+      if (bad) {
+        progress?.break();
+        const kept = lastSaved >= 0 ? `the last good checkpoint (step ${lastSaved}) is ${path.join(o.out, 'ckpt.json')}` : 'no checkpoint was written';
+        throw new Error(`step ${s + 1}: loss '${bad[0]}' is ${bad[1]}; training stopped, ${kept}`);
+      }
+      const record = { step: s + 1, seconds: Number(process.hrtime.bigint() - t0) / 1e9, losses };
+      appendLossRecord(logFile, record);
+      records.push(record);
+      progress?.update(s + 1, losses);
+      if ((s + 1) % every === 0 || s + 1 === total) {
+        save(s + 1, losses);
+        lastSaved = s + 1;
+      }
+      o.onStep?.(s + 1, losses);
+    }
+    return { records, checkpoint: path.join(o.out, 'ckpt.json'), step: total };
+  } finally {
+    model.dispose();
+    adams.forEach((a) => a.dispose());
+  }
+}

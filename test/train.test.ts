@@ -1,0 +1,123 @@
+// Training runs of the tiny preset on wasm with 1 thread (deterministic): resume, checkpoint damage and mismatch,
+// NaN stop, tensor leaks. Each run is a few 32x32 steps.
+import { test, before } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../lib/backend/index';
+import { PRESETS } from '../lib/config/presets';
+import { runTraining, RunOptions } from '../lib/train/loop';
+import { readLossLog } from '../lib/train/log';
+import { loadCheckpoint } from '../lib/train/checkpoint';
+
+const tiny = PRESETS.tiny;
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'train-test-'));
+const run = (o: Omit<RunOptions, 'preset'>) => runTraining({ preset: tiny, progress: false, ...o });
+
+before(async () => {
+  await initBackend({ backend: 'wasm', threads: 1, log: false });
+});
+
+test('resume: 4 joint steps straight = 2 steps, killed during step 3, resumed to 4 (losses max abs diff 0, same weights)', async () => {
+  const straight = tmp();
+  await run({ stage: 'joint', out: straight, steps: 4, checkpointEvery: 2 });
+  const broken = tmp();
+  // a kill after step 3 was logged, before its checkpoint: the resumed run must redo step 3 without a duplicate line
+  await assert.rejects(run({ stage: 'joint', out: broken, steps: 4, checkpointEvery: 2,
+    onStep: (s) => { if (s === 3) throw new Error('killed'); } }), /killed/);
+  assert.deepEqual(readLossLog(path.join(broken, 'log.jsonl')).map((r) => r.step), [1, 2, 3]);
+  assert.equal(loadCheckpoint<{ step: number }>(broken).meta.step, 2);
+  const resumed = await run({ stage: 'joint', out: broken, steps: 4, checkpointEvery: 2, resume: true });
+  assert.deepEqual(resumed.records.map((r) => r.step), [3, 4]);
+
+  const a = readLossLog(path.join(straight, 'log.jsonl'));
+  const b = readLossLog(path.join(broken, 'log.jsonl'));
+  assert.deepEqual(b.map((r) => r.step), [1, 2, 3, 4]);
+  let maxDiff = 0;
+  a.forEach((r, i) => {
+    assert.deepEqual(Object.keys(b[i].losses), Object.keys(r.losses));
+    for (const [k, v] of Object.entries(r.losses)) maxDiff = Math.max(maxDiff, Math.abs(v - b[i].losses[k]) / Math.max(1, Math.abs(v)));
+  });
+  assert.ok(maxDiff <= 1e-6, `max relative loss difference ${maxDiff}`); // measured: 0 (bit-identical)
+  // losses do change from step to step (the comparison is not between constants)
+  assert.notEqual(a[0].losses.loss, a[3].losses.loss);
+  // every weight, spectral-norm vector and Adam moment ends identical
+  const read = (d: string) => JSON.parse(fs.readFileSync(path.join(d, 'ckpt.json'), 'utf8'));
+  assert.equal(read(broken).sha256, read(straight).sha256);
+  assert.deepEqual(read(broken).meta.optimizerSteps, { G: 4, D_E: 4, D_S: 4, D_I: 4 });
+});
+
+test('a corrupt checkpoint is refused with the file named (flipped byte, truncated manifest, missing binary)', async () => {
+  const dir = tmp();
+  await run({ stage: 'segmenter', out: dir, steps: 2, checkpointEvery: 2 });
+  const bin = path.join(dir, 'ckpt-000002.bin');
+  const bytes = fs.readFileSync(bin);
+  bytes[100] ^= 0x40;
+  fs.writeFileSync(bin, bytes);
+  await assert.rejects(run({ stage: 'segmenter', out: dir, steps: 3, resume: true }),
+    (e: Error) => e.message.includes(bin) && /corrupt: its SHA-256 does not match/.test(e.message));
+  fs.writeFileSync(bin, bytes.subarray(0, 64));
+  await assert.rejects(run({ stage: 'segmenter', out: dir, steps: 3, resume: true }), /corrupt: 64 bytes, the manifest .* says/);
+  fs.rmSync(bin);
+  await assert.rejects(run({ stage: 'segmenter', out: dir, steps: 3, resume: true }), /its tensor file .*ckpt-000002\.bin is missing/);
+  const manifest = path.join(dir, 'ckpt.json');
+  fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').slice(0, 50));
+  await assert.rejects(run({ stage: 'segmenter', out: dir, steps: 3, resume: true }),
+    (e: Error) => e.message.includes(manifest) && /corrupt: not valid JSON/.test(e.message));
+});
+
+test('a mismatched checkpoint is refused naming the file and the difference (stage, architecture, settings)', async () => {
+  const dir = tmp();
+  await run({ stage: 'edge', out: dir, steps: 1 });
+  const file = path.join(dir, 'ckpt.json');
+  await assert.rejects(run({ stage: 'seg', out: dir, steps: 2, resume: true }),
+    (e: Error) => e.message.includes(file) && e.message.includes('stage is "edge" in the checkpoint, "seg" in this run'));
+  await assert.rejects(run({ stage: 'edge', out: dir, steps: 2, resume: true, masks: 'random' }),
+    /setting 'masks' is "object" in the checkpoint, "random" in this run/);
+  const wider = { ...tiny, architecture: { ...tiny.architecture, inpainterWidth: 6 } };
+  await assert.rejects(runTraining({ preset: wider, progress: false, stage: 'edge', out: tmp(), steps: 1, init: dir }),
+    /architecture.inpainterWidth is 4 in the checkpoint, 6 in this run/);
+  // a part of the wrong kind for the joint network
+  await assert.rejects(run({ stage: 'joint', out: tmp(), steps: 1, initParts: { image: dir } }), /stage is "edge" in the checkpoint, "image"/);
+  // an existing run is not overwritten without --resume
+  await assert.rejects(run({ stage: 'edge', out: dir, steps: 2 }), /already holds a checkpoint: pass --resume/);
+});
+
+test('--init loads the weights (fine-tuning starts where the checkpoint ended) and --init-<part> fills the joint network', async () => {
+  const edge = tmp();
+  await run({ stage: 'edge', out: edge, steps: 2 });
+  const ft = tmp();
+  await run({ stage: 'edge', out: ft, steps: 1, masks: 'random', pairs: 8, init: edge });
+  const weightsOf = (d: string, name: string) => loadCheckpoint(d).tensors.get(name)!.values;
+  // after one more Adam step from the loaded weights, a weight moved by at most ~lr from its checkpoint value
+  const before = weightsOf(edge, 'model.edge.out.w');
+  const after = weightsOf(ft, 'model.edge.out.w');
+  let maxStep = 0;
+  before.forEach((v, i) => (maxStep = Math.max(maxStep, Math.abs(v - after[i]))));
+  assert.ok(maxStep > 0 && maxStep <= 1.01 * tiny.lr.edge, `max change ${maxStep}`);
+  const joint = tmp();
+  await run({ stage: 'joint', out: joint, steps: 1, initParts: { edge }, lr: 1e-30 }); // lr ~0: weights stay as loaded
+  const j = weightsOf(joint, 'model.edge.out.w');
+  before.forEach((v, i) => assert.ok(Math.abs(v - j[i]) < 1e-12));
+  assert.ok(weightsOf(joint, 'model.D_E.conv.0.u').every((v, i) => Number.isFinite(v) && i >= 0));
+});
+
+test('a NaN loss stops the run naming the step and loss; the last good checkpoint and log stay', async () => {
+  const dir = tmp();
+  // lr 1e30: the first update makes the weights ~1e30, the next forward overflows
+  await assert.rejects(run({ stage: 'edge', out: dir, steps: 4, checkpointEvery: 1, lr: 1e30 }),
+    /step 2: loss '\w+' is (NaN|Infinity|-Infinity); training stopped, the last good checkpoint \(step 1\)/);
+  assert.equal(loadCheckpoint<{ step: number }>(dir).meta.step, 1);
+  assert.deepEqual(readLossLog(path.join(dir, 'log.jsonl')).map((r) => r.step), [1]);
+});
+
+test('no tensor leak: tf.memory().numTensors is the same after every joint step and back to the start after the run', async () => {
+  const start = tf.memory().numTensors;
+  const counts: number[] = [];
+  await run({ stage: 'joint', out: tmp(), steps: 3, checkpointEvery: 1, onStep: () => counts.push(tf.memory().numTensors) });
+  assert.equal(new Set(counts).size, 1, `tensor counts per step: ${counts}`);
+  assert.ok(counts[0] > start); // the networks were alive during the run
+  assert.equal(tf.memory().numTensors, start);
+});
