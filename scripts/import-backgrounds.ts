@@ -5,7 +5,8 @@
 // is skipped. Re-runnable: the folder is rewritten from scratch. Run via scripts/import-backgrounds.sh.
 import * as fs from 'fs';
 import * as path from 'path';
-import { readImage, writeImage, writeFileAtomic } from '../lib/image/io';
+import { readImage, writeImage } from '../lib/image/io';
+import { writeFileAtomic } from '../lib/io/atomicWrite';
 import { resize } from '../lib/image/resize';
 import { BackgroundEntry, BackgroundManifest } from '../lib/data/backgrounds';
 

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { makeTriplet } from '../data/triplets';
 import { irregularMask } from '../data/irregular-masks';
 import { writeTripletCache, readCachedTriplet } from '../data/cache';
-import { writeFileAtomic } from '../image/io';
+import { writeFileAtomic } from '../io/atomicWrite';
 
 function rate(label: string, count: number, fn: (i: number) => void): { label: string; count: number; seconds: number; perSecond: number } {
   fn(-1); // warm up the JIT on one item outside the timing

@@ -9,7 +9,8 @@
 // written last (atomically), so a half-written cache is never taken as complete. data/cache is gitignored.
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic, writeImage, writeMask, readImage, readMask, readImageBytes, writeImageBytes } from '../image/io';
+import { writeImage, writeMask, readImage, readMask, readImageBytes, writeImageBytes } from '../image/io';
+import { writeFileAtomic } from '../io/atomicWrite';
 import { maskRatio } from '../image/raster';
 import { PanopticLabels, maxInstanceId } from './labels';
 import { Triplet, TripletOptions, makeTriplet } from './triplets';

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Raster, Mask, assertRaster, assertBinaryMask, createMask } from './raster';
+import { writeFileAtomic } from '../io/atomicWrite';
 
 /** Raw 8-bit pixels as decoded, HWC. */
 export interface ImageBytes {
@@ -108,9 +109,3 @@ export async function readMask(file: string, threshold?: number): Promise<Mask> 
   return m;
 }
 
-export function writeFileAtomic(file: string, data: Buffer | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}

@@ -3,17 +3,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Figure } from './figure';
 import { RenderOptions, renderFigure } from './renderFigure';
+import { writeFileAtomic } from '../io/atomicWrite';
 
 // figures/ at the repository root. Notebooks load lib through the notebooks/lib symlink, so __dirname may
 // be notebooks/lib/viz: resolve the link first. FIGURES_DIR overrides (test runs write to a temp dir).
 export function figuresDir(): string {
   return process.env.FIGURES_DIR ?? path.resolve(fs.realpathSync(__dirname), '..', '..', 'figures');
-}
-
-function writeFileAtomic(file: string, data: Buffer | string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }
 
 // Writes figures/<name>.png (scale 2 for sharp text) and figures/<name>.svg; returns the paths written.
