@@ -206,9 +206,14 @@ describe('wasm conv2d gradients match finite differences of a float64 convolutio
 
 describe('registration', () => {
   before(initWasmAndCpu);
-  for (const [name, kernelFunc] of Object.entries(WASM_KERNELS)) {
-    test(`${name} on wasm is ours (tfjs has none, or a slow one)`, () => {
-      assert.equal(tf.getKernel(name, 'wasm')?.kernelFunc, kernelFunc);
+  // Listed by name, so that dropping one from WASM_KERNELS fails here even where a numeric test would
+  // still pass through a fallback (tfjs' slow Conv2DBackpropInput, the tf-op MirrorPad fold).
+  const expected = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'InstanceNorm', 'InstanceNormGrad', 'MirrorPadGrad'];
+  for (const name of expected) {
+    test(`${name} on wasm is ours`, () => {
+      const ours = (WASM_KERNELS as Record<string, unknown>)[name];
+      assert.ok(ours, `${name} is in WASM_KERNELS`);
+      assert.equal(tf.getKernel(name, 'wasm')?.kernelFunc, ours);
     });
   }
 });
