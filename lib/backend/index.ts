@@ -67,6 +67,9 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
         'a process can initialise its backend once (wasm threads cannot be restarted)',
     );
   }
+  // The cpu backend prints a banner advertising tfjs-node on its first use; initBackend logs its own choice.
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
   registerConv2DGradient();
   registerMirrorPadGradient();
   registerInstanceNormGradient();
