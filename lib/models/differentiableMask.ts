@@ -50,8 +50,9 @@ export function selectDifferentiableMask(seg: SegmenterOutput, maskGT: tf.Tensor
     throw new Error(`selectDifferentiableMask: m_G must be [${[b, h, w, 1]}], got [${maskGT.shape}]`);
   }
   const r = windowRadius ?? Math.ceil(Math.max(h, w) / 8);
-  const labels = tf.tidy(() => tf.argMax(seg.semanticLogits, -1).dataSync() as Int32Array);
-  const cut = tf.tidy(() => tf.step(seg.boundaryLogits).dataSync()); // boundary probability > 0.5
+  // (read outside tf.tidy: tidy walks a returned typed array element by element)
+  const labels = readAndDispose(tf.argMax(seg.semanticLogits, -1)) as Int32Array;
+  const cut = readAndDispose(tf.step(seg.boundaryLogits)); // boundary probability > 0.5
   const gt = maskGT.dataSync();
   const n = h * w;
   const selections: Selection[] = [];
@@ -72,4 +73,10 @@ export function selectDifferentiableMask(seg: SegmenterOutput, maskGT: tf.Tensor
     return { mask, softMask };
   });
   return { mask, softMask, selections };
+}
+
+function readAndDispose(t: tf.Tensor): tf.TypedArray {
+  const values = t.dataSync();
+  t.dispose();
+  return values;
 }
