@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/index';
 import { PRESETS } from '../lib/config/presets';
@@ -120,4 +121,14 @@ test('no tensor leak: tf.memory().numTensors is the same after every joint step 
   assert.equal(new Set(counts).size, 1, `tensor counts per step: ${counts}`);
   assert.ok(counts[0] > start); // the networks were alive during the run
   assert.equal(tf.memory().numTensors, start);
+});
+
+test('one process per run directory: a live lock is refused, a stale one (its process is gone) is taken over', async () => {
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, 'lock'), String(process.ppid)); // the test runner: alive
+  await assert.rejects(run({ stage: 'segmenter', out: dir, steps: 1 }), /is in use by another training process \(pid \d+/);
+  const gone = spawnSync(process.execPath, ['-e', '0']).pid!; // has exited
+  fs.writeFileSync(path.join(dir, 'lock'), String(gone));
+  await run({ stage: 'segmenter', out: dir, steps: 1 });
+  assert.equal(fs.existsSync(path.join(dir, 'lock')), false); // released at the end
 });

@@ -15,6 +15,7 @@ import { trainStep, Optimizers } from './trainStep';
 import { saveCheckpoint, loadCheckpoint, assignTensors, hasCheckpoint, LoadedCheckpoint } from './checkpoint';
 import { appendLossRecord, truncateLossLog, LossRecord } from './log';
 import { Progress } from './progress';
+import { lockRunDir } from './runLock';
 
 export type PartName = 'edge' | 'seg' | 'image' | 'segmenter';
 
@@ -174,7 +175,9 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   };
   const optimizerNames = ['G', ...model.critics.map((c) => c.name)];
   const adams = [opt.generator, ...opt.critics];
+  let unlock = () => {};
   try {
+    unlock = lockRunDir(o.out);
     let step = 0;
     if (o.resume) {
       const ckpt = loadCheckpoint<RunMeta>(o.out);
@@ -239,5 +242,6 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   } finally {
     model.dispose();
     adams.forEach((a) => a.dispose());
+    unlock();
   }
 }
