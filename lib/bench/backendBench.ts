@@ -4,11 +4,19 @@
 // (a) one conv layer: x [4,64,64,64], 3x3, 64 -> 64, 'same': forward + dL/dx + dL/dW, as GFLOP/s
 // (b) one EdgeConnect-style GAN training step, the network and step of bench/pytorch_edgeconnect_bench.py
 //     config 'a': G base 32 channels, 8 residual blocks, 64x64, batch 4, SN PatchGAN, Adam(1e-4, 0, 0.9),
-//     loss_G = 0.1 hinge + 1.0 L1/mean(mask) + 10 FM, loss_D = hinge.
+//     loss_G = 0.1 hinge + 1.0 L1/mean(mask) + 10 FM, loss_D = hinge; run by lib/train's trainStep on a
+//     batch of generated triplets (the reference uses a random image with a centred square hole: same FLOPs).
 import * as tf from '@tensorflow/tfjs';
+import { featureMatchingLoss } from '../losses/featureMatching';
+import { hingeGeneratorLoss } from '../losses/gan';
+import { maskedL1Loss } from '../losses/reconstruction';
 import { Discriminator } from '../models/discriminator';
 import { Generator } from '../models/generator';
-import { adversarialStep } from '../train/adversarialStep';
+import { prefixed } from '../nn/params';
+import { Adam } from '../train/adam';
+import { disposeBatch, makeBatch } from '../train/batches';
+import { StageModel } from '../train/stages';
+import { trainStep } from '../train/trainStep';
 
 export interface Timing {
   medianSeconds: number;
@@ -57,31 +65,51 @@ export function benchConvLayer(warmup: number, repeats: number): Timing & { gflo
 
 export const GAN_STEP = { width: 32, size: 64, batch: 4, numResBlocks: 8 };
 
-export function benchGanStep(warmup: number, repeats: number): Timing & { generatorParams: number; discriminatorParams: number; tensorsBefore: number; tensorsAfter: number } {
-  const { width, size, batch, numResBlocks } = GAN_STEP;
+/**
+ * The PyTorch reference's network and losses as a training stage, run by the same trainStep and Adam as
+ * real training (G step, then the D step on the same fake).
+ */
+function referenceGanStage(): StageModel {
+  const { width, numResBlocks } = GAN_STEP;
   const G = new Generator({ inChannels: 4, outChannels: 3, width, numResBlocks, seed: 0 });
   const D = new Discriminator({ inChannels: 3, width, seed: 1 });
-  const image = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
-  const mask = tf.tidy(() => tf.pad(tf.ones([batch, size / 2, size / 2, 1]), [[0, 0], [size / 4, size / 4], [size / 4, size / 4], [0, 0]])) as tf.Tensor4D;
-  const input = tf.tidy(() => tf.concat([tf.mul(image, tf.sub(1, mask)), mask], 3)) as tf.Tensor4D;
-  const players = {
-    generate: (x: tf.Tensor4D) => tf.tidy(() => tf.div(tf.add(tf.tanh(G.apply(x)), 1), 2)) as tf.Tensor4D,
-    generatorVariables: G.params.trainableVariables(),
-    discriminator: D,
-    optimizerG: tf.train.adam(1e-4, 0, 0.9),
-    optimizerD: tf.train.adam(1e-4, 0, 0.9),
+  const variables = prefixed({ G: G.params.named(), D: D.params.named() });
+  return {
+    stage: 'image',
+    variables,
+    generatorTrainable: prefixed({ G: G.params.trainable }),
+    critics: [{ name: 'D', D }],
+    pass: (b) => {
+      const input = tf.concat([tf.mul(b.target, tf.sub(1, b.mask)), b.mask], 3) as tf.Tensor4D; // hole = 1
+      const fake = tf.div(tf.add(tf.tanh(G.apply(input)), 1), 2) as tf.Tensor4D;
+      const real = D.apply(b.target, { training: true });
+      const out = D.apply(fake, { training: true });
+      const terms = {
+        gan: hingeGeneratorLoss(out.logits),
+        l1: maskedL1Loss(fake, b.target, b.mask),
+        fm: featureMatchingLoss(out.features, real.features),
+      };
+      const loss = tf.addN([tf.mul(0.1, terms.gan), terms.l1, tf.mul(10, terms.fm)]) as tf.Scalar;
+      return { loss, terms, critics: [{ real: b.target, fake }] };
+    },
+    dispose: () => tf.dispose([...variables.values()]),
   };
-  const weights = { adversarial: 0.1, l1: 1, featureMatching: 10, style: 0 };
-  const step = () => adversarialStep(players, { input, target: image, mask }, weights);
-  step(); // creates the optimizers' slots, so the tensor count below is the steady state
+}
+
+export function benchGanStep(warmup: number, repeats: number): Timing & { generatorParams: number; tensorsBefore: number; tensorsAfter: number } {
+  const model = referenceGanStage();
+  const generatorParams = [...model.generatorTrainable.values()].reduce((n, v) => n + v.size, 0);
+  const adam = (params: Map<string, tf.Variable>) => new Adam(params, { lr: 1e-4, beta1: 0, beta2: 0.9 });
+  const D = model.critics[0].D;
+  const optimizers = { generator: adam(model.generatorTrainable), critics: [adam(new Map(D.params.trainable))] };
+  const { size, batch } = GAN_STEP;
+  const data = makeBatch(0, { size, batch, pairs: batch, dataSeed: 1, masks: 'object', cannySigma: 1 });
+  const step = () => trainStep(model, optimizers, data);
+  step(); // creates Adam's moments, so the tensor count below is the steady state
   const tensorsBefore = tf.memory().numTensors;
   const timing = time(step, Math.max(0, warmup - 1), repeats);
   const tensorsAfter = tf.memory().numTensors;
-  const result = { ...timing, generatorParams: G.params.count(), discriminatorParams: D.params.count(), tensorsBefore, tensorsAfter };
-  tf.dispose([image, mask, input]);
-  G.params.dispose();
-  D.params.dispose();
-  players.optimizerG.dispose();
-  players.optimizerD.dispose();
-  return result;
+  disposeBatch(data);
+  model.dispose();
+  return { ...timing, generatorParams, tensorsBefore, tensorsAfter };
 }

@@ -1,6 +1,10 @@
 // One training step of a stage: generator-side update, then one hinge update of each discriminator on the same
-// batch with the generator's output held fixed. Same order as lib/train/adversarialStep.ts (see its header: the G
-// step runs first so the D step can reuse `fake` without a second generator forward).
+// batch with the generator's output held fixed.
+//
+// Order: tfjs records a gradient tape per tf.variableGrads call, so the generator forward must live inside the
+// generator's tape. Running the D step first (as EdgeConnect and the PyTorch benchmark do) would need a second
+// generator forward (~+30% FLOPs); we run the G step first and reuse its output for the D step. Both players
+// see the same batch; G's loss uses D before (not after) this step's D update.
 import * as tf from '@tensorflow/tfjs';
 import { hingeDiscriminatorLoss } from '../losses/gan';
 import { Adam } from './adam';
