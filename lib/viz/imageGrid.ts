@@ -12,6 +12,10 @@ export interface ImageRowOptions {
 
 const CAPTION_HEIGHT = 18;
 
+// The PNGs end up base64 in committed notebooks: the strongest zlib level with per-row filter choice makes them
+// about a third smaller than sharp's default, for a few ms more.
+export const COMPACT_PNG = { compressionLevel: 9, adaptiveFiltering: true } as const;
+
 // Black text, cut to maxWidth x CAPTION_HEIGHT so that a long caption cannot overflow the canvas.
 async function captionPng(text: string, maxWidth: number): Promise<Buffer> {
   const markup = `<span foreground="black">${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</span>`;
@@ -48,7 +52,7 @@ export async function imageRowPng(images: Picture[], opts: ImageRowOptions = {})
   }
   const canvas = await sharp({ create: { width: left - gap, height: maxHeight * scale + captionHeight, channels: 3, background: { r: 255, g: 255, b: 255 } } })
     .composite(tiles).png().toBuffer();
-  return sharp(canvas).removeAlpha().png().toBuffer(); // composite adds an alpha channel; RGB is smaller
+  return sharp(canvas).removeAlpha().png(COMPACT_PNG).toBuffer(); // composite adds an alpha channel; RGB is smaller
 
 }
 

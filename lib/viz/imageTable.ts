@@ -2,7 +2,7 @@
 // per mask-ratio bucket, or one row per resolution. Rows are left-aligned on white.
 import sharp from 'sharp';
 import { displayBundle } from './displayBundle';
-import { imageRowPng } from './imageGrid';
+import { COMPACT_PNG, imageRowPng } from './imageGrid';
 import { Picture } from './picture';
 
 export interface ImageTableOptions {
@@ -34,7 +34,7 @@ export async function imageTablePng(rows: Picture[][], opts: ImageTableOptions =
   }
   const canvas = await sharp({ create: { width, height: top - gap, channels: 3, background: { r: 255, g: 255, b: 255 } } })
     .composite(tiles).png().toBuffer();
-  return sharp(canvas).removeAlpha().png().toBuffer();
+  return sharp(canvas).removeAlpha().png(COMPACT_PNG).toBuffer();
 }
 
 export async function showImageTable(rows: Picture[][], opts: ImageTableOptions = {}): Promise<void> {
