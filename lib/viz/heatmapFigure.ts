@@ -45,7 +45,7 @@ export function heatmapFigure(map: Raster, opts: HeatmapOptions): Figure {
       title: { text: title },
       xaxis: { title: { text: 'x [px]' }, constrain: 'domain' },
       yaxis: { title: { text: 'y [px]' }, autorange: 'reversed', scaleanchor: 'x' },
-      legend: { orientation: 'h', y: -0.15 },
+      legend: { orientation: 'h', y: -0.22, yanchor: 'top' },
     },
   };
 }
