@@ -1,0 +1,186 @@
+// An experiment is a plain spec: which inpainter, which test set, which masks, which metrics. runExperiment
+// inpaints every test image with every mask, scores the result against the object-free ground truth, and writes
+//   results/<name>/spec.json         the spec (a re-run with a different spec under the same name is refused)
+//   results/<name>/per_image.jsonl   one row per (image, mask, metric, protocol)   (lib/eval/resultRows.ts)
+//   results/<name>/by_bucket.csv     mean, standard error and count per mask-ratio bucket (lib/eval/aggregate.ts)
+// Resumable: rows already on disk are not computed again; an image whose rows are all present is skipped without
+// generating it. Rows are flushed atomically at most every `flushSeconds` and whenever the run stops (also on an
+// error), so an interrupted run loses at most that much work and a re-run finishes it with identical results.
+//
+// Masks. 'gt' with d256 = d: the ground-truth mask thresholded at signed distance d * R / 256 at resolution R
+// (lib/image/morphology thresholdSignedDistance: {p : phi(p) <= d}). The paper's d is in pixels at 256x256; at
+// 64x64, d = -2..8 becomes -0.5..2 px. d >= 0 is exactly a Euclidean-disk dilation; d < 0 removes the rings with
+// phi > d (at -0.5: the inner border ring). The hole is inpainted in I (the image with the object) and the
+// result is scored against I_G (the background). 'random': a free-form DeepFill-style hole with a ratio in the
+// item's bucket, inpainted in I_G itself and scored against I_G (the usual inpainting benchmark).
+// An empty hole (an object eroded away) leaves the image unchanged. The inpainter's output is composited
+// (known pixels from the input), as EdgeConnect evaluates, so only the hole can differ.
+import * as path from 'path';
+import * as fs from 'fs';
+import { Mask, Raster, assertRaster, maskArea, maskRatio } from '../image/raster';
+import { thresholdSignedDistance } from '../image/morphology';
+import { makeTriplet } from '../data/triplets';
+import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
+import { irregularMask } from '../data/irregular-masks';
+import { deriveSeed } from '../random/prng';
+import { Inpainter } from '../inpaint/inpainter';
+import { Progress } from '../train/progress';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
+import { psnr } from './psnr';
+import { ssim } from './ssim';
+import { MetricProtocolName, METRIC_PROTOCOLS } from './protocol';
+import { ResultRow, readResultRows, rowKey, writeResultRows } from './resultRows';
+import { aggregateByBucket } from './aggregate';
+
+export type MaskSpec = { kind: 'gt'; d256: number } | { kind: 'random' };
+
+export interface MetricSpec {
+  metric: 'psnr' | 'ssim';
+  protocol: MetricProtocolName;
+}
+
+export interface ExperimentSpec {
+  name: string; // folder under results/
+  table: string; // the paper table it reproduces (key of data/paper/tables.json), for figures
+  inpainter: string; // name resolved by the caller (lib/eval/experiments.ts resolveInpainter)
+  testSet: { kind: 'procedural'; seed: number; count: number; size: number }; // makeTriplet(seed, i, split 'test')
+  masks: MaskSpec[];
+  metrics: MetricSpec[];
+}
+
+export interface RunOptions {
+  inpainter: Inpainter;
+  resultsDir?: string; // default: results/ at the repository root (RESULTS_DIR overrides)
+  flushSeconds?: number; // default 2
+  progress?: boolean; // default true
+}
+
+export interface RunSummary {
+  dir: string;
+  computedImages: number;
+  skippedImages: number;
+  rows: number;
+}
+
+export function resultsDir(): string {
+  return process.env.RESULTS_DIR ?? path.resolve(fs.realpathSync(__dirname), '..', '..', 'results');
+}
+
+export function maskKey(m: MaskSpec): string {
+  return m.kind === 'gt' ? `gt${m.d256 >= 0 ? '+' : ''}${m.d256}` : 'random';
+}
+
+export function checkSpec(spec: ExperimentSpec): void {
+  const where = `experiment '${spec.name}'`;
+  if (!/^[\w.-]+$/.test(spec.name)) throw new Error(`${where}: name must use letters, digits, _ . - only`);
+  const { count, size, seed } = spec.testSet;
+  if (!Number.isInteger(count) || count < 1) throw new Error(`${where}: testSet.count must be a positive integer, got ${count}`);
+  if (!Number.isInteger(size) || size < 16) throw new Error(`${where}: testSet.size must be an integer >= 16, got ${size}`);
+  if (!Number.isInteger(seed)) throw new Error(`${where}: testSet.seed must be an integer, got ${seed}`);
+  if (spec.masks.length === 0 || spec.metrics.length === 0) throw new Error(`${where}: needs at least one mask and one metric`);
+  const keys = spec.masks.map(maskKey);
+  if (new Set(keys).size !== keys.length) throw new Error(`${where}: duplicate masks ${keys.join(', ')}`);
+  for (const m of spec.metrics) {
+    const p = METRIC_PROTOCOLS[m.protocol];
+    if (!p) throw new Error(`${where}: unknown protocol '${m.protocol}'`);
+    if (m.metric !== 'psnr' && m.metric !== 'ssim') throw new Error(`${where}: unknown metric '${m.metric}'`);
+    if (m.metric === 'ssim' && size < p.ssim.winSize) {
+      throw new Error(`${where}: SSIM under the '${m.protocol}' protocol needs images of at least ${p.ssim.winSize} px, test images are ${size} px`);
+    }
+  }
+}
+
+/** A copy clipped to [0, 1], or the raster itself when it is in range. The procedural person renderer can
+ *  overshoot white by a fraction of a percent (a shading highlight); metrics and inpainters take [0, 1] only. */
+function clipUnit(r: Raster): Raster {
+  if (r.data.every((v) => v >= 0 && v <= 1)) return r;
+  return { ...r, data: r.data.map((v) => Math.min(1, Math.max(0, v))) };
+}
+
+/** The image to inpaint, the hole, and the ground truth for one test item and mask. */
+function maskedInput(spec: ExperimentSpec, index: number, m: MaskSpec, triplet: ReturnType<typeof makeTriplet>): { input: Raster; hole: Mask; truth: Raster } {
+  const { size, seed } = spec.testSet;
+  if (m.kind === 'gt') return { input: clipUnit(triplet.image), hole: thresholdSignedDistance(triplet.mask, (m.d256 * size) / 256), truth: triplet.background };
+  const { lo, hi } = MASK_RATIO_BUCKETS[triplet.bucket];
+  return { input: triplet.background, hole: irregularMask(deriveSeed(seed, 1), index, size, size, Math.max(lo, MIN_MASK_RATIO), hi), truth: triplet.background };
+}
+
+async function inpaintComposited(inpainter: Inpainter, input: Raster, hole: Mask): Promise<Raster> {
+  if (maskArea(hole) === 0) return input;
+  const out = await inpainter(input, hole);
+  assertRaster(out, 'inpainter output', input.channels, input.height, input.width);
+  const C = input.channels;
+  const data = Float32Array.from(input.data);
+  for (let p = 0; p < hole.data.length; p++) if (hole.data[p]) for (let c = 0; c < C; c++) data[p * C + c] = out.data[p * C + c];
+  return { height: input.height, width: input.width, channels: C, data };
+}
+
+export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Promise<RunSummary> {
+  checkSpec(spec);
+  const dir = path.join(opts.resultsDir ?? resultsDir(), spec.name);
+  const specFile = path.join(dir, 'spec.json');
+  if (fs.existsSync(specFile)) {
+    const old = fs.readFileSync(specFile, 'utf8');
+    if (old !== JSON.stringify(spec, null, 1) + '\n') {
+      throw new Error(`${specFile} holds a different spec than experiment '${spec.name}': delete ${dir} to recompute, or give the experiment another name`);
+    }
+  } else {
+    writeJsonAtomic(specFile, spec);
+  }
+  const rowsFile = path.join(dir, 'per_image.jsonl');
+  const rows = new Map<string, ResultRow>();
+  for (const r of readResultRows(rowsFile)) rows.set(rowKey(r), r);
+
+  const maskOrder = new Map(spec.masks.map((m, i) => [maskKey(m), i]));
+  const metricOrder = new Map(spec.metrics.map((m, i) => [`${m.metric}|${m.protocol}`, i]));
+  const flush = (): void => {
+    const sorted = [...rows.values()].sort((a, b) => a.image - b.image || maskOrder.get(a.mask)! - maskOrder.get(b.mask)!
+      || metricOrder.get(`${a.metric}|${a.protocol}`)! - metricOrder.get(`${b.metric}|${b.protocol}`)!);
+    writeResultRows(rowsFile, sorted);
+  };
+
+  const { count, size, seed } = spec.testSet;
+  const flushMs = (opts.flushSeconds ?? 2) * 1000;
+  let lastFlush = Date.now();
+  let dirty = false;
+  let computed = 0;
+  let skipped = 0;
+  const progress = opts.progress === false ? null : new Progress(spec.name, 0, count);
+  try {
+    for (let index = 0; index < count; index++) {
+      const missing = spec.masks.filter((m) => spec.metrics.some((x) => !rows.has(rowKey({ image: index, mask: maskKey(m), ...x }))));
+      if (missing.length === 0) {
+        skipped++;
+        progress?.update(index + 1, {});
+        continue;
+      }
+      const triplet = makeTriplet(seed, index, { height: size, width: size, split: 'test' });
+      for (const m of missing) {
+        const { input, hole, truth } = maskedInput(spec, index, m, triplet);
+        const output = await inpaintComposited(opts.inpainter, input, hole);
+        for (const x of spec.metrics) {
+          const score = x.metric === 'psnr' ? psnr(output, truth, { protocol: x.protocol }) : ssim(output, truth, { protocol: x.protocol });
+          const row: ResultRow = {
+            image: index, bucket: MASK_RATIO_BUCKETS[triplet.bucket].label, maskRatio: triplet.maskRatio, mask: maskKey(m),
+            d256: m.kind === 'gt' ? m.d256 : null, dPixels: m.kind === 'gt' ? (m.d256 * size) / 256 : null,
+            holeRatio: maskRatio(hole), metric: x.metric, protocol: x.protocol, region: score.region, value: score.value,
+          };
+          rows.set(rowKey(row), row);
+          dirty = true;
+        }
+      }
+      computed++;
+      if (Date.now() - lastFlush >= flushMs) {
+        flush();
+        lastFlush = Date.now();
+        dirty = false;
+      }
+      progress?.update(index + 1, {});
+    }
+  } finally {
+    if (dirty) flush();
+  }
+  const all = readResultRows(rowsFile);
+  writeFileAtomic(path.join(dir, 'by_bucket.csv'), aggregateByBucket(all).toCSV());
+  return { dir, computedImages: computed, skippedImages: skipped, rows: all.length };
+}

@@ -1,0 +1,65 @@
+// The named experiments `npm run reproduce` runs, as spec factories (preset, inpainter) -> ExperimentSpec.
+//
+// Test set: procedural triplets makeTriplet(TEST_SEED, i, split 'test'), items 0..count-1. The test split
+// cycles through the four mask-ratio buckets, so every bucket gets count / 4 images. TEST_SEED differs from
+// every training data seed (the presets train on dataSeed 1).
+//   tiny   8 images at 64x64 (2 a bucket): CI, seconds. 64 px because the paper protocol's SSIM window is 51 px.
+//   cpu    400 images at 64x64 (100 a bucket): standard errors of a few tenths of a dB.
+//   paper  5000 images at 256x256, the paper's test-set size and resolution.
+//
+// table1 (paper Table I): the ground-truth mask eroded (-) or dilated (+) by d in {-2, 0, 2, 4, 6, 8} px at
+// 256x256, i.e. by d * R / 256 px at resolution R (signed-distance threshold, lib/eval/experiment.ts), PSNR and
+// SSIM on the whole image under both protocols (paper: gray, uniform 51x51 SSIM window; common: RGB, 11x11
+// Gaussian), per mask-ratio bucket.
+import { ExperimentSpec, MetricSpec } from './experiment';
+import { CLASSICAL_INPAINTERS, Inpainter } from '../inpaint/inpainter';
+
+export const TEST_SEED = 1001;
+
+export type EvalPresetName = 'tiny' | 'cpu' | 'paper';
+export const EVAL_PRESETS: Record<EvalPresetName, { size: number; count: number }> = {
+  tiny: { size: 64, count: 8 },
+  cpu: { size: 64, count: 400 },
+  paper: { size: 256, count: 5000 },
+};
+
+export const TABLE1_D = [-2, 0, 2, 4, 6, 8];
+
+const PSNR_SSIM_BOTH_PROTOCOLS: MetricSpec[] = [
+  { metric: 'psnr', protocol: 'paper' },
+  { metric: 'ssim', protocol: 'paper' },
+  { metric: 'psnr', protocol: 'common' },
+  { metric: 'ssim', protocol: 'common' },
+];
+
+export function evalPreset(name: string): { size: number; count: number } {
+  const p = EVAL_PRESETS[name as EvalPresetName];
+  if (!p) throw new Error(`unknown preset '${name}' (expected ${Object.keys(EVAL_PRESETS).join(', ')})`);
+  return p;
+}
+
+export function table1Spec(preset: string, inpainter: string): ExperimentSpec {
+  const { size, count } = evalPreset(preset);
+  return {
+    name: `table1-${inpainter}-${preset}`,
+    table: 'table1_mask_size',
+    inpainter,
+    testSet: { kind: 'procedural', seed: TEST_SEED, count, size },
+    masks: TABLE1_D.map((d256) => ({ kind: 'gt' as const, d256 })),
+    metrics: PSNR_SSIM_BOTH_PROTOCOLS,
+  };
+}
+
+export const EXPERIMENTS: Record<string, (preset: string, inpainter: string) => ExperimentSpec> = {
+  table1: table1Spec,
+};
+
+/** Inpainters by name. The learned inpainter joins this list when lib/train can load a checkpoint as an
+ *  Inpainter; until then only the classical fills run. */
+export function resolveInpainter(name: string): Inpainter {
+  const classical = CLASSICAL_INPAINTERS[name as keyof typeof CLASSICAL_INPAINTERS];
+  if (!classical) {
+    throw new Error(`unknown inpainter '${name}': available are ${Object.keys(CLASSICAL_INPAINTERS).join(', ')} (learned checkpoints are not wired in yet)`);
+  }
+  return classical;
+}
