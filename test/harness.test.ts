@@ -116,6 +116,20 @@ test('the output is composited: pixels outside the hole come from the input, wha
   assert.ok(read(a, 'per_image.jsonl').equals(read(b, 'per_image.jsonl')));
 });
 
+test("random masks: a free-form hole with a ratio in the item's bucket, inpainted in the background itself", async () => {
+  const dir = tmp();
+  const randomSpec: ExperimentSpec = { ...spec, name: 'random-test', masks: [{ kind: 'random' }], metrics: [{ metric: 'psnr', protocol: 'common' }] };
+  await runExperiment(randomSpec, { inpainter: inpaintMeanFill, resultsDir: dir, progress: false });
+  const rows = readResultRows(path.join(dir, 'random-test', 'per_image.jsonl'));
+  assert.equal(rows.length, 4);
+  const ranges: Record<string, [number, number]> = { '0-10%': [0.01, 0.1], '10-20%': [0.1, 0.2], '20-30%': [0.2, 0.3], '30-40%': [0.3, 0.4] };
+  for (const r of rows) {
+    assert.deepEqual([r.mask, r.d256, r.dPixels], ['random', null, null]);
+    assert.ok(r.holeRatio >= ranges[r.bucket][0] && r.holeRatio < ranges[r.bucket][1], `hole ratio ${r.holeRatio} in bucket ${r.bucket}`);
+    assert.ok(r.value > 10 && Number.isFinite(r.value), 'a mean fill of the background scores a finite PSNR');
+  }
+});
+
 const row = (image: number, bucket: string, value: number, protocol = 'paper'): ResultRow => ({
   image, bucket, maskRatio: 0.05, mask: 'gt+0', d256: 0, dPixels: 0, holeRatio: 0.05, metric: 'psnr', protocol, region: 'whole-image', value,
 });

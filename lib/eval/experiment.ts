@@ -4,7 +4,7 @@
 //   results/<name>/per_image.jsonl   one row per (image, mask, metric, protocol)   (lib/eval/resultRows.ts)
 //   results/<name>/by_bucket.csv     mean, standard error and count per mask-ratio bucket (lib/eval/aggregate.ts)
 // Resumable: rows already on disk are not computed again; an image whose rows are all present is skipped without
-// generating it. Rows are flushed atomically at most every `flushSeconds` and whenever the run stops (also on an
+// generating it, an image done in part computes only its missing masks. Rows are flushed atomically at most every `flushSeconds` and whenever the run stops (also on an
 // error), so an interrupted run loses at most that much work and a re-run finishes it with identical results.
 //
 // Masks. 'gt' with d256 = d: the ground-truth mask thresholded at signed distance d * R / 256 at resolution R
