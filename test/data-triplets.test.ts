@@ -66,6 +66,16 @@ test('triplet invariants: I = I_G outside M_G, labels of I = labels of I_G + a n
   }
 });
 
+test('triplet images are in [0, 1] (highlights of the person renderer are clipped)', () => {
+  // seed 1001 item 6 at 64 px overshot white (1.004) before the clip
+  for (const t of makeTriplets(1001, 12, { height: 64, width: 64, split: 'test' })) {
+    for (const r of [t.image, t.background]) {
+      const bad = r.data.findIndex((v) => !(v >= 0 && v <= 1));
+      assert.equal(bad, -1, `value ${r.data[bad]} at ${bad}`);
+    }
+  }
+});
+
 test('test split is balanced across the four mask-ratio buckets', () => {
   const counts = [0, 0, 0, 0];
   for (const t of makeTriplets(9, 24, { height: 32, width: 32, split: 'test' })) {

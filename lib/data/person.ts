@@ -216,9 +216,10 @@ export function renderPerson(spec: PersonSpec, pixelsPerUnit: number): PersonSpr
       const col = materialColour(spec, p.material, x, y, fabric);
       const i = py * width + px;
       mask[i] = 1;
-      rgb[3 * i] = col[0] * shade;
-      rgb[3 * i + 1] = col[1] * shade;
-      rgb[3 * i + 2] = col[2] * shade;
+      // shade reaches 1.05 on highlights: clip, images are in [0, 1]
+      rgb[3 * i] = Math.min(1, col[0] * shade);
+      rgb[3 * i + 1] = Math.min(1, col[1] * shade);
+      rgb[3 * i + 2] = Math.min(1, col[2] * shade);
     }
   }
   return { height, width, rgb, mask };

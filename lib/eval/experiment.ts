@@ -90,17 +90,10 @@ export function checkSpec(spec: ExperimentSpec): void {
   }
 }
 
-/** A copy clipped to [0, 1], or the raster itself when it is in range. The procedural person renderer can
- *  overshoot white by a fraction of a percent (a shading highlight); metrics and inpainters take [0, 1] only. */
-function clipUnit(r: Raster): Raster {
-  if (r.data.every((v) => v >= 0 && v <= 1)) return r;
-  return { ...r, data: r.data.map((v) => Math.min(1, Math.max(0, v))) };
-}
-
 /** The image to inpaint, the hole, and the ground truth for one test item and mask. */
 function maskedInput(spec: ExperimentSpec, index: number, m: MaskSpec, triplet: ReturnType<typeof makeTriplet>): { input: Raster; hole: Mask; truth: Raster } {
   const { size, seed } = spec.testSet;
-  if (m.kind === 'gt') return { input: clipUnit(triplet.image), hole: thresholdSignedDistance(triplet.mask, (m.d256 * size) / 256), truth: triplet.background };
+  if (m.kind === 'gt') return { input: triplet.image, hole: thresholdSignedDistance(triplet.mask, (m.d256 * size) / 256), truth: triplet.background };
   const { lo, hi } = MASK_RATIO_BUCKETS[triplet.bucket];
   return { input: triplet.background, hole: irregularMask(deriveSeed(seed, 1), index, size, size, Math.max(lo, MIN_MASK_RATIO), hi), truth: triplet.background };
 }
