@@ -8,8 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MetricImage, asRaster } from './metricInput';
 import { MetricResult } from './result';
 import { frechetDistanceOfFeatures } from './frechet';
-import { INCEPTION_INPUT_SIZE, inceptionActivations, inceptionProtocol } from './inception';
-import { InceptionMetricOptions } from './lpipsLike';
+import { INCEPTION_INPUT_SIZE, InceptionMetricOptions, inceptionActivations, inceptionProtocol } from './inception';
 
 export const FID_LIKE_LAYER = 'mixed10';
 

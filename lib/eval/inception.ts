@@ -74,6 +74,11 @@ function readArtifacts(): tf.io.ModelArtifacts {
   return { modelTopology: topology, weightSpecs: specs as tf.io.WeightsManifestEntry[], weightData };
 }
 
+export interface InceptionMetricOptions {
+  inputSize?: number; // network input side, default 299 (nsfwjs's); >= 75. Results name it in `protocol`.
+  batchSize?: number; // images per network pass, default 8
+}
+
 let trunk: Promise<tf.LayersModel> | null = null;
 const heads = new Map<string, tf.LayersModel>();
 

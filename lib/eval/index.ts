@@ -6,7 +6,7 @@ export { ssim } from './ssim';
 export { METRIC_PROTOCOLS } from './protocol';
 export type { MetricProtocolName, ScoreOptions } from './protocol';
 export { lpipsLikeInception, lpipsLikeInceptionPairs, LPIPS_LIKE_LAYERS } from './lpipsLike';
-export type { InceptionMetricOptions } from './lpipsLike';
+export type { InceptionMetricOptions } from './inception';
 export { fidLikeInception, inceptionPoolFeatures, FID_LIKE_LAYER } from './fidLike';
 export { frechetDistance, frechetDistanceOfFeatures, gaussianStats } from './frechet';
 export { loadInceptionV3Nsfwjs, INCEPTION_INPUT_SIZE } from './inception';

@@ -16,14 +16,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { MetricImage, asRaster } from './metricInput';
 import { MetricResult } from './result';
-import { INCEPTION_INPUT_SIZE, inceptionActivations, inceptionProtocol } from './inception';
+import { INCEPTION_INPUT_SIZE, InceptionMetricOptions, inceptionActivations, inceptionProtocol } from './inception';
 
 export const LPIPS_LIKE_LAYERS = ['activation_3', 'activation_5', 'mixed2', 'mixed7', 'mixed10'] as const;
-
-export interface InceptionMetricOptions {
-  inputSize?: number; // network input side, default 299 (nsfwjs's); >= 75. Results name it in `protocol`.
-  batchSize?: number; // images per network pass, default 8
-}
 
 /** Per-layer LPIPS-like distances of paired activations fa, fb [N, h, w, c] -> [N]. */
 export function unitFeatureDistance(fa: tf.Tensor4D, fb: tf.Tensor4D): tf.Tensor1D {

@@ -2,6 +2,7 @@
 // (lib/eval/protocol.ts). Whole-image score: mean of the SSIM map after cropping (winSize - 1) / 2 pixels from
 // every border (skimage's crop), averaged over planes (channels). Masked-region score: mean of the uncropped map
 // (reflect-padded at the borders) over the mask's pixels, averaged over planes.
+// Speed (measured, 1 core): 64x64 RGB 4-5 ms, 256x256 42 ms (common) / 51 ms (paper).
 import { Mask } from '../image/raster';
 import { MetricImage, checkedPair, checkedScoreMask } from './metricInput';
 import { ScoreOptions, SsimSettings, metricProtocol, protocolPlanes } from './protocol';
