@@ -2,6 +2,7 @@
 // code copies EdgeConnect's scripts/metrics.py), `common` is the usual one (Wang et al. 2004, LaMa). Both are
 // checked against scikit-image on fixtures (test/eval.psnrSsim.test.ts).
 import { Mask, Raster, assertRaster } from '../image/raster';
+import { grayscale64 } from '../image/grayscale';
 
 export type MetricProtocolName = 'paper' | 'common';
 
@@ -52,9 +53,6 @@ export interface ScoreOptions {
   mask?: Mask; // score only the pixels where mask = 1 (region 'masked-region')
 }
 
-/** skimage.color.rgb2gray weights (BT.709 luma, linear combination, no gamma handling). */
-export const GRAY_WEIGHTS = [0.2125, 0.7154, 0.0721] as const;
-
 /** The planes a protocol scores, in float64: one gray plane ('gray') or one plane per channel ('rgb').
  *  Each plane is [H * W], row-major. */
 export function protocolPlanes(r: Raster, colour: MetricProtocol['colour']): Float64Array[] {
@@ -63,11 +61,7 @@ export function protocolPlanes(r: Raster, colour: MetricProtocol['colour']): Flo
   const C = r.channels;
   if (colour === 'gray') {
     if (C !== 3) throw new Error(`protocolPlanes: grayscale conversion needs an RGB image, got ${C} channel(s)`);
-    const g = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      g[i] = r.data[3 * i] * GRAY_WEIGHTS[0] + r.data[3 * i + 1] * GRAY_WEIGHTS[1] + r.data[3 * i + 2] * GRAY_WEIGHTS[2];
-    }
-    return [g];
+    return [grayscale64(r)]; // skimage rgb2gray: 0.2125 R + 0.7154 G + 0.0721 B, in float64
   }
   const planes: Float64Array[] = [];
   for (let c = 0; c < C; c++) {
