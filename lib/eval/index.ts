@@ -12,5 +12,4 @@ export { frechetDistance, frechetDistanceOfFeatures, gaussianStats } from './fre
 export { loadInceptionV3Nsfwjs, INCEPTION_INPUT_SIZE } from './inception';
 export { METRIC_LABELS, metricLabel } from './result';
 export type { MetricName, MetricRegion, MetricResult } from './result';
-export { MASK_RATIO_BUCKETS, maskRatioBucket, meanByBucket } from './bucket';
 export type { MetricImage } from './metricInput';
