@@ -1,14 +1,46 @@
-// npm run reproduce -- [--preset tiny|cpu|paper] [--only table1[,...]] [--inpainter telea[,meanFill]] [--results DIR]
+// npm run reproduce -- [--preset tiny|cpu|paper] [--only table1[,...]] [--inpainter telea[,meanFill,edgeconnect]]
+//                      [--checkpoints edge=DIR,seg=DIR,image=DIR] [--results DIR] [--backend wasm|cpu|...] [--threads N]
 //
 // Runs the named experiments (lib/eval/experiments.ts) for each inpainter and writes results/<experiment>/
 // (per-image rows, per-bucket aggregates). Resumable: re-running skips finished images; a changed spec under the
-// same name is refused. Defaults: --preset tiny, every experiment, inpainters telea and meanFill.
+// same name is refused. Defaults: --preset tiny, every experiment, inpainters telea and meanFill, plus edgeconnect
+// when --checkpoints is given. edgeconnect is the learned pipeline (lib/inpaint/edgeConnect.ts): DIR is a training
+// run directory or its ckpt.json; the checkpoints must be of the test set's resolution.
 // Figures and tables are rebuilt from results/ by `npm run figures`.
-import { EXPERIMENTS, resolveInpainter } from '../eval/experiments';
+import { initBackend, BackendName } from '../backend/index';
+import { EXPERIMENTS, evalPreset, loadInpainter, resolveInpainter } from '../eval/experiments';
 import { runExperiment } from '../eval/experiment';
-import { CLASSICAL_INPAINTERS } from '../inpaint/inpainter';
+import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
+import { CheckpointPaths, INPAINTER_PARTS, InpainterPart } from '../inpaint/learnedInpainters';
 
-function parseArgs(argv: string[]): { preset: string; only: string[]; inpainters: string[]; results?: string } {
+interface Args {
+  preset: string;
+  only: string[];
+  inpainters: string[];
+  checkpoints?: CheckpointPaths;
+  results?: string;
+  backend?: BackendName;
+  threads?: number;
+}
+
+/** 'edge=DIR,seg=DIR,image=DIR' -> paths; every part exactly once. */
+function parseCheckpoints(v: string): CheckpointPaths {
+  const out: Partial<CheckpointPaths> = {};
+  for (const item of v.split(',')) {
+    const eq = item.indexOf('=');
+    const part = item.slice(0, eq) as InpainterPart;
+    if (eq < 1 || !INPAINTER_PARTS.includes(part) || !item.slice(eq + 1)) {
+      throw new Error(`--checkpoints: '${item}' is not PART=DIR with PART one of ${INPAINTER_PARTS.join(', ')}`);
+    }
+    if (out[part]) throw new Error(`--checkpoints: ${part} is given twice`);
+    out[part] = item.slice(eq + 1);
+  }
+  const missing = INPAINTER_PARTS.filter((p) => !out[p]);
+  if (missing.length) throw new Error(`--checkpoints: no checkpoint for ${missing.join(', ')} (expected edge=DIR,seg=DIR,image=DIR)`);
+  return out as CheckpointPaths;
+}
+
+function parseArgs(argv: string[]): Args {
   const o: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -17,29 +49,43 @@ function parseArgs(argv: string[]): { preset: string; only: string[]; inpainters
     if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
     o[a.slice(2)] = v;
   }
-  for (const k of Object.keys(o)) if (!['preset', 'only', 'inpainter', 'results'].includes(k)) throw new Error(`unknown option --${k}`);
+  const known = ['preset', 'only', 'inpainter', 'checkpoints', 'results', 'backend', 'threads'];
+  for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
   const only = o.only ? o.only.split(',') : Object.keys(EXPERIMENTS);
   for (const e of only) if (!EXPERIMENTS[e]) throw new Error(`unknown experiment '${e}' (expected ${Object.keys(EXPERIMENTS).join(', ')})`);
-  const inpainters = o.inpainter ? o.inpainter.split(',') : Object.keys(CLASSICAL_INPAINTERS);
-  inpainters.forEach(resolveInpainter); // fail before any work on an unknown name
-  return { preset: o.preset ?? 'tiny', only, inpainters, results: o.results };
+  const checkpoints = o.checkpoints ? parseCheckpoints(o.checkpoints) : undefined;
+  const inpainters = o.inpainter ? o.inpainter.split(',') : [...Object.keys(CLASSICAL_INPAINTERS), ...(checkpoints ? [LEARNED_INPAINTER] : [])];
+  // fail before any work on an unknown name or a learned inpainter without weights
+  for (const name of inpainters) {
+    if (name === LEARNED_INPAINTER && !checkpoints) throw new Error(`--inpainter ${LEARNED_INPAINTER} needs --checkpoints edge=DIR,seg=DIR,image=DIR`);
+    if (name !== LEARNED_INPAINTER) resolveInpainter(name);
+  }
+  const threads = o.threads === undefined ? undefined : Number(o.threads);
+  return { preset: o.preset ?? 'tiny', only, inpainters, checkpoints, results: o.results, backend: o.backend as BackendName | undefined, threads };
 }
 
 async function main(): Promise<void> {
-  const { preset, only, inpainters, results } = parseArgs(process.argv.slice(2));
-  for (const experiment of only) {
-    for (const name of inpainters) {
-      const spec = EXPERIMENTS[experiment](preset, name);
-      const t0 = Date.now();
-      const s = await runExperiment(spec, { inpainter: resolveInpainter(name), resultsDir: results });
-      console.error(`reproduce: ${spec.name}: ${s.computedImages} images computed, ${s.skippedImages} already done, ` +
-        `${s.rows} rows in ${s.dir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  const { preset, only, inpainters, checkpoints, results, backend, threads } = parseArgs(process.argv.slice(2));
+  const { size } = evalPreset(preset);
+  if (inpainters.includes(LEARNED_INPAINTER)) await initBackend({ backend, threads });
+  for (const name of inpainters) {
+    const choice = loadInpainter(name, { size, checkpoints });
+    try {
+      for (const experiment of only) {
+        const spec = EXPERIMENTS[experiment](preset, name, choice.checkpoints);
+        const t0 = Date.now();
+        const s = await runExperiment(spec, { inpainter: choice.inpainter, resultsDir: results });
+        console.error(`reproduce: ${spec.name}: ${s.computedImages} images computed, ${s.skippedImages} already done, ` +
+          `${s.rows} rows in ${s.dir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      }
+    } finally {
+      choice.dispose();
     }
   }
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(0), // wasm worker threads: exit explicitly
   (e) => {
     console.error(`reproduce: ${e instanceof Error ? e.message : e}`);
     process.exit(1);

@@ -15,6 +15,10 @@
 // item's bucket, inpainted in I_G itself and scored against I_G (the usual inpainting benchmark).
 // An empty hole (an object eroded away) leaves the image unchanged. The inpainter's output is composited
 // (known pixels from the input), as EdgeConnect evaluates, so only the hole can differ.
+// The inpainter also gets the panoptic labels of the image it inpaints (I's for 'gt' masks, I_G's for 'random'):
+// the learned pipeline's segmentation inpainter takes them as its cue (Table I "inpainting network only"); the
+// classical fills ignore them. A learned inpainter's spec records its checkpoints (path, stage, step, SHA-256), so
+// results of other weights are never mixed into a finished experiment.
 import * as path from 'path';
 import * as fs from 'fs';
 import { Mask, Raster, assertRaster, maskArea, maskRatio } from '../image/raster';
@@ -23,7 +27,9 @@ import { makeTriplet } from '../data/triplets';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
 import { irregularMask } from '../data/irregular-masks';
 import { deriveSeed } from '../random/prng';
-import { Inpainter } from '../inpaint/inpainter';
+import { Inpainter, LEARNED_INPAINTER } from '../inpaint/inpainter';
+import type { CheckpointRecord, InpainterPart } from '../inpaint/learnedInpainters';
+import { PanopticLabels } from '../data/labels';
 import { Progress } from '../train/progress';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
 import { psnr } from './psnr';
@@ -42,7 +48,8 @@ export interface MetricSpec {
 export interface ExperimentSpec {
   name: string; // folder under results/
   table: string; // the paper table it reproduces (key of data/paper/tables.json), for figures
-  inpainter: string; // name resolved by the caller (lib/eval/experiments.ts resolveInpainter)
+  inpainter: string; // name resolved by the caller (lib/eval/experiments.ts loadInpainter)
+  checkpoints?: Record<InpainterPart, CheckpointRecord>; // the learned inpainter's weights (absent for classical fills)
   testSet: { kind: 'procedural'; seed: number; count: number; size: number }; // makeTriplet(seed, i, split 'test')
   masks: MaskSpec[];
   metrics: MetricSpec[];
@@ -77,6 +84,9 @@ export function checkSpec(spec: ExperimentSpec): void {
   if (!Number.isInteger(count) || count < 1) throw new Error(`${where}: testSet.count must be a positive integer, got ${count}`);
   if (!Number.isInteger(size) || size < 16) throw new Error(`${where}: testSet.size must be an integer >= 16, got ${size}`);
   if (!Number.isInteger(seed)) throw new Error(`${where}: testSet.seed must be an integer, got ${seed}`);
+  if ((spec.inpainter === LEARNED_INPAINTER) !== (spec.checkpoints !== undefined)) {
+    throw new Error(`${where}: checkpoints are recorded for the learned inpainter '${LEARNED_INPAINTER}' and only for it (inpainter '${spec.inpainter}')`);
+  }
   if (spec.masks.length === 0 || spec.metrics.length === 0) throw new Error(`${where}: needs at least one mask and one metric`);
   const keys = spec.masks.map(maskKey);
   if (new Set(keys).size !== keys.length) throw new Error(`${where}: duplicate masks ${keys.join(', ')}`);
@@ -91,16 +101,19 @@ export function checkSpec(spec: ExperimentSpec): void {
 }
 
 /** The image to inpaint, the hole, and the ground truth for one test item and mask. */
-function maskedInput(spec: ExperimentSpec, index: number, m: MaskSpec, triplet: ReturnType<typeof makeTriplet>): { input: Raster; hole: Mask; truth: Raster } {
+function maskedInput(spec: ExperimentSpec, index: number, m: MaskSpec, triplet: ReturnType<typeof makeTriplet>): { input: Raster; labels: PanopticLabels; hole: Mask; truth: Raster } {
   const { size, seed } = spec.testSet;
-  if (m.kind === 'gt') return { input: triplet.image, hole: thresholdSignedDistance(triplet.mask, (m.d256 * size) / 256), truth: triplet.background };
+  if (m.kind === 'gt') {
+    return { input: triplet.image, labels: triplet.labels, hole: thresholdSignedDistance(triplet.mask, (m.d256 * size) / 256), truth: triplet.background };
+  }
   const { lo, hi } = MASK_RATIO_BUCKETS[triplet.bucket];
-  return { input: triplet.background, hole: irregularMask(deriveSeed(seed, 1), index, size, size, Math.max(lo, MIN_MASK_RATIO), hi), truth: triplet.background };
+  const hole = irregularMask(deriveSeed(seed, 1), index, size, size, Math.max(lo, MIN_MASK_RATIO), hi);
+  return { input: triplet.background, labels: triplet.backgroundLabels, hole, truth: triplet.background };
 }
 
-async function inpaintComposited(inpainter: Inpainter, input: Raster, hole: Mask): Promise<Raster> {
+async function inpaintComposited(inpainter: Inpainter, input: Raster, labels: PanopticLabels, hole: Mask): Promise<Raster> {
   if (maskArea(hole) === 0) return input;
-  const out = await inpainter(input, hole);
+  const out = await inpainter(input, hole, { labels });
   assertRaster(out, 'inpainter output', input.channels, input.height, input.width);
   const C = input.channels;
   const data = Float32Array.from(input.data);
@@ -149,8 +162,8 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
       }
       const triplet = makeTriplet(seed, index, { height: size, width: size, split: 'test' });
       for (const m of missing) {
-        const { input, hole, truth } = maskedInput(spec, index, m, triplet);
-        const output = await inpaintComposited(opts.inpainter, input, hole);
+        const { input, labels, hole, truth } = maskedInput(spec, index, m, triplet);
+        const output = await inpaintComposited(opts.inpainter, input, labels, hole);
         for (const x of spec.metrics) {
           const score = x.metric === 'psnr' ? psnr(output, truth, { protocol: x.protocol }) : ssim(output, truth, { protocol: x.protocol });
           const row: ResultRow = {

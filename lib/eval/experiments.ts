@@ -11,8 +11,14 @@
 // 256x256, i.e. by d * R / 256 px at resolution R (signed-distance threshold, lib/eval/experiment.ts), PSNR and
 // SSIM on the whole image under both protocols (paper: gray, uniform 51x51 SSIM window; common: RGB, 11x11
 // Gaussian), per mask-ratio bucket.
+//
+// Inpainters: the classical fills by name, and LEARNED_INPAINTER ('edgeconnect'), the three pretrained inpainters
+// loaded from checkpoints (lib/inpaint/edgeConnect.ts), given the test triplet's ground-truth labels as their
+// segmentation cue (Table I's "inpainting network only" row).
 import { ExperimentSpec, MetricSpec } from './experiment';
-import { CLASSICAL_INPAINTERS, Inpainter } from '../inpaint/inpainter';
+import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER, Inpainter } from '../inpaint/inpainter';
+import { CheckpointPaths, CheckpointRecord, InpainterPart, loadLearnedInpainters } from '../inpaint/learnedInpainters';
+import { edgeConnectInpainter } from '../inpaint/edgeConnect';
 
 export const TEST_SEED = 1001;
 
@@ -38,28 +44,56 @@ export function evalPreset(name: string): { size: number; count: number } {
   return p;
 }
 
-export function table1Spec(preset: string, inpainter: string): ExperimentSpec {
+export type Checkpoints = Record<InpainterPart, CheckpointRecord>;
+
+/** checkpoints: the learned inpainter's (InpainterChoice.checkpoints), recorded in the spec */
+export function table1Spec(preset: string, inpainter: string, checkpoints?: Checkpoints): ExperimentSpec {
   const { size, count } = evalPreset(preset);
   return {
     name: `table1-${inpainter}-${preset}`,
     table: 'table1_mask_size',
     inpainter,
+    checkpoints,
     testSet: { kind: 'procedural', seed: TEST_SEED, count, size },
     masks: TABLE1_D.map((d256) => ({ kind: 'gt' as const, d256 })),
     metrics: PSNR_SSIM_BOTH_PROTOCOLS,
   };
 }
 
-export const EXPERIMENTS: Record<string, (preset: string, inpainter: string) => ExperimentSpec> = {
+export const EXPERIMENTS: Record<string, (preset: string, inpainter: string, checkpoints?: Checkpoints) => ExperimentSpec> = {
   table1: table1Spec,
 };
 
-/** Inpainters by name. The learned inpainter joins this list when lib/train can load a checkpoint as an
- *  Inpainter; until then only the classical fills run. */
+/** A classical inpainter by name. */
 export function resolveInpainter(name: string): Inpainter {
   const classical = CLASSICAL_INPAINTERS[name as keyof typeof CLASSICAL_INPAINTERS];
   if (!classical) {
-    throw new Error(`unknown inpainter '${name}': available are ${Object.keys(CLASSICAL_INPAINTERS).join(', ')} (learned checkpoints are not wired in yet)`);
+    throw new Error(`unknown inpainter '${name}': available are ${Object.keys(CLASSICAL_INPAINTERS).join(', ')}` +
+      (name === LEARNED_INPAINTER ? ` ('${LEARNED_INPAINTER}' needs checkpoints: use loadInpainter)` : ` and '${LEARNED_INPAINTER}' (with checkpoints)`));
   }
   return classical;
+}
+
+export interface InpainterChoice {
+  inpainter: Inpainter;
+  /** the learned inpainter's checkpoints, for the spec */
+  checkpoints?: Checkpoints;
+  /** frees the learned inpainter's weights */
+  dispose(): void;
+}
+
+/**
+ * Any inpainter by name, for a test set of size x size images. 'edgeconnect' loads its checkpoints (needs an
+ * initialised tfjs backend) and refuses ones trained at another resolution; classical fills ignore `checkpoints`.
+ */
+export function loadInpainter(name: string, o: { size: number; checkpoints?: CheckpointPaths }): InpainterChoice {
+  if (name !== LEARNED_INPAINTER) return { inpainter: resolveInpainter(name), dispose: () => {} };
+  if (!o.checkpoints) throw new Error(`inpainter '${LEARNED_INPAINTER}' needs checkpoints of the edge, seg and image stages`);
+  const nets = loadLearnedInpainters(o.checkpoints);
+  if (nets.size !== o.size) {
+    nets.dispose();
+    throw new Error(`checkpoint ${nets.checkpoints.edge.path} (and its edge/seg/image siblings) was trained at ` +
+      `${nets.size}x${nets.size}, the test set is ${o.size}x${o.size}`);
+  }
+  return { inpainter: edgeConnectInpainter(nets), checkpoints: nets.checkpoints, dispose: nets.dispose };
 }

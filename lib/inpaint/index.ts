@@ -1,6 +1,10 @@
-// Classical inpainting baselines and the inpainter interface the experiment harness calls.
+// Inpainters: classical baselines, the learned EdgeConnect-style pipeline, and the interface the experiment harness calls.
 export type { TeleaOptions } from './telea';
 export { inpaintTelea, checkInpaintInput } from './telea';
 export { inpaintMeanFill } from './meanFill';
-export type { Inpainter, ClassicalInpainterName } from './inpainter';
-export { CLASSICAL_INPAINTERS, classicalInpainter } from './inpainter';
+export type { Inpainter, InpaintContext, ClassicalInpainterName } from './inpainter';
+export { CLASSICAL_INPAINTERS, LEARNED_INPAINTER, classicalInpainter } from './inpainter';
+export type { CheckpointPaths, CheckpointRecord, LearnedInpainters, InpainterPart } from './learnedInpainters';
+export { loadLearnedInpainters, INPAINTER_PARTS } from './learnedInpainters';
+export type { RemovalResult, PipelineInputs } from './edgeConnect';
+export { removeObject, edgeConnectInpainter, pipelineInputs } from './edgeConnect';
