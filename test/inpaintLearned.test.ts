@@ -16,6 +16,7 @@ import { makeBatch, disposeBatch, itemOfSample, DataConfig } from '../lib/train/
 import { makeTriplet } from '../lib/data/triplets';
 import { semanticOneHot } from '../lib/data/labels';
 import { canny } from '../lib/image/canny';
+import { thresholdSignedDistance } from '../lib/image/morphology';
 import { CheckpointPaths, INPAINTER_PARTS, LearnedInpainters, loadLearnedInpainters } from '../lib/inpaint/learnedInpainters';
 import { removeObject, pipelineInputs } from '../lib/inpaint/edgeConnect';
 import { Inpainter } from '../lib/inpaint/inpainter';
@@ -176,10 +177,14 @@ test('harness: a tiny Table I run with the learned inpainter, the triplet labels
     const manifest = JSON.parse(fs.readFileSync(path.join(dirs[part], 'ckpt.json'), 'utf8'));
     assert.deepEqual(saved.checkpoints[part], { path: path.join(dirs[part], 'ckpt.json'), stage: part, preset: 'tiny', step: 2, sha256: manifest.sha256 });
   }
-  // a row equals the pipeline run directly on that test image with I's ground-truth labels (d = 0: the GT mask)
+  // a row equals the pipeline run directly on that test image with I's ground-truth labels. The eroded mask (d = -2)
+  // leaves person pixels outside the hole, where I's labels differ from I_G's: passing the wrong ones changes the row.
   const t = makeTriplet(spec.testSet.seed, 3, { height: 64, width: 64, split: 'test' });
-  const direct = psnr((await removeObject(nets, t.image, t.mask, { labels: t.labels })).output, t.background, { protocol: 'paper' }).value;
-  const row = readResultRows(path.join(s.dir, 'per_image.jsonl')).find((r) => r.image === 3 && r.mask === 'gt+0' && r.metric === 'psnr' && r.protocol === 'paper')!;
+  const hole = thresholdSignedDistance(t.mask, (-2 * 64) / 256);
+  const direct = psnr((await removeObject(nets, t.image, hole, { labels: t.labels })).output, t.background, { protocol: 'paper' }).value;
+  const wrong = psnr((await removeObject(nets, t.image, hole, { labels: t.backgroundLabels })).output, t.background, { protocol: 'paper' }).value;
+  assert.notEqual(direct, wrong);
+  const row = readResultRows(path.join(s.dir, 'per_image.jsonl')).find((r) => r.image === 3 && r.mask === 'gt-2' && r.metric === 'psnr' && r.protocol === 'paper')!;
   assert.equal(row.value, direct);
   // other weights under the same experiment name are refused, not mixed in
   const other = { ...spec, checkpoints: { ...choice.checkpoints!, seg: { ...choice.checkpoints!.seg, sha256: '0'.repeat(64) } } };
