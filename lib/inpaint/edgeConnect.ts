@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Mask, Raster, assertRaster } from '../image/raster';
 import { canny } from '../image/canny';
 import { grayscale } from '../image/grayscale';
-import { PanopticLabels, semanticOneHot } from '../data/labels';
+import { PanopticLabels, semanticOneHot, labelsToRaster } from '../data/labels';
 import { composite } from '../models/inpainters';
 import { checkInpaintInput } from './telea';
 import { Inpainter, InpaintContext } from './inpainter';
@@ -38,8 +38,10 @@ export interface RemovalResult {
   edges: Raster;
   /** inpainted class probabilities composited with the one-hot labels [H,W,K]: what the image inpainter sees */
   segmentationProbs: Raster;
-  /** their argmax as a label map (instance ids 0), for lib/data/labels labelsToRaster */
+  /** their argmax as a label map (instance ids 0) */
   segmentation: PanopticLabels;
+  /** that label map in the class colours [H,W,3] (labelsToRaster), to show beside the image */
+  segmentationColours: Raster;
 }
 
 function checkLabels(labels: PanopticLabels | undefined, image: Raster, where: string): PanopticLabels {
@@ -87,7 +89,9 @@ function argmaxLabels(p: Raster): PanopticLabels {
 /**
  * Removes what the hole covers: image [H,W,3] in [0,1] at the checkpoints' resolution, mask [H,W] binary (1 = hole,
  * not empty, not full), labels = panoptic labels of the image (only outside the hole matters). Returns the output
- * and every intermediate a notebook shows (edges, segmentation).
+ * and every intermediate a notebook shows, e.g. in one row:
+ *   const r = await removeObject(nets, t.image, t.mask, { labels: t.labels });
+ *   await showImages([t.image, t.mask, r.edges, r.segmentationColours, r.output]);
  */
 export async function removeObject(nets: LearnedInpainters, image: Raster, mask: Mask, options: { labels?: PanopticLabels } = {}): Promise<RemovalResult> {
   const where = 'removeObject';
@@ -107,11 +111,12 @@ export async function removeObject(nets: LearnedInpainters, image: Raster, mask:
   });
   try {
     const [raw, edges, segmentationProbs, cannyEdges] = await Promise.all([y.raw, y.e, y.s, x.edges].map(toRaster));
+    const segmentation = argmaxLabels(segmentationProbs);
     const out = Float32Array.from(image.data);
     for (let p = 0; p < mask.data.length; p++) if (mask.data[p]) for (let c = 0; c < 3; c++) out[p * 3 + c] = raw.data[p * 3 + c];
     return {
       output: { height: image.height, width: image.width, channels: 3, data: out },
-      raw, cannyEdges, edges, segmentationProbs, segmentation: argmaxLabels(segmentationProbs),
+      raw, cannyEdges, edges, segmentationProbs, segmentation, segmentationColours: labelsToRaster(segmentation),
     };
   } finally {
     tf.dispose([...Object.values(x), ...Object.values(y)]);
