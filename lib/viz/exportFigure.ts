@@ -4,11 +4,11 @@ import * as path from 'path';
 import { Figure } from './figure';
 import { RenderOptions, renderFigure } from './renderFigure';
 import { writeFileAtomic } from '../io/atomicWrite';
+import { repoPath } from '../io/repoRoot';
 
-// figures/ at the repository root. Notebooks load lib through the notebooks/lib symlink, so __dirname may
-// be notebooks/lib/viz: resolve the link first. FIGURES_DIR overrides (test runs write to a temp dir).
+// figures/ at the repository root (whatever the working directory). FIGURES_DIR overrides (test runs write to a temp dir).
 export function figuresDir(): string {
-  return process.env.FIGURES_DIR ?? path.resolve(fs.realpathSync(__dirname), '..', '..', 'figures');
+  return process.env.FIGURES_DIR ?? repoPath('figures');
 }
 
 // Writes figures/<name>.png (scale 2 for sharp text) and figures/<name>.svg; returns the paths written.

@@ -1,0 +1,190 @@
+// Shipped weights: the generator of one pretraining stage (edge, seg or image), taken from a run's latest checkpoint
+// (lib/train/checkpoint.ts) without the discriminator and Adam state, stored as IEEE float16 (./float16.ts), a
+// sixth of the checkpoint. One folder per stage, checkpoints/<preset>/<stage>/:
+//   weights.json                  manifest: stage, preset, architecture, Canny sigma, the source checkpoint (path,
+//                                 step, SHA-256), the training record from the run's log.jsonl, the export command,
+//                                 SHA-256 of the tensor file, per-tensor name / shape / byte offset
+//   generator-<sha256[:12]>.bin   float16 little-endian tensors, concatenated, named by content
+// Written like a checkpoint: the tensor file first, the manifest last (both atomically), then stale tensor files
+// are deleted, so the folder always holds a complete, consistent pair. Tensor names are the checkpoint's
+// ('model.edge.enc.0.w', ...), so both formats load through the same assignment (./learnedInpainters.ts).
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadCheckpoint, manifestPath, MANIFEST as RUN_MANIFEST, TensorEntry } from '../train/checkpoint';
+import { readLossLog } from '../train/log';
+import type { RunMeta } from '../train/loop';
+import type { Architecture } from '../config/presets';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
+import { repoPath, repoRelative } from '../io/repoRoot';
+import { encodeFloat16, decodeFloat16 } from './float16';
+
+export const SHIPPED_FORMAT = 'inpainting-mask-optimization/generator-weights';
+export const SHIPPED_MANIFEST = 'weights.json';
+
+export type GeneratorStage = 'edge' | 'seg' | 'image';
+/** Checkpoint-name prefix of each stage's generator (the names lib/train/stages.ts gives them). */
+export const GENERATOR_PREFIX: Record<GeneratorStage, string> = { edge: 'model.edge.', seg: 'model.segInpaint.', image: 'model.image.' };
+
+/** Final losses are the mean of this many last logged steps (single steps are noisy: batch 4, GAN losses). */
+export const FINAL_LOSS_STEPS = 100;
+
+export interface TrainingRecord {
+  /** steps completed (the checkpoint's step) */
+  steps: number;
+  /** sum of the logged per-step wall times up to that step (startup and checkpoint writing excluded) */
+  wallSeconds: number;
+  /** mean of each logged loss over steps lossSteps[0]..lossSteps[1] */
+  finalLosses: Record<string, number>;
+  lossSteps: [number, number];
+}
+
+export interface ShippedManifest {
+  format: typeof SHIPPED_FORMAT;
+  version: 1;
+  stage: GeneratorStage;
+  preset: string;
+  architecture: Architecture;
+  cannySigma: number;
+  dtype: 'float16';
+  source: { checkpoint: string; step: number; sha256: string };
+  training: TrainingRecord;
+  /** how this folder was made */
+  command: string;
+  bin: string;
+  byteLength: number;
+  sha256: string;
+  tensors: TensorEntry[];
+}
+
+export interface ShippedWeights {
+  file: string;
+  manifest: ShippedManifest;
+  tensors: Map<string, { shape: number[]; values: Float32Array }>;
+}
+
+const sha256 = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
+const LARGEST_HALF = 65504;
+const SMALLEST_NORMAL_HALF = 2 ** -14;
+
+/** The training record of the steps up to `step`, from a run's log.jsonl (which may run ahead of the checkpoint). */
+export function trainingRecord(logFile: string, step: number): TrainingRecord {
+  if (!fs.existsSync(logFile)) throw new Error(`export: the run's loss log ${logFile} is missing`);
+  const records = readLossLog(logFile).filter((r) => r.step <= step);
+  if (records.length === 0 || records[records.length - 1].step !== step) {
+    throw new Error(`export: the loss log ${logFile} does not reach the checkpoint's step ${step}`);
+  }
+  const last = records.slice(-FINAL_LOSS_STEPS);
+  const finalLosses: Record<string, number> = {};
+  for (const key of Object.keys(last[last.length - 1].losses)) {
+    finalLosses[key] = last.reduce((s, r) => s + r.losses[key], 0) / last.length;
+  }
+  return {
+    steps: step,
+    wallSeconds: records.reduce((s, r) => s + r.seconds, 0),
+    finalLosses,
+    lossSteps: [last[0].step, step],
+  };
+}
+
+/**
+ * Exports the generator of the checkpoint in `run` (a run directory or its ckpt.json; only read) as float16 into
+ * `out` (default checkpoints/<preset>/<stage> at the repository root); `command` is recorded. Returns the manifest
+ * path and the rounding: the largest relative error of weights in the normal float16 range (|x| >= 2^-14; at most
+ * 2^-11), and how many weights lie below it with their largest absolute error (at most 2^-25).
+ */
+export interface ExportResult {
+  file: string;
+  manifest: ShippedManifest;
+  rounding: { maxRelativeError: number; belowNormal: number; maxAbsErrorBelowNormal: number };
+}
+
+export function exportGeneratorWeights(run: string, opts: { out?: string; command: string }): ExportResult {
+  // A run still training may replace its checkpoint while we read it: read its SHA-256 before and after
+  const sourceSha = () => (JSON.parse(fs.readFileSync(manifestPath(run), 'utf8')) as { sha256: string }).sha256;
+  const before = fs.existsSync(manifestPath(run)) ? sourceSha() : null;
+  const ckpt = loadCheckpoint<RunMeta>(run); // verifies the SHA-256
+  if (sourceSha() !== before) throw new Error(`export: ${ckpt.file} was replaced while being read (the run is still training): run the export again`);
+  const m = ckpt.meta;
+  const stage = m?.stage as GeneratorStage;
+  if (!(stage in GENERATOR_PREFIX)) {
+    throw new Error(`export: ${ckpt.file} is a '${m?.stage}' checkpoint; only the inpainter stages (${Object.keys(GENERATOR_PREFIX).join(', ')}) are exported`);
+  }
+  const outDir = opts.out ?? repoPath('checkpoints', m.preset, stage);
+  if (fs.existsSync(path.join(outDir, RUN_MANIFEST))) throw new Error(`export: ${outDir} holds a training run (${RUN_MANIFEST}); choose another folder`);
+  const prefix = GENERATOR_PREFIX[stage];
+  const names = [...ckpt.tensors.keys()].filter((n) => n.startsWith(prefix));
+  if (names.length === 0) throw new Error(`export: ${ckpt.file} has no tensor named ${prefix}*`);
+  const entries: TensorEntry[] = [];
+  const parts: Uint8Array[] = [];
+  let offset = 0;
+  let maxRelativeError = 0;
+  let belowNormal = 0;
+  let maxAbsErrorBelowNormal = 0;
+  for (const name of names) {
+    const { shape, values } = ckpt.tensors.get(name)!;
+    for (let i = 0; i < values.length; i++) {
+      if (!(Math.abs(values[i]) <= LARGEST_HALF)) throw new Error(`export: ${ckpt.file}: '${name}'[${i}] = ${values[i]} does not fit float16 (|x| <= 65504)`);
+    }
+    const bytes = encodeFloat16(values);
+    const back = decodeFloat16(bytes);
+    for (let i = 0; i < values.length; i++) {
+      const err = Math.abs(back[i] - values[i]);
+      if (Math.abs(values[i]) >= SMALLEST_NORMAL_HALF) maxRelativeError = Math.max(maxRelativeError, err / Math.abs(values[i]));
+      else {
+        belowNormal++;
+        maxAbsErrorBelowNormal = Math.max(maxAbsErrorBelowNormal, err);
+      }
+    }
+    entries.push({ name, shape, offset });
+    parts.push(bytes);
+    offset += bytes.length;
+  }
+  const all = new Uint8Array(offset);
+  parts.forEach((b, k) => all.set(b, entries[k].offset));
+  const digest = sha256(all);
+  const manifest: ShippedManifest = {
+    format: SHIPPED_FORMAT, version: 1, stage, preset: m.preset, architecture: m.architecture, cannySigma: m.settings.cannySigma,
+    dtype: 'float16',
+    source: { checkpoint: repoRelative(ckpt.file), step: m.step, sha256: before! },
+    training: trainingRecord(path.join(path.dirname(ckpt.file), 'log.jsonl'), m.step),
+    command: opts.command, bin: `generator-${digest.slice(0, 12)}.bin`, byteLength: all.length, sha256: digest, tensors: entries,
+  };
+  writeFileAtomic(path.join(outDir, manifest.bin), all);
+  const file = path.join(outDir, SHIPPED_MANIFEST);
+  writeJsonAtomic(file, manifest);
+  for (const f of fs.readdirSync(outDir)) if (/^generator-[0-9a-f]+\.bin$/.test(f) && f !== manifest.bin) fs.rmSync(path.join(outDir, f), { force: true });
+  return { file, manifest, rounding: { maxRelativeError, belowNormal, maxAbsErrorBelowNormal } };
+}
+
+/** Reads and verifies exported weights (their folder or weights.json); any damage is an error naming the file. */
+export function loadShippedWeights(p: string): ShippedWeights {
+  const file = fs.existsSync(p) && fs.statSync(p).isDirectory() ? path.join(p, SHIPPED_MANIFEST) : p;
+  if (!fs.existsSync(file)) throw new Error(`weights ${file}: not found`);
+  let m: ShippedManifest;
+  try {
+    m = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`weights ${file} is corrupt: not valid JSON (${(e as Error).message})`);
+  }
+  if (m?.format !== SHIPPED_FORMAT || m.version !== 1 || m.dtype !== 'float16') {
+    throw new Error(`weights ${file}: not exported generator weights (format ${String(m?.format)}, version ${String(m?.version)}, dtype ${String(m?.dtype)})`);
+  }
+  const binFile = path.join(path.dirname(file), m.bin);
+  if (!fs.existsSync(binFile)) throw new Error(`weights ${file}: its tensor file ${binFile} is missing`);
+  const bytes = new Uint8Array(fs.readFileSync(binFile));
+  if (bytes.length !== m.byteLength) throw new Error(`weights ${binFile} is corrupt: ${bytes.length} bytes, the manifest ${file} says ${m.byteLength}`);
+  if (sha256(bytes) !== m.sha256) throw new Error(`weights ${binFile} is corrupt: its SHA-256 does not match the manifest ${file}`);
+  const tensors = new Map<string, { shape: number[]; values: Float32Array }>();
+  for (const e of m.tensors) {
+    const n = e.shape.reduce((a, b) => a * b, 1);
+    if (e.offset % 2 || e.offset + 2 * n > bytes.length) throw new Error(`weights ${file}: tensor '${e.name}' lies outside ${binFile}`);
+    tensors.set(e.name, { shape: e.shape, values: decodeFloat16(bytes.subarray(e.offset, e.offset + 2 * n)) });
+  }
+  return { file, manifest: m, tensors };
+}
+
+/** The three stage folders of an export: <dir>/edge, <dir>/seg, <dir>/image. */
+export function shippedWeightsPaths(dir: string): Record<GeneratorStage, string> {
+  return { edge: path.join(dir, 'edge'), seg: path.join(dir, 'seg'), image: path.join(dir, 'image') };
+}
