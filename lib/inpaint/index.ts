@@ -8,3 +8,5 @@ export type { CheckpointPaths, CheckpointRecord, LearnedInpainters, InpainterPar
 export { loadLearnedInpainters, INPAINTER_PARTS } from './learnedInpainters';
 export type { RemovalResult, PipelineInputs } from './edgeConnect';
 export { removeObject, edgeConnectInpainter, pipelineInputs } from './edgeConnect';
+export type { ShippedManifest, ShippedWeights, TrainingRecord, GeneratorStage } from './shippedWeights';
+export { exportGeneratorWeights, loadShippedWeights, readShippedManifest, shippedWeightsDir, shippedWeightsPaths } from './shippedWeights';

@@ -59,7 +59,8 @@ interface PartWeights extends LoadedCheckpoint<null> {
 
 /** A folder holding weights.json is an export, one holding ckpt.json a run; a file is read by its name. */
 function isExport(p: string): boolean {
-  if (!fs.existsSync(p) || !fs.statSync(p).isDirectory()) return path.basename(p) === SHIPPED_MANIFEST;
+  if (!fs.existsSync(p)) throw new Error(`weights ${p}: not found (a training run directory, a folder written by npm run export-weights, or their manifest)`);
+  if (!fs.statSync(p).isDirectory()) return path.basename(p) === SHIPPED_MANIFEST;
   const shipped = fs.existsSync(path.join(p, SHIPPED_MANIFEST));
   const run = fs.existsSync(path.join(p, RUN_MANIFEST));
   if (shipped && run) throw new Error(`${p} holds both ${SHIPPED_MANIFEST} and ${RUN_MANIFEST}: pass one of the files`);

@@ -16,7 +16,7 @@ import { readLossLog } from '../train/log';
 import type { RunMeta } from '../train/loop';
 import type { Architecture } from '../config/presets';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
-import { repoPath, repoRelative } from '../io/repoRoot';
+import { repoPath, repoRelative, repoRoot } from '../io/repoRoot';
 import { encodeFloat16, decodeFloat16 } from './float16';
 
 export const SHIPPED_FORMAT = 'inpainting-mask-optimization/generator-weights';
@@ -157,8 +157,8 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
   return { file, manifest, rounding: { maxRelativeError, belowNormal, maxAbsErrorBelowNormal } };
 }
 
-/** Reads and verifies exported weights (their folder or weights.json); any damage is an error naming the file. */
-export function loadShippedWeights(p: string): ShippedWeights {
+/** The manifest of exported weights (their folder or weights.json), format-checked; the tensor file is not read. */
+export function readShippedManifest(p: string): { file: string; manifest: ShippedManifest } {
   const file = fs.existsSync(p) && fs.statSync(p).isDirectory() ? path.join(p, SHIPPED_MANIFEST) : p;
   if (!fs.existsSync(file)) throw new Error(`weights ${file}: not found`);
   let m: ShippedManifest;
@@ -170,6 +170,12 @@ export function loadShippedWeights(p: string): ShippedWeights {
   if (m?.format !== SHIPPED_FORMAT || m.version !== 1 || m.dtype !== 'float16') {
     throw new Error(`weights ${file}: not exported generator weights (format ${String(m?.format)}, version ${String(m?.version)}, dtype ${String(m?.dtype)})`);
   }
+  return { file, manifest: m };
+}
+
+/** Reads and verifies exported weights (their folder or weights.json); any damage is an error naming the file. */
+export function loadShippedWeights(p: string): ShippedWeights {
+  const { file, manifest: m } = readShippedManifest(p);
   const binFile = path.join(path.dirname(file), m.bin);
   if (!fs.existsSync(binFile)) throw new Error(`weights ${file}: its tensor file ${binFile} is missing`);
   const bytes = new Uint8Array(fs.readFileSync(binFile));
@@ -187,4 +193,14 @@ export function loadShippedWeights(p: string): ShippedWeights {
 /** The three stage folders of an export: <dir>/edge, <dir>/seg, <dir>/image. */
 export function shippedWeightsPaths(dir: string): Record<GeneratorStage, string> {
   return { edge: path.join(dir, 'edge'), seg: path.join(dir, 'seg'), image: path.join(dir, 'image') };
+}
+
+/**
+ * Where the shipped weights of a preset live: checkpoints/<preset> at the repository root, or WEIGHTS_DIR when set
+ * (a relative WEIGHTS_DIR is taken from the repository root, whatever the working directory: notebooks run in
+ * notebooks/).
+ */
+export function shippedWeightsDir(preset: string): string {
+  const dir = process.env.WEIGHTS_DIR;
+  return dir ? path.resolve(repoRoot(), dir) : repoPath('checkpoints', preset);
 }
