@@ -167,6 +167,9 @@ test('loadLearnedInpainters loads exported float16 folders, run folders, and a m
   }
 });
 
+// Measured here: max abs diff 5.1e-4, min PSNR 86 dB. On the cpu-preset runs (edge/seg/image at steps 2000/1250/1750,
+// test items 0-15) the same comparison measured max abs diff 5.0e-4, PSNR min 85.8 dB, mean 91.0 dB (75-84 dB over
+// the hole only).
 test('pipeline output from float16 vs float32 weights on 8 test triplets (seed 1001): max abs diff < 2e-3, PSNR > 60 dB (measured values printed)', async () => {
   const f32 = loadLearnedInpainters(runs);
   const f16 = loadLearnedInpainters(shipped);

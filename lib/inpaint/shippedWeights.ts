@@ -1,6 +1,6 @@
 // Shipped weights: the generator of one pretraining stage (edge, seg or image), taken from a run's latest checkpoint
-// (lib/train/checkpoint.ts) without the discriminator and Adam state, stored as IEEE float16 (./float16.ts), a
-// sixth of the checkpoint. One folder per stage, checkpoints/<preset>/<stage>/:
+// (lib/train/checkpoint.ts) without the discriminator and Adam state, stored as IEEE float16 (./float16.ts): about a
+// ninth of the checkpoint (cpu preset: 0.75 MB of 6.7 MB). One folder per stage, checkpoints/<preset>/<stage>/:
 //   weights.json                  manifest: stage, preset, architecture, Canny sigma, the source checkpoint (path,
 //                                 step, SHA-256), the training record from the run's log.jsonl, the export command,
 //                                 SHA-256 of the tensor file, per-tensor name / shape / byte offset
@@ -87,18 +87,18 @@ export function trainingRecord(logFile: string, step: number): TrainingRecord {
   };
 }
 
-/**
- * Exports the generator of the checkpoint in `run` (a run directory or its ckpt.json; only read) as float16 into
- * `out` (default checkpoints/<preset>/<stage> at the repository root); `command` is recorded. Returns the manifest
- * path and the rounding: the largest relative error of weights in the normal float16 range (|x| >= 2^-14; at most
- * 2^-11), and how many weights lie below it with their largest absolute error (at most 2^-25).
- */
 export interface ExportResult {
   file: string;
   manifest: ShippedManifest;
   rounding: { maxRelativeError: number; belowNormal: number; maxAbsErrorBelowNormal: number };
 }
 
+/**
+ * Exports the generator of the checkpoint in `run` (a run directory or its ckpt.json; only read) as float16 into
+ * `out` (default checkpoints/<preset>/<stage> at the repository root); `command` is recorded. Returns the manifest
+ * path and the rounding: the largest relative error of weights in the normal float16 range (|x| >= 2^-14; at most
+ * 2^-11), and how many weights lie below it with their largest absolute error (at most 2^-25).
+ */
 export function exportGeneratorWeights(run: string, opts: { out?: string; command: string }): ExportResult {
   // A run still training may replace its checkpoint while we read it: read its SHA-256 before and after
   const sourceSha = () => (JSON.parse(fs.readFileSync(manifestPath(run), 'utf8')) as { sha256: string }).sha256;
