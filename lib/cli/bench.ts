@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { writeJsonAtomic } from '../io/atomicWrite';
+import { repoPath } from '../io/repoRoot';
 
 interface Args {
   threads: number[];
@@ -77,7 +78,7 @@ function torchAvailable(): boolean {
 
 function runTorch(threads: number, steps: number): Record<string, any> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-torch-')), 'out.json');
-  const script = path.join(__dirname, '..', '..', 'bench', 'pytorch_edgeconnect_bench.py');
+  const script = repoPath('bench', 'pytorch_edgeconnect_bench.py');
   execFileSync('/usr/bin/python3', [script, '--configs', 'a', '--threads', String(threads), '--steps', String(steps), '--warmup', '2', '--out', file], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });

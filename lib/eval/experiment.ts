@@ -37,6 +37,7 @@ import { ssim } from './ssim';
 import { MetricProtocolName, METRIC_PROTOCOLS } from './protocol';
 import { ResultRow, readResultRows, rowKey, writeResultRows } from './resultRows';
 import { aggregateByBucket } from './aggregate';
+import { repoPath } from '../io/repoRoot';
 
 export type MaskSpec = { kind: 'gt'; d256: number } | { kind: 'random' };
 
@@ -70,7 +71,7 @@ export interface RunSummary {
 }
 
 export function resultsDir(): string {
-  return process.env.RESULTS_DIR ?? path.resolve(fs.realpathSync(__dirname), '..', '..', 'results');
+  return process.env.RESULTS_DIR ?? repoPath('results');
 }
 
 export function maskKey(m: MaskSpec): string {

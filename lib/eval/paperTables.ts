@@ -2,9 +2,9 @@
 // table of our per-bucket results and the paper's. Every column holding a paper value is labelled
 // "paper (quoted)", so a reader can never take a quoted number for one we measured.
 import * as fs from 'fs';
-import * as path from 'path';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
+import { repoPath } from '../io/repoRoot';
 
 /** The bucketed tables and the key of their x axis (what varies along a row of the paper's table). */
 export const PAPER_TABLE_AXES = {
@@ -22,7 +22,7 @@ type BucketValues = Record<string, Array<number | null>>;
 export type PaperTables = { source: string; buckets: string[] } & Record<string, unknown>;
 
 export function paperTablesPath(): string {
-  return path.resolve(fs.realpathSync(__dirname), '..', '..', 'data', 'paper', 'tables.json');
+  return repoPath('data', 'paper', 'tables.json');
 }
 
 export function loadPaperTables(file = paperTablesPath()): PaperTables {
