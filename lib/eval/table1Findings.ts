@@ -1,0 +1,191 @@
+// Does a Table I run show the paper's three findings about mask size (Sec. III-D.1)? Computed from per-bucket
+// means alone, so the verdict a notebook prints follows the results and is never written by hand:
+//   1. d = 0 is best: no other d has a higher mean ("the best result is obtained in the original ground-truth
+//      mask in all mask ratios of all metrics"). A tie counts as best: at 64 px d = +2 is a 0.5 px dilation,
+//      which leaves the mask unchanged, so d = 0 and d = +2 give the same numbers.
+//   2. Eroding hurts far more than dilating by the same distance: drop(-2) = mean(0) - mean(-2) is positive and at
+//      least `erosionFactor` times drop(+2) ("the performance drop with the mask rescaled with -2 pixels is much
+//      larger"). The paper's own Table I has factors of 9 to 19.
+//   3. Scores fall slowly as the mask grows: the least-squares slope of the mean over d >= 0 is negative and falls
+//      by less than `maxFallPer2px` per 2 px of d at 256 px ("the score slowly degrades as the mask size
+//      increases"). The thresholds, 1 dB and 0.025 SSIM per 2 px, are 2 to 2.5 times the steepest slope in the
+//      paper's Table I (0.42 dB, 0.0125 SSIM per 2 px), so the paper's table passes with room to spare.
+// d is always the paper's d, in pixels at 256x256 (our masks at R px are thresholded at d * R / 256).
+import { MASK_RATIO_BUCKETS } from '../data/buckets';
+import { BucketStat } from './aggregate';
+
+export type Table1Metric = 'psnr' | 'ssim';
+
+/** One mean of a Table I cell: a bucket's mean score at offset d (px at 256x256). */
+export interface Table1Point {
+  bucket: string;
+  d: number;
+  mean: number;
+}
+
+export interface Table1Thresholds {
+  erosionFactor: number; // finding 2: drop(eroded) >= erosionFactor * drop(dilated)
+  maxFallPer2px: Record<Table1Metric, number>; // finding 3: fall per 2 px of d must stay below this
+  eroded: number; // the d compared in finding 2 (the paper: -2 and +2)
+  dilated: number;
+}
+
+export const TABLE1_THRESHOLDS: Table1Thresholds = {
+  erosionFactor: 3,
+  maxFallPer2px: { psnr: 1, ssim: 0.025 },
+  eroded: -2,
+  dilated: 2,
+};
+
+export interface BucketFindings {
+  bucket: string;
+  /** finding 1; best = the d with the highest mean (several on a tie); margin = mean(0) - max over d != 0 */
+  bestAtZero: { holds: boolean; best: number[]; margin: number };
+  /** finding 2; drops below d = 0 (positive = worse than d = 0); ratio = null when drop(dilated) <= 0 */
+  erosionHurtsMore: { holds: boolean; dropEroded: number; dropDilated: number; ratio: number | null };
+  /** finding 3; least-squares slope of the mean over d >= 0, per 2 px of d (negative = falls) */
+  slowFall: { holds: boolean; slopePer2px: number };
+}
+
+export interface Table1Findings {
+  metric: Table1Metric;
+  thresholds: Table1Thresholds;
+  buckets: BucketFindings[];
+  // each finding over all buckets
+  bestAtZero: boolean;
+  erosionHurtsMore: boolean;
+  slowFall: boolean;
+}
+
+/** The means of one metric under one protocol, from per-bucket aggregates (by_bucket.csv, lib/eval/aggregate.ts). */
+export function table1Points(stats: BucketStat[], metric: Table1Metric, protocol: string): Table1Point[] {
+  const points = stats.filter((s) => s.metric === metric && s.protocol === protocol && s.d256 !== null)
+    .map((s) => ({ bucket: s.bucket, d: s.d256 as number, mean: s.mean }));
+  if (points.length === 0) throw new Error(`table1Points: no ${metric} results under the '${protocol}' protocol for ground-truth masks`);
+  return points;
+}
+
+function leastSquaresSlope(xs: number[], ys: number[]): number {
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
+  return sxy / sxx;
+}
+
+function bucketFindings(bucket: string, byD: Map<number, number>, metric: Table1Metric, t: Table1Thresholds): BucketFindings {
+  const at = (d: number): number => {
+    const v = byD.get(d);
+    if (v === undefined) throw new Error(`table1Findings: ${metric}, bucket ${bucket}: no mean at d = ${d} (have d = ${[...byD.keys()].join(', ')})`);
+    return v;
+  };
+  const zero = at(0);
+  const others = [...byD].filter(([d]) => d !== 0).map(([, v]) => v);
+  const top = Math.max(...byD.values());
+  const best = [...byD].filter(([, v]) => v === top).map(([d]) => d).sort((a, b) => a - b);
+
+  const dropEroded = zero - at(t.eroded);
+  const dropDilated = zero - at(t.dilated);
+
+  const grown = [...byD].filter(([d]) => d >= 0).sort(([a], [b]) => a - b);
+  if (grown.length < 2) throw new Error(`table1Findings: ${metric}, bucket ${bucket}: the slope over d >= 0 needs at least two d >= 0`);
+  const slopePer2px = 2 * leastSquaresSlope(grown.map(([d]) => d), grown.map(([, v]) => v));
+
+  return {
+    bucket,
+    bestAtZero: { holds: zero >= top, best, margin: zero - Math.max(...others) },
+    erosionHurtsMore: {
+      holds: dropEroded > 0 && dropEroded >= t.erosionFactor * dropDilated,
+      dropEroded, dropDilated, ratio: dropDilated > 0 ? dropEroded / dropDilated : null,
+    },
+    slowFall: { holds: slopePer2px < 0 && -slopePer2px < t.maxFallPer2px[metric], slopePer2px },
+  };
+}
+
+/** The three findings for every bucket of one metric's means (one protocol; any d, at least -2, 0, +2 and two d >= 0). */
+export function table1Findings(points: Table1Point[], metric: Table1Metric, thresholds: Table1Thresholds = TABLE1_THRESHOLDS): Table1Findings {
+  if (points.length === 0) throw new Error('table1Findings: no points');
+  const byBucket = new Map<string, Map<number, number>>();
+  for (const p of points) {
+    if (!Number.isFinite(p.mean)) throw new Error(`table1Findings: ${metric}, bucket ${p.bucket}, d = ${p.d}: mean ${p.mean} is not finite`);
+    const row = byBucket.get(p.bucket) ?? new Map<number, number>();
+    if (row.has(p.d)) throw new Error(`table1Findings: ${metric}, bucket ${p.bucket}: two means at d = ${p.d} (mixed protocols or experiments?)`);
+    row.set(p.d, p.mean);
+    byBucket.set(p.bucket, row);
+  }
+  const order = (b: string): number => {
+    const k = MASK_RATIO_BUCKETS.findIndex((x) => x.label === b);
+    return k < 0 ? MASK_RATIO_BUCKETS.length : k;
+  };
+  const buckets = [...byBucket.keys()].sort((a, b) => order(a) - order(b) || a.localeCompare(b))
+    .map((b) => bucketFindings(b, byBucket.get(b)!, metric, thresholds));
+  return {
+    metric, thresholds, buckets,
+    bestAtZero: buckets.every((b) => b.bestAtZero.holds),
+    erosionHurtsMore: buckets.every((b) => b.erosionHurtsMore.holds),
+    slowFall: buckets.every((b) => b.slowFall.holds),
+  };
+}
+
+const UNITS: Record<Table1Metric, { name: string; unit: string; digits: number }> = {
+  psnr: { name: 'PSNR', unit: ' dB', digits: 2 },
+  ssim: { name: 'SSIM', unit: '', digits: 3 },
+};
+const FINDINGS = ['bestAtZero', 'erosionHurtsMore', 'slowFall'] as const;
+
+/** 'yes' when a finding holds in every bucket of every metric, 'no' in none, else 'partly'. */
+function yesPartlyNo(found: Table1Findings[], key: (typeof FINDINGS)[number]): string {
+  const holds = found.flatMap((f) => f.buckets.map((b) => b[key].holds));
+  return holds.every(Boolean) ? 'yes' : holds.some(Boolean) ? 'partly' : 'no';
+}
+
+function counts(found: Table1Findings[], key: (typeof FINDINGS)[number]): string {
+  return found.map((f) => `${UNITS[f.metric].name} ${f.buckets.filter((b) => b[key].holds).length}/${f.buckets.length} buckets`).join(', ');
+}
+
+function range(values: number[], metric: Table1Metric): string {
+  const { unit, digits } = UNITS[metric];
+  const lo = Math.min(...values).toFixed(digits);
+  const hi = Math.max(...values).toFixed(digits);
+  return (lo === hi ? lo : `${lo} to ${hi}`) + unit;
+}
+
+/**
+ * One paragraph: whether `name`'s run shows each finding, in how many buckets per metric, with the numbers behind
+ * it, and a last sentence naming the findings it shows. `found`: the same run's findings for each metric.
+ */
+export function table1Verdict(name: string, found: Table1Findings[]): string {
+  if (found.length === 0) throw new Error('table1Verdict: no findings');
+  const t = found[0].thresholds;
+  const sign = (d: number): string => (d > 0 ? `+${d}` : String(d));
+  const drops = found.map((f) => `${UNITS[f.metric].name} drop at d = ${sign(t.eroded)}: ${range(f.buckets.map((b) => b.erosionHurtsMore.dropEroded), f.metric)}, ` +
+    `at d = ${sign(t.dilated)}: ${range(f.buckets.map((b) => b.erosionHurtsMore.dropDilated), f.metric)}`).join('; ');
+  const slopes = found.map((f) => {
+    const steepest = f.buckets.reduce((a, b) => (b.slowFall.slopePer2px < a.slowFall.slopePer2px ? b : a));
+    const { name: m, unit, digits } = UNITS[f.metric];
+    return `${m} ${range(f.buckets.map((b) => b.slowFall.slopePer2px), f.metric)} per 2 px, steepest in ${steepest.bucket}`
+      + ` (limit -${t.maxFallPer2px[f.metric].toFixed(digits)}${unit})`;
+  }).join('; ');
+  const bests = found.flatMap((f) => f.buckets.map((b) => b.bestAtZero.best.map(sign).join('/')));
+  const margins = bests.every((b) => b === bests[0]) ? `highest mean at d = ${bests[0]} in every bucket`
+    : found.map((f) => `${UNITS[f.metric].name} highest mean at d = ${f.buckets.map((b) => `${b.bestAtZero.best.map(sign).join('/')} (${b.bucket})`).join(', ')}`).join('; ');
+  const lines = [
+    `${name}:`,
+    `(1) d = 0 best: ${yesPartlyNo(found, 'bestAtZero')} (${counts(found, 'bestAtZero')}; ${margins}).`,
+    `(2) eroding (d = ${sign(t.eroded)}) hurts at least ${t.erosionFactor}x more than dilating (d = ${sign(t.dilated)}): ` +
+      `${yesPartlyNo(found, 'erosionHurtsMore')} (${counts(found, 'erosionHurtsMore')}; ${drops}).`,
+    `(3) scores fall slowly for d >= 0: ${yesPartlyNo(found, 'slowFall')} (${counts(found, 'slowFall')}; least-squares slope ${slopes}).`,
+  ];
+  const shown = FINDINGS.map((k, i) => ({ n: i + 1, all: found.every((f) => f[k]) }));
+  const yes = shown.filter((s) => s.all).map((s) => s.n);
+  const no = shown.filter((s) => !s.all).map((s) => s.n);
+  lines.push(no.length === 0 ? `=> ${name} shows all three of the paper's findings, in every bucket and metric.`
+    : yes.length === 0 ? `=> ${name} shows none of the paper's findings in every bucket and metric.`
+      : `=> ${name} shows finding${yes.length > 1 ? 's' : ''} ${yes.join(' and ')} of the paper in every bucket and metric, ` +
+        `not finding${no.length > 1 ? 's' : ''} ${no.join(' and ')}.`);
+  return lines.join('\n');
+}
