@@ -25,7 +25,8 @@ export function seriesLabel(spec: ExperimentSpec): string {
   return `ours: ${spec.inpainter} (${spec.testSet.count} @${spec.testSet.size}px)`;
 }
 
-function oursSeries(e: ExperimentResults, metric: Metric, protocol: string, stats = bucketStats(e.rows)): OursSeries {
+/** One experiment's per-bucket means of `metric` under `protocol`, as a series beside the paper's (paperVsOurs). */
+export function oursSeries(e: ExperimentResults, metric: Metric, protocol: string, stats = bucketStats(e.rows)): OursSeries {
   const points = stats.filter((s: BucketStat) => s.metric === metric && s.protocol === protocol && s.d256 !== null)
     .map((s) => ({ bucket: s.bucket, x: s.d256 as number, mean: s.mean, se: s.se, n: s.n }));
   return { label: seriesLabel(e.spec), points };
