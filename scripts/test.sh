@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The project's test command (README, .ci/run): installs what is missing, type-checks, runs the unit tests,
-# then executes every notebook headlessly on the tiny preset (a failing cell fails the run).
+# The project's test command (README, .ci/run): installs what is missing, type-checks, runs the unit tests and
+# the tiny Table I through the reproduce/figures CLIs, then executes every notebook headlessly on the tiny
+# preset (a failing cell fails the run).
 # Ends with one line "test: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,16 @@ rm -f "$tap"
 passed=$((passed + ${unit_pass:-0}))
 failed=$((failed + ${unit_fail:-0}))
 if [ "$unit_status" -ne 0 ] && [ "${unit_fail:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+
+echo "test: reproduce + figures (tiny preset, into a temporary folder)"
+work=$(mktemp -d)
+if npm run --silent reproduce -- --only table1 --preset tiny --results "$work/results" \
+   && npm run --silent figures -- --results "$work/results" --out "$work/figures"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "test: reproduce/figures FAILED"
+fi
+rm -rf "$work"
 
 echo "test: notebooks (PRESET=${PRESET:-tiny})"
 for nb in notebooks/*.ipynb; do
