@@ -12,6 +12,10 @@ import { EXPERIMENTS, evalPreset, loadInpainter, resolveInpainter } from '../eva
 import { runExperiment } from '../eval/experiment';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
 import { CheckpointPaths, INPAINTER_PARTS, InpainterPart } from '../inpaint/learnedInpainters';
+import * as fs from 'fs';
+import * as path from 'path';
+import { writeFileAtomic } from '../io/atomicWrite';
+import { repoRelative } from '../io/repoRoot';
 
 interface Args {
   preset: string;
@@ -75,8 +79,13 @@ async function main(): Promise<void> {
         const spec = EXPERIMENTS[experiment](preset, name, choice.checkpoints);
         const t0 = Date.now();
         const s = await runExperiment(spec, { inpainter: choice.inpainter, resultsDir: results });
+        // The command beside the results it produced (rewritten only when this run computed something).
+        const commandFile = path.join(s.dir, 'command.txt');
+        if (s.computedImages > 0 || !fs.existsSync(commandFile)) {
+          writeFileAtomic(commandFile, `npm run reproduce -- ${process.argv.slice(2).join(' ')}\n`);
+        }
         console.error(`reproduce: ${spec.name}: ${s.computedImages} images computed, ${s.skippedImages} already done, ` +
-          `${s.rows} rows in ${s.dir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+          `${s.rows} rows in ${repoRelative(s.dir)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       }
     } finally {
       choice.dispose();
