@@ -127,7 +127,8 @@ async function initWasm(threads: number): Promise<string | undefined> {
   // setThreadsCount in Node; report 2*threads cores while it starts.
   const os = require('os') as typeof import('os');
   const cpus = os.cpus;
-  os.cpus = () => Array.from({ length: 2 * threads }, (_, i) => cpus()[i % cpus().length]);
+  const real = cpus();
+  os.cpus = () => Array.from({ length: 2 * threads }, (_, i) => real[i % real.length]);
   try {
     const ok = multithread
       ? await withNodeWorkerFiles(() => tf.setBackend('wasm'))
