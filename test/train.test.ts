@@ -9,7 +9,10 @@ import { spawnSync } from 'child_process';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/index';
 import { PRESETS } from '../lib/config/presets';
-import { runTraining, RunOptions } from '../lib/train/loop';
+import { runTraining, RunOptions, RunMeta } from '../lib/train/loop';
+import { buildStage } from '../lib/train/stages';
+import { makeBatch, disposeBatch } from '../lib/train/batches';
+import { ImageInpainter } from '../lib/models/inpainters';
 import { readLossLog } from '../lib/train/log';
 import { loadCheckpoint } from '../lib/train/checkpoint';
 
@@ -131,4 +134,60 @@ test('one process per run directory: a live lock is refused, a stale one (its pr
   fs.writeFileSync(path.join(dir, 'lock'), String(gone));
   await run({ stage: 'segmenter', out: dir, steps: 1 });
   assert.equal(fs.existsSync(path.join(dir, 'lock')), false); // released at the end
+});
+
+test('runs record the loss weights, the image-loss target and where --init weights came from; resume refuses a change', async () => {
+  const dir = tmp();
+  await run({ stage: 'image', out: dir, steps: 1 });
+  const meta = loadCheckpoint<RunMeta>(dir).meta;
+  assert.deepEqual(meta.settings.weights, tiny.weights);
+  assert.equal(meta.settings.imageLoss, tiny.imageLoss);
+  assert.deepEqual(meta.init, []);
+  const heavierL1 = { ...tiny, weights: { ...tiny.weights, lambdaIR: 2 } };
+  await assert.rejects(runTraining({ preset: heavierL1, progress: false, stage: 'image', out: dir, steps: 2, resume: true }),
+    /setting 'weights' is \{.*"lambdaIR":1.*\} in the checkpoint, \{.*"lambdaIR":2.*\} in this run/);
+  const other = tiny.imageLoss === 'composite' ? 'output' : 'composite';
+  await assert.rejects(runTraining({ preset: { ...tiny, imageLoss: other }, progress: false, stage: 'image', out: dir, steps: 2, resume: true }),
+    new RegExp(`setting 'imageLoss' is "${tiny.imageLoss}" in the checkpoint, "${other}" in this run`));
+  const ft = tmp();
+  await run({ stage: 'image', out: ft, steps: 1, init: dir });
+  const source = loadCheckpoint(dir);
+  const [rec] = loadCheckpoint<RunMeta>(ft).meta.init;
+  assert.equal(rec.step, 1);
+  assert.equal(rec.sha256, source.sha256);
+  assert.equal(rec.part, 'image');
+  await run({ stage: 'image', out: ft, steps: 2, resume: true }); // a resumed run keeps its provenance
+  assert.deepEqual(loadCheckpoint<RunMeta>(ft).meta.init, [rec]);
+});
+
+test("image stage: imageLoss 'composite' scores I_I * M + I * (1 - M), 'output' the raw I_I (L1 recomputed by hand)", () => {
+  const a = tiny.architecture;
+  const data = { size: a.size, batch: tiny.batch, pairs: tiny.pairs, dataSeed: tiny.dataSeed, masks: 'object' as const, cannySigma: tiny.cannySigma };
+  const b = makeBatch(3, data);
+  // the stage builds its generator with seed modelSeed + 3 (lib/train/stages.ts): the same weights as this one
+  const G = new ImageInpainter(a.numClasses, { width: a.inpainterWidth, numResBlocks: a.numResBlocks, seed: tiny.modelSeed + 3 });
+  const raw = G.apply({ image: b.image, edges: b.targetEdges, segmentation: b.targetSegmentation, mask: b.mask }).dataSync();
+  const [img, target, mask] = [b.image, b.target, b.mask].map((t) => t.dataSync());
+  const hand = (composite: boolean) => {
+    let sum = 0;
+    for (let i = 0; i < raw.length; i++) {
+      const m = mask[Math.floor(i / 3)];
+      const out = composite ? raw[i] * m + img[i] * (1 - m) : raw[i];
+      sum += Math.abs(out - target[i]);
+    }
+    const maskMean = Array.from(mask).reduce((s, v) => s + v, 0) / mask.length;
+    return sum / raw.length / maskMean;
+  };
+  const l1Of = (imageLoss: 'composite' | 'output') => {
+    const model = buildStage('image', tiny, { mel: true, alpha: tiny.weights.alpha, imageLoss });
+    const l1 = tf.tidy(() => model.pass(b).terms.l1.dataSync()[0]);
+    model.dispose();
+    return l1;
+  };
+  const [composite, output] = [hand(true), hand(false)];
+  assert.ok(output > composite * 1.5, `raw ${output} vs composite ${composite}: the test needs them apart`);
+  assert.ok(Math.abs(l1Of('composite') - composite) < 1e-5 * composite, `${l1Of('composite')} vs ${composite}`);
+  assert.ok(Math.abs(l1Of('output') - output) < 1e-5 * output, `${l1Of('output')} vs ${output}`);
+  G.params.dispose();
+  disposeBatch(b);
 });

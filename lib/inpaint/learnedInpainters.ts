@@ -77,8 +77,7 @@ function readWeights(p: string): PartWeights {
   const ckpt = loadCheckpoint<RunMeta>(p);
   const m = ckpt.meta;
   if (!m || typeof m !== 'object' || !m.architecture || !m.settings) throw new Error(`checkpoint ${ckpt.file}: no run metadata`);
-  const sha256 = (JSON.parse(fs.readFileSync(ckpt.file, 'utf8')) as { sha256: string }).sha256; // verified by loadCheckpoint
-  return { file: ckpt.file, meta: null, tensors: ckpt.tensors, stage: m.stage, preset: m.preset, step: m.step, architecture: m.architecture, cannySigma: m.settings.cannySigma, sha256 };
+  return { file: ckpt.file, meta: null, tensors: ckpt.tensors, stage: m.stage, preset: m.preset, step: m.step, architecture: m.architecture, cannySigma: m.settings.cannySigma, sha256: ckpt.sha256 };
 }
 
 function readPart(part: InpainterPart, p: string): PartWeights {

@@ -34,6 +34,8 @@ export interface CheckpointManifest<M> {
 export interface LoadedCheckpoint<M> {
   file: string;
   meta: M;
+  /** SHA-256 of the tensor file (verified) */
+  sha256: string;
   tensors: Map<string, { shape: number[]; values: Float32Array }>;
 }
 
@@ -98,7 +100,7 @@ export function loadCheckpoint<M>(p: string): LoadedCheckpoint<M> {
     const n = e.shape.reduce((a, b) => a * b, 1);
     tensors.set(e.name, { shape: e.shape, values: all.subarray(e.offset / 4, e.offset / 4 + n) });
   }
-  return { file, meta: m.meta, tensors };
+  return { file, meta: m.meta, tensors, sha256: m.sha256 };
 }
 
 /**

@@ -7,7 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { Preset, StageName, Architecture } from '../config/presets';
+import { Preset, StageName, Architecture, ImageLossTarget } from '../config/presets';
+import { repoRelative } from '../io/repoRoot';
+import { LossWeights } from '../losses/weights';
 import { Adam } from './adam';
 import { DataConfig, MaskKind, makeBatch, disposeBatch } from './batches';
 import { buildStage, StageModel } from './stages';
@@ -59,6 +61,18 @@ export interface TrainingSettings {
   dataSeed: number;
   modelSeed: number;
   cannySigma: number;
+  /** the preset's loss weights */
+  weights: LossWeights;
+  /** image stage: what its losses see (the preset's imageLoss) */
+  imageLoss: ImageLossTarget | null;
+}
+
+/** Where a run's starting weights came from (--init, --init-<part>): the manifest, its step and SHA-256. */
+export interface InitRecord {
+  part: StageName | PartName;
+  from: string;
+  step: number;
+  sha256: string;
 }
 
 export interface RunMeta {
@@ -73,6 +87,8 @@ export interface RunMeta {
   /** data order: sample k of the run is item perm(dataSeed, epoch)[k mod pairs]; the next sample is step * batch */
   data: { dataSeed: number; pairs: number; nextSample: number };
   losses: Record<string, number> | null;
+  /** the weights the run started from (empty for a run from scratch) */
+  init: InitRecord[];
 }
 
 export interface RunResult {
@@ -106,6 +122,8 @@ function settingsOf(o: RunOptions): TrainingSettings {
     dataSeed: p.dataSeed,
     modelSeed: p.modelSeed,
     cannySigma: p.cannySigma,
+    weights: p.weights,
+    imageLoss: o.stage === 'image' ? p.imageLoss : null,
   };
 }
 
@@ -165,7 +183,9 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   }
   fs.mkdirSync(o.out, { recursive: true });
 
-  const model = buildStage(stage, preset, { mel: settings.mel ?? true, alpha: settings.alpha ?? preset.weights.alpha });
+  const model = buildStage(stage, preset, {
+    mel: settings.mel ?? true, alpha: settings.alpha ?? preset.weights.alpha, imageLoss: preset.imageLoss,
+  });
   const gb = stage === 'segmenter' ? preset.segmenterBetas : preset.ganBetas;
   const opt: Optimizers = {
     generator: new Adam(model.generatorTrainable, { lr: settings.lr, beta1: gb[0], beta2: gb[1] }),
@@ -179,12 +199,17 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   try {
     unlock = lockRunDir(o.out);
     let step = 0;
+    let init: InitRecord[] = [];
+    const initRecord = (part: InitRecord['part'], ckpt: LoadedCheckpoint<RunMeta>): InitRecord => ({
+      part, from: repoRelative(ckpt.file), step: ckpt.meta.step, sha256: ckpt.sha256,
+    });
     if (o.resume) {
       const ckpt = loadCheckpoint<RunMeta>(o.out);
       checkCompatible(ckpt, stage, preset, settings);
       assignTensors(ckpt, checkpointTensors(model, opt), true);
       optimizerNames.forEach((n, i) => (adams[i].step = ckpt.meta.optimizerSteps[n]));
       step = ckpt.meta.step;
+      init = ckpt.meta.init;
       truncateLossLog(logFile, step);
     } else {
       fs.rmSync(logFile, { force: true });
@@ -192,11 +217,13 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
         const ckpt = loadCheckpoint<RunMeta>(o.init);
         checkCompatible(ckpt, stage, preset, null);
         assignTensors(ckpt, modelTensors(model), false);
+        init.push(initRecord(stage, ckpt));
       }
       for (const [part, file] of Object.entries(o.initParts ?? {}) as [PartName, string][]) {
         const ckpt = loadCheckpoint<RunMeta>(file);
         checkCompatible(ckpt, part, preset, null);
         assignTensors(ckpt, modelTensors(model, PART_PREFIXES[part]), false);
+        init.push(initRecord(part, ckpt));
       }
     }
     if (step >= total) throw new Error(`${o.out}: the checkpoint is at step ${step}, nothing to do for --steps ${total}`);
@@ -208,7 +235,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const save = (s: number, losses: Record<string, number> | null) => saveCheckpoint<RunMeta>(o.out, s, {
       stage, preset: preset.name, architecture: preset.architecture, settings, step: s,
       optimizerSteps: Object.fromEntries(optimizerNames.map((n, i) => [n, adams[i].step])),
-      data: { dataSeed: preset.dataSeed, pairs: settings.pairs, nextSample: s * preset.batch }, losses,
+      data: { dataSeed: preset.dataSeed, pairs: settings.pairs, nextSample: s * preset.batch }, losses, init,
     }, checkpointTensors(model, opt));
     let lastSaved = hasCheckpoint(o.out) && o.resume ? step : -1;
     const progress = o.progress === false ? null : new Progress(`${stage}/${preset.name}`, step, total);

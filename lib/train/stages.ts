@@ -8,7 +8,9 @@
 // - seg:   input the one-hot ground-truth labels of the source (the segmenter is trained separately), mask;
 //          target the labels of I_G; D_S sees [probabilities, gray(I_G)].
 // - image: independent pretraining with the ground-truth cues (Canny(I_G), labels of I_G), as EdgeConnect trains its
-//          inpainting model on ground-truth edges before joint training.
+//          inpainting model on ground-truth edges before joint training. Its losses see either the raw output
+//          (EdgeConnect; preset imageLoss 'output') or the output composited with the known pixels ('composite', the
+//          image the user gets, as in the joint stage): see lib/config/presets.ts for why the cpu preset composites.
 // - segmenter: L_PS on I with its own panoptic labels.
 // - joint: L_SN = L_PS + L_E + L_S + L_I + lambda_X L_X (Eq. 10), differentiated w.r.t. all four networks (as in
 //          EdgeConnect's joint model, the inpainting losses also reach the upstream inpainters). L_E and L_S are
@@ -16,12 +18,12 @@
 //          user gets: it is the term in which object pixels left outside M count as errors, which is what drives M
 //          (through its straight-through gradient) to cover m_G. N_M in L_IR counts m_G's pixels (Eq. 7).
 import * as tf from '@tensorflow/tfjs';
-import { Preset, StageName } from '../config/presets';
+import { Preset, StageName, ImageLossTarget } from '../config/presets';
 import { Discriminator } from '../models/discriminator';
 import { Segmenter } from '../models/segmenter';
 import {
   EdgeInpainter, SegmentationInpainter, ImageInpainter, createEdgeDiscriminator, createSegmentationDiscriminator,
-  createImageDiscriminator, conditionalDiscriminatorInput as cond,
+  createImageDiscriminator, conditionalDiscriminatorInput as cond, composite,
 } from '../models/inpainters';
 import { JointNetwork } from '../models/jointNetwork';
 import { edgeInpainterLoss, segmentationInpainterLoss, imageInpainterLoss, segmentationNetworkLoss } from '../losses/inpainting';
@@ -60,6 +62,8 @@ export interface StageOptions {
   /** use L_X in the joint stage (false = the paper's "w/o MEL" ablation) */
   mel: boolean;
   alpha: number;
+  /** what the image stage's losses see (the preset's imageLoss) */
+  imageLoss: ImageLossTarget;
 }
 
 const run = (D: Discriminator, x: tf.Tensor4D) => D.apply(x, { training: true });
@@ -112,7 +116,8 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
     const G = new ImageInpainter(a.numClasses, inp(3));
     const D = createImageDiscriminator(dis(13));
     return make({ image: G }, [{ name: 'D_I', D }], (b) => {
-      const out = G.apply({ image: b.image, edges: b.targetEdges, segmentation: b.targetSegmentation, mask: b.mask });
+      const raw = G.apply({ image: b.image, edges: b.targetEdges, segmentation: b.targetSegmentation, mask: b.mask });
+      const out = o.imageLoss === 'composite' ? composite(raw, b.image, b.mask) : raw; // [B,H,W,3]
       const c = { real: b.target, fake: out };
       const l = imageInpainterLoss(run(D, c.fake), run(D, c.real).features, out, b.target, b.mask, w);
       const t = l.terms;
