@@ -16,7 +16,8 @@ import { makeBatch, disposeBatch, itemOfSample, DataConfig } from '../lib/train/
 import { makeTriplet } from '../lib/data/triplets';
 import { semanticOneHot } from '../lib/data/labels';
 import { canny } from '../lib/image/canny';
-import { thresholdSignedDistance } from '../lib/image/morphology';
+import { thresholdSignedDistance, dilate } from '../lib/image/morphology';
+import { invertMask } from '../lib/image/raster';
 import { CheckpointPaths, INPAINTER_PARTS, LearnedInpainters, loadLearnedInpainters } from '../lib/inpaint/learnedInpainters';
 import { removeObject, pipelineInputs } from '../lib/inpaint/edgeConnect';
 import { Inpainter } from '../lib/inpaint/inpainter';
@@ -69,7 +70,7 @@ test('loads the generators only: every weight equals its checkpoint tensor bitwi
   assert.match(nets.checkpoints.seg.sha256, /^[0-9a-f]{64}$/);
 });
 
-test('the pipeline builds the same input tensors as training (makeBatch) for the same item: max abs diff 0', () => {
+test('the pipeline builds the same input tensors as training (makeBatch) for the same item: max abs diff 0; Canny on the known pixels only', () => {
   const data: DataConfig = { size: 64, batch: 1, pairs: preset.pairs, dataSeed: preset.dataSeed, masks: 'object', cannySigma: preset.cannySigma };
   for (const k of [0, 7]) {
     const t = makeTriplet(preset.dataSeed, itemOfSample(k, preset.pairs, preset.dataSeed), { height: 64, width: 64, split: 'train' });
@@ -77,10 +78,22 @@ test('the pipeline builds the same input tensors as training (makeBatch) for the
     const b = makeBatch(k, data);
     try {
       // edge stage: gray, edges, mask; seg stage: segmentation, mask; image stage: image, mask (its cues differ by design)
-      for (const key of ['image', 'gray', 'edges', 'segmentation', 'mask'] as const) {
+      for (const key of ['image', 'gray', 'segmentation', 'mask'] as const) {
         assert.deepEqual(x[key].shape, b[key].shape, key);
         assert.equal(tf.max(tf.abs(tf.sub(x[key], b[key]))).dataSync()[0], 0, `${key} of sample ${k}`);
       }
+      // edges: training's whole-image Canny, at test time Canny with the hole excluded (EdgeConnect)
+      const known = canny(t.image, { sigma: preset.cannySigma, validMask: invertMask(t.mask) }).data;
+      assert.deepEqual(x.edges.dataSync(), Float32Array.from(known));
+      const trainEdges = b.edges.dataSync();
+      const near = dilate(t.mask, 1).data; // the hole and the pixels touching it
+      let outline = 0;
+      for (let p = 0; p < known.length; p++) {
+        if (!near[p]) continue;
+        assert.equal(known[p], 0, `edge at ${p}, in or next to the hole`);
+        outline += trainEdges[p];
+      }
+      assert.ok(outline > 0, `sample ${k}: whole-image Canny traces the object's outline at the hole (the test is not vacuous)`);
       assert.ok(x.edges.sum().dataSync()[0] > 0, 'the image has Canny edges (the comparison is not of zeros)');
     } finally {
       tf.dispose(Object.values(x));
@@ -97,7 +110,7 @@ test('removeObject: shapes, known pixels bitwise unchanged, inpainted cues compo
   assert.deepEqual([r.output.height, r.output.width, r.output.channels], [64, 64, 3]);
   assert.deepEqual([r.edges.channels, r.cannyEdges.channels, r.segmentationProbs.channels], [1, 1, preset.architecture.numClasses]);
   const known = semanticOneHot(t.labels);
-  const edgesI = canny(t.image, { sigma: preset.cannySigma });
+  const edgesI = canny(t.image, { sigma: preset.cannySigma, validMask: invertMask(t.mask) });
   let changed = 0;
   for (let p = 0; p < 64 * 64; p++) {
     for (let c = 0; c < 3; c++) {
