@@ -57,6 +57,20 @@ test('L1 / mean(mask) equals torch (rel err <= 1e-5); by hand; empty mask is an 
   assert.throws(() => maskedL1Loss(T4(m.output), T4(m.target), tf.zeros([2, 5, 4, 3])), /mask must be/);
 });
 
+test("L1 with N_M per image ('image') by hand: each image weighs the same; equals 'batch' for one image", () => {
+  // two 1x4 images, 1 channel: |diff| = [0.4, 0, 0, 0] with a 1-pixel hole, [0.2, 0.2, 0.2, 0.2] with a 4-pixel hole
+  const out = tf.tensor4d([0.4, 0, 0, 0, 0.2, 0.2, 0.2, 0.2], [2, 1, 4, 1]);
+  const mask = tf.tensor4d([1, 0, 0, 0, 1, 1, 1, 1], [2, 1, 4, 1]);
+  const zero = tf.zeros([2, 1, 4, 1]) as tf.Tensor4D;
+  // per image: (0.1 / 0.25 + 0.2 / 1) / 2 = 0.3; per batch: mean 0.15 / mean(mask) 0.625 = 0.24
+  assert.ok(Math.abs(val(maskedL1Loss(out, zero, mask, 'image')) - 0.3) < 1e-7);
+  assert.ok(Math.abs(val(maskedL1Loss(out, zero, mask, 'batch')) - 0.24) < 1e-7);
+  const one = (t: tf.Tensor4D) => t.slice([0, 0, 0, 0], [1, 1, 4, 1]) as tf.Tensor4D;
+  assert.ok(Math.abs(val(maskedL1Loss(one(out), one(zero), one(mask), 'image')) - val(maskedL1Loss(one(out), one(zero), one(mask)))) < 1e-7);
+  const secondEmpty = tf.tensor4d([1, 0, 0, 0, 0, 0, 0, 0], [2, 1, 4, 1]);
+  assert.throws(() => maskedL1Loss(out, zero, secondEmpty, 'image'), /mask of image 1 is empty/);
+});
+
 test('pixel cross-entropy and BCE with logits equal torch (rel err <= 1e-5)', () => {
   const c = fx.cross_entropy;
   close(val(pixelCrossEntropy(T4(c.logits), T4(c.onehot))), c.loss, 'cross-entropy');

@@ -179,7 +179,7 @@ test("image stage: imageLoss 'composite' scores I_I * M + I * (1 - M), 'output' 
     return sum / raw.length / maskMean;
   };
   const l1Of = (imageLoss: 'composite' | 'output') => {
-    const model = buildStage('image', tiny, { mel: true, alpha: tiny.weights.alpha, imageLoss });
+    const model = buildStage('image', tiny, { mel: true, alpha: tiny.weights.alpha, imageLoss, l1Per: 'batch' });
     const l1 = tf.tidy(() => model.pass(b).terms.l1.dataSync()[0]);
     model.dispose();
     return l1;

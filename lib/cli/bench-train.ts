@@ -22,7 +22,7 @@ function median(xs: number[]): number {
 }
 
 function benchStage(stage: StageName, p: Preset, steps: number) {
-  const model = buildStage(stage, p, { mel: true, alpha: p.weights.alpha, imageLoss: p.imageLoss });
+  const model = buildStage(stage, p, { mel: true, alpha: p.weights.alpha, imageLoss: p.imageLoss, l1Per: p.l1Per });
   const gen = new Adam(model.generatorTrainable, { lr: 1e-6, beta1: 0, beta2: 0.9 });
   const critics = model.critics.map((c) => new Adam(c.D.params.trainable, { lr: 1e-7, beta1: 0, beta2: 0.9 }));
   const data = { size: p.architecture.size, batch: p.batch, pairs: p.pairs, dataSeed: p.dataSeed, masks: 'object' as const, cannySigma: p.cannySigma };

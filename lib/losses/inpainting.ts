@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { hingeGeneratorLoss } from './gan';
 import { featureMatchingLoss } from './featureMatching';
 import { styleLoss } from './style';
-import { maskedL1Loss } from './reconstruction';
+import { maskedL1Loss, L1Normalisation } from './reconstruction';
 import { pixelCrossEntropy } from './crossEntropy';
 import { LossWeights } from './weights';
 import { DiscriminatorOutput } from '../models/discriminator';
@@ -34,13 +34,14 @@ export function segmentationInpainterLoss(fake: DiscriminatorOutput, logits: tf.
   return { loss: weightedSum([[gan, w.lambdaSG], [crossEntropy, w.lambdaSC]]), terms: { gan, crossEntropy } };
 }
 
-/** L_I = lambda_IG L_IG + lambda_IF L_IF + lambda_IS L_IS + lambda_IR L_IR; output/target [B,H,W,3], mask [B,H,W,1] */
+/** L_I = lambda_IG L_IG + lambda_IF L_IF + lambda_IS L_IS + lambda_IR L_IR; output/target [B,H,W,3], mask [B,H,W,1];
+ *  l1Per: N_M of L_IR per batch (EdgeConnect) or per image (lib/losses/reconstruction.ts) */
 export function imageInpainterLoss(fake: DiscriminatorOutput, realFeatures: tf.Tensor4D[], output: tf.Tensor4D,
-  target: tf.Tensor4D, mask: tf.Tensor4D, w: LossWeights): WeightedLoss<'gan' | 'featureMatching' | 'style' | 'reconstruction'> {
+  target: tf.Tensor4D, mask: tf.Tensor4D, w: LossWeights, l1Per: L1Normalisation = 'batch'): WeightedLoss<'gan' | 'featureMatching' | 'style' | 'reconstruction'> {
   const gan = hingeGeneratorLoss(fake.logits);
   const featureMatching = featureMatchingLoss(fake.features, realFeatures);
   const style = styleLoss(fake.features, realFeatures);
-  const reconstruction = maskedL1Loss(output, target, mask);
+  const reconstruction = maskedL1Loss(output, target, mask, l1Per);
   const loss = weightedSum([[gan, w.lambdaIG], [featureMatching, w.lambdaIF], [style, w.lambdaIS], [reconstruction, w.lambdaIR]]);
   return { loss, terms: { gan, featureMatching, style, reconstruction } };
 }

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Preset, StageName, Architecture, ImageLossTarget } from '../config/presets';
 import { repoRelative } from '../io/repoRoot';
 import { LossWeights } from '../losses/weights';
+import { L1Normalisation } from '../losses/reconstruction';
 import { Adam } from './adam';
 import { DataConfig, MaskKind, makeBatch, disposeBatch } from './batches';
 import { buildStage, StageModel } from './stages';
@@ -65,6 +66,8 @@ export interface TrainingSettings {
   weights: LossWeights;
   /** image stage: what its losses see (the preset's imageLoss) */
   imageLoss: ImageLossTarget | null;
+  /** image and joint stages: N_M of L_IR per batch or per image (the preset's l1Per) */
+  l1Per: L1Normalisation | null;
 }
 
 /** Where a run's starting weights came from (--init, --init-<part>): the manifest, its step and SHA-256. */
@@ -124,6 +127,7 @@ function settingsOf(o: RunOptions): TrainingSettings {
     cannySigma: p.cannySigma,
     weights: p.weights,
     imageLoss: o.stage === 'image' ? p.imageLoss : null,
+    l1Per: o.stage === 'image' || joint ? p.l1Per : null,
   };
 }
 
@@ -184,7 +188,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   fs.mkdirSync(o.out, { recursive: true });
 
   const model = buildStage(stage, preset, {
-    mel: settings.mel ?? true, alpha: settings.alpha ?? preset.weights.alpha, imageLoss: preset.imageLoss,
+    mel: settings.mel ?? true, alpha: settings.alpha ?? preset.weights.alpha, imageLoss: preset.imageLoss, l1Per: preset.l1Per,
   });
   const gb = stage === 'segmenter' ? preset.segmenterBetas : preset.ganBetas;
   const opt: Optimizers = {

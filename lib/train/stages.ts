@@ -29,6 +29,7 @@ import { JointNetwork } from '../models/jointNetwork';
 import { edgeInpainterLoss, segmentationInpainterLoss, imageInpainterLoss, segmentationNetworkLoss } from '../losses/inpainting';
 import { panopticSegmentationLoss } from '../losses/panoptic';
 import { maskExpansionLoss } from '../losses/boundary';
+import { L1Normalisation } from '../losses/reconstruction';
 import { prefixed } from '../nn/params';
 import { Batch } from './batches';
 
@@ -64,6 +65,8 @@ export interface StageOptions {
   alpha: number;
   /** what the image stage's losses see (the preset's imageLoss) */
   imageLoss: ImageLossTarget;
+  /** N_M of L_IR per batch or per image, image and joint stages (the preset's l1Per) */
+  l1Per: L1Normalisation;
 }
 
 const run = (D: Discriminator, x: tf.Tensor4D) => D.apply(x, { training: true });
@@ -119,7 +122,7 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
       const raw = G.apply({ image: b.image, edges: b.targetEdges, segmentation: b.targetSegmentation, mask: b.mask });
       const out = o.imageLoss === 'composite' ? composite(raw, b.image, b.mask) : raw; // [B,H,W,3]
       const c = { real: b.target, fake: out };
-      const l = imageInpainterLoss(run(D, c.fake), run(D, c.real).features, out, b.target, b.mask, w);
+      const l = imageInpainterLoss(run(D, c.fake), run(D, c.real).features, out, b.target, b.mask, w, o.l1Per);
       const t = l.terms;
       return { loss: l.loss, terms: { gan: t.gan, fm: t.featureMatching, style: t.style, l1: t.reconstruction }, critics: [c] };
     });
@@ -147,7 +150,7 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
     const cS = { real: cond(b.targetSegmentation, b.targetGray), fake: cond(out.segmentationProbs, b.targetGray) };
     const lS = segmentationInpainterLoss(run(dS, cS.fake), out.segmentationLogits, b.targetSegmentation, w).loss;
     const cI = { real: b.target, fake: out.outputComposite };
-    const lI = imageInpainterLoss(run(dI, cI.fake), run(dI, cI.real).features, out.outputComposite, b.target, b.mask, w);
+    const lI = imageInpainterLoss(run(dI, cI.fake), run(dI, cI.real).features, out.outputComposite, b.target, b.mask, w, o.l1Per);
     const x = o.mel ? maskExpansionLoss(b.phi, out.softMask, o.alpha) : tf.scalar(0);
     const loss = segmentationNetworkLoss({ ps, e: lE, s: lS, i: lI.loss, x }, w);
     return { loss, terms: { ps, E: lE, S: lS, I: lI.loss, l1: lI.terms.reconstruction, X: x }, critics: [cE, cS, cI] };
