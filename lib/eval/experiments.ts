@@ -21,6 +21,8 @@ import { CheckpointPaths, CheckpointRecord, InpainterPart, loadLearnedInpainters
 import { edgeConnectInpainter } from '../inpaint/edgeConnect';
 
 export const TEST_SEED = 1001;
+/** Validation split for choosing among checkpoints (lib/eval/checkpointSelection.ts): never the test set. */
+export const VALIDATION_SEED = 2002;
 
 export type EvalPresetName = 'tiny' | 'cpu' | 'paper';
 export const EVAL_PRESETS: Record<EvalPresetName, { size: number; count: number }> = {
@@ -57,6 +59,21 @@ export function table1Spec(preset: string, inpainter: string, checkpoints?: Chec
     testSet: { kind: 'procedural', seed: TEST_SEED, count, size },
     masks: TABLE1_D.map((d256) => ({ kind: 'gt' as const, d256 })),
     metrics: PSNR_SSIM_BOTH_PROTOCOLS,
+  };
+}
+
+/** Checkpoint selection (not a paper table): exact masks, PSNR/SSIM paper protocol, half the test set's size, on
+ *  the validation split. `tag` names the candidate (e.g. 'image-8500') so each gets its own results folder. */
+export function validationSpec(preset: string, tag: string, checkpoints: Checkpoints): ExperimentSpec {
+  const { size, count } = evalPreset(preset);
+  return {
+    name: `validation-${tag}-${preset}`,
+    table: 'validation',
+    inpainter: LEARNED_INPAINTER,
+    checkpoints,
+    testSet: { kind: 'procedural', seed: VALIDATION_SEED, count: Math.max(4, Math.floor(count / 2)), size },
+    masks: [{ kind: 'gt', d256: 0 }],
+    metrics: [{ metric: 'psnr', protocol: 'paper' }, { metric: 'ssim', protocol: 'paper' }],
   };
 }
 
