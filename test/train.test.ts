@@ -156,6 +156,10 @@ test('runs record the loss weights, the image-loss target and where --init weigh
   assert.equal(rec.step, 1);
   assert.equal(rec.sha256, source.sha256);
   assert.equal(rec.part, 'image');
+  assert.deepEqual(rec.init, []); // its source ran from scratch
+  const ft2 = tmp(); // a chain: the record nests the source's own record
+  await run({ stage: 'image', out: ft2, steps: 1, init: ft });
+  assert.deepEqual(loadCheckpoint<RunMeta>(ft2).meta.init[0].init, [rec]);
   await run({ stage: 'image', out: ft, steps: 2, resume: true }); // a resumed run keeps its provenance
   assert.deepEqual(loadCheckpoint<RunMeta>(ft).meta.init, [rec]);
 });

@@ -70,12 +70,14 @@ export interface TrainingSettings {
   l1Per: L1Normalisation | null;
 }
 
-/** Where a run's starting weights came from (--init, --init-<part>): the manifest, its step and SHA-256. */
+/** Where a run's starting weights came from (--init, --init-<part>): the manifest, its step and SHA-256, and that
+ *  checkpoint's own starting weights, so a chain of fine-tunings is recorded back to its first run from scratch. */
 export interface InitRecord {
   part: StageName | PartName;
   from: string;
   step: number;
   sha256: string;
+  init: InitRecord[];
 }
 
 export interface RunMeta {
@@ -205,7 +207,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     let step = 0;
     let init: InitRecord[] = [];
     const initRecord = (part: InitRecord['part'], ckpt: LoadedCheckpoint<RunMeta>): InitRecord => ({
-      part, from: repoRelative(ckpt.file), step: ckpt.meta.step, sha256: ckpt.sha256,
+      part, from: repoRelative(ckpt.file), step: ckpt.meta.step, sha256: ckpt.sha256, init: ckpt.meta.init,
     });
     if (o.resume) {
       const ckpt = loadCheckpoint<RunMeta>(o.out);
