@@ -15,7 +15,8 @@ import { loadCheckpoint } from '../lib/train/checkpoint';
 import { readLossLog } from '../lib/train/log';
 import { makeTriplet } from '../lib/data/triplets';
 import { float16Bits, float16Value, encodeFloat16, decodeFloat16 } from '../lib/inpaint/float16';
-import { exportGeneratorWeights, loadShippedWeights, shippedWeightsPaths, GENERATOR_PREFIX, ShippedManifest } from '../lib/inpaint/shippedWeights';
+import { exportGeneratorWeights, loadShippedWeights, shippedWeightsPaths, GENERATOR_PREFIX, ShippedManifest, stepsIncludingInit } from '../lib/inpaint/shippedWeights';
+import type { InitRecord } from '../lib/train/loop';
 import { CheckpointPaths, INPAINTER_PARTS, loadLearnedInpainters } from '../lib/inpaint/learnedInpainters';
 import { removeObject } from '../lib/inpaint/edgeConnect';
 import { psnr } from '../lib/eval/psnr';
@@ -252,4 +253,12 @@ test('damaged or mismatched exports: errors name the file and the problem', () =
   cm.meta.stage = 'joint';
   fs.writeFileSync(cf, JSON.stringify(cm));
   assert.throws(() => exportGeneratorWeights(joint, { out: tmp(), command: 'x' }), /is a 'joint' checkpoint; only the inpainter stages \(edge, seg, image\) are exported/);
+});
+
+test('stepsIncludingInit adds the steps of the runs the weights were fine-tuned from, recursively', () => {
+  const rec = (step: number, init: InitRecord[] = []): InitRecord => ({ part: 'image', from: 'x', step, sha256: 'y', init });
+  const src = (step: number, init?: InitRecord[]) => ({ source: { checkpoint: 'c', step, sha256: 's', init: init as InitRecord[] } });
+  assert.equal(stepsIncludingInit(src(500, [])), 500);
+  assert.equal(stepsIncludingInit(src(500, [rec(8000, [rec(14250)])])), 22750);
+  assert.equal(stepsIncludingInit(src(500)), 500); // written before init was recorded
 });

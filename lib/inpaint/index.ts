@@ -9,4 +9,4 @@ export { loadLearnedInpainters, INPAINTER_PARTS } from './learnedInpainters';
 export type { RemovalResult, PipelineInputs } from './edgeConnect';
 export { removeObject, edgeConnectInpainter, pipelineInputs } from './edgeConnect';
 export type { ShippedManifest, ShippedWeights, TrainingRecord, GeneratorStage } from './shippedWeights';
-export { exportGeneratorWeights, loadShippedWeights, readShippedManifest, shippedWeightsDir, shippedWeightsPaths } from './shippedWeights';
+export { exportGeneratorWeights, loadShippedWeights, readShippedManifest, shippedWeightsDir, shippedWeightsPaths, stepsIncludingInit } from './shippedWeights';

@@ -64,6 +64,13 @@ export interface ShippedWeights {
   tensors: Map<string, { shape: number[]; values: Float32Array }>;
 }
 
+/** Training steps behind the weights: the source run's, plus those of the runs it was fine-tuned from (each
+ *  from its recorded step; manifests written before the chain was recorded count their own run only). */
+export function stepsIncludingInit(m: Pick<ShippedManifest, 'source'>): number {
+  const chain = (records: InitRecord[] = []): number => records.reduce((s, r) => s + r.step + chain(r.init), 0);
+  return m.source.step + chain(m.source.init);
+}
+
 const sha256 = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
 const LARGEST_HALF = 65504;
 const SMALLEST_NORMAL_HALF = 2 ** -14;
