@@ -82,9 +82,11 @@ test('the pipeline builds the same input tensors as training (makeBatch) for the
         assert.deepEqual(x[key].shape, b[key].shape, key);
         assert.equal(tf.max(tf.abs(tf.sub(x[key], b[key]))).dataSync()[0], 0, `${key} of sample ${k}`);
       }
-      // edges: training's whole-image Canny, at test time Canny with the hole excluded (EdgeConnect)
+      // edges: training's whole-image Canny, at test time Canny with the hole excluded (EdgeConnect), which is the
+      // batch's knownEdges (what the image stage's inpainted cues are built from)
       const known = canny(t.image, { sigma: preset.cannySigma, validMask: invertMask(t.mask) }).data;
       assert.deepEqual(x.edges.dataSync(), Float32Array.from(known));
+      assert.deepEqual(b.knownEdges.dataSync(), Float32Array.from(known));
       const trainEdges = b.edges.dataSync();
       const near = dilate(t.mask, 1).data; // the hole and the pixels touching it
       let outline = 0;

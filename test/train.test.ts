@@ -195,3 +195,32 @@ test("image stage: imageLoss 'composite' scores I_I * M + I * (1 - M), 'output' 
   G.params.dispose();
   disposeBatch(b);
 });
+
+test('image stage on inpainted cues: needs the edge and seg checkpoints, keeps them frozen, trains only the image inpainter', async () => {
+  const edge = tmp();
+  const seg = tmp();
+  await run({ stage: 'edge', out: edge, steps: 1 });
+  await run({ stage: 'seg', out: seg, steps: 1 });
+  await assert.rejects(run({ stage: 'image', out: tmp(), steps: 1, cues: 'inpainted' }), /needs the pretrained edge and seg inpainters: --init-edge CKPT --init-seg CKPT/);
+  await assert.rejects(run({ stage: 'edge', out: tmp(), steps: 1, cues: 'inpainted' }), /--cues applies to the image stage only/);
+  const gt = tmp();
+  await run({ stage: 'image', out: gt, steps: 1 });
+  const dir = tmp();
+  await run({ stage: 'image', out: dir, steps: 2, cues: 'inpainted', init: gt, initParts: { edge, seg } });
+  const ckpt = loadCheckpoint<RunMeta>(dir);
+  assert.equal(ckpt.meta.settings.imageCues, 'inpainted');
+  assert.deepEqual(ckpt.meta.init.map((r) => r.part), ['image', 'edge', 'seg']);
+  const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+  const sources = { edge: loadCheckpoint(edge), seg: loadCheckpoint(seg) };
+  let frozen = 0;
+  for (const [name, t] of ckpt.tensors) {
+    if (!name.startsWith('model.edge.') && !name.startsWith('model.segInpaint.')) continue;
+    const src = (name.startsWith('model.edge.') ? sources.edge : sources.seg).tensors.get(name)!;
+    assert.ok(same(t.values, src.values), `${name} changed in training`);
+    frozen++;
+  }
+  assert.ok(frozen > 10, `${frozen} cue-network tensors checked`);
+  assert.ok(!same(ckpt.tensors.get('model.image.out.w')!.values, loadCheckpoint(gt).tensors.get('model.image.out.w')!.values), 'the image inpainter trained');
+  assert.ok(![...ckpt.tensors.keys()].some((k) => k.startsWith('adam.G.') && (k.includes('.edge.') || k.includes('.segInpaint.'))), 'no Adam state for the frozen networks');
+  await run({ stage: 'image', out: dir, steps: 3, cues: 'inpainted', resume: true }); // resumes without --init-*
+});

@@ -3,10 +3,11 @@
 //
 // Scores each candidate checkpoint of one part (the others fixed by --checkpoints; the part's entry there is
 // ignored) with the learned pipeline on the validation split (lib/eval/experiments.ts validationSpec), writes
-// results/validation/validation-<part>-<step>-<sha8>-<preset>/ per candidate (resumable, like every experiment) and
+// results/validation/validation-<part>-<step>-<combination hash>-<preset>/ per candidate (resumable, like every experiment) and
 // the ranking to results/validation/checkpoint-selection-<part>-<preset>.json, and prints the pick
 // (lib/eval/checkpointSelection.ts).
 // Training is deterministic, so the picked step is reproduced by training with --steps <step>.
+import * as crypto from 'crypto';
 import * as path from 'path';
 import { initBackend, BackendName } from '../backend/index';
 import { evalPreset, loadInpainter, validationSpec } from '../eval/experiments';
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
     const choice = loadInpainter('edgeconnect', { size, checkpoints });
     try {
       const rec = choice.checkpoints![a.part];
-      const spec = validationSpec(a.preset, `${a.part}-${rec.step}-${rec.sha256.slice(0, 8)}`, choice.checkpoints!);
+      // the folder names the candidate's step and, by a hash of all three parts' SHA-256s, the whole combination
+      const combo = crypto.createHash('sha256').update(INPAINTER_PARTS.map((p) => choice.checkpoints![p].sha256).join(',')).digest('hex');
+      const spec = validationSpec(a.preset, `${a.part}-${rec.step}-${combo.slice(0, 8)}`, choice.checkpoints!);
       const s = await runExperiment(spec, { inpainter: choice.inpainter, resultsDir: dir, progress: false });
       const score = candidateScore(rec.path, rec.step, bucketStats(readResultRows(path.join(s.dir, 'per_image.jsonl'))));
       scores.push(score);

@@ -12,6 +12,8 @@
 //   --init-edge / --init-seg / --init-image / --init-segmenter CKPT
 //                         joint stage: the pretrained parts (CKPT = a run directory or its ckpt.json)
 //   --lr X                generator-side learning rate (discriminators: the preset's ratio x X)
+//   --cues gt|inpainted   image stage: train on ground-truth cues (default) or on the frozen pretrained edge and
+//                         seg inpainters' outputs (EdgeConnect's model 3; needs --init-edge and --init-seg)
 //   --backend wasm|cpu|... --threads N   (default: initBackend's choice; wasm with 2 threads here)
 import { initBackend, BackendName } from '../backend/index';
 import { getPreset, STAGES, StageName } from '../config/presets';
@@ -31,7 +33,7 @@ function parseArgs(argv: string[]): { run: Omit<RunOptions, 'preset'> & { preset
     }
   }
   const known = ['stage', 'preset', 'out', 'steps', 'resume', 'checkpoint-every', 'masks', 'init', 'pairs', 'no-mel', 'alpha',
-    'init-edge', 'init-seg', 'init-image', 'init-segmenter', 'lr', 'backend', 'threads'];
+    'init-edge', 'init-seg', 'init-image', 'init-segmenter', 'lr', 'cues', 'backend', 'threads'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`train: unknown option --${k}`);
   const stage = o.stage as StageName;
   if (!STAGES.includes(stage)) throw new Error(`train: --stage must be one of ${STAGES.join(', ')}`);
@@ -44,15 +46,17 @@ function parseArgs(argv: string[]): { run: Omit<RunOptions, 'preset'> & { preset
   };
   const masks = o.masks as string | undefined;
   if (masks !== undefined && masks !== 'random' && masks !== 'object') throw new Error(`train: --masks must be random or object`);
+  const cues = o.cues as string | undefined;
+  if (cues !== undefined && cues !== 'gt' && cues !== 'inpainted') throw new Error(`train: --cues must be gt or inpainted`);
   const parts: Partial<Record<PartName, string>> = {};
   for (const p of ['edge', 'seg', 'image', 'segmenter'] as PartName[]) if (o[`init-${p}`]) parts[p] = o[`init-${p}`] as string;
-  const suffix = [masks === 'random' ? 'random' : '', o['no-mel'] ? 'nomel' : '', o.alpha ? `alpha${o.alpha}` : '',
+  const suffix = [masks === 'random' ? 'random' : '', cues === 'inpainted' ? 'cues' : '', o['no-mel'] ? 'nomel' : '', o.alpha ? `alpha${o.alpha}` : '',
     o.pairs ? `pairs${o.pairs}` : ''].filter(Boolean).map((s) => `-${s}`).join('');
   return {
     run: {
       stage, preset, out: (o.out as string) ?? `runs/${stage}-${preset}${suffix}`, steps: num('steps'), resume: Boolean(o.resume),
       checkpointEvery: num('checkpoint-every'), masks: masks as RunOptions['masks'], init: o.init as string | undefined,
-      pairs: num('pairs'), mel: o['no-mel'] ? false : undefined, alpha: num('alpha'), lr: num('lr'),
+      pairs: num('pairs'), mel: o['no-mel'] ? false : undefined, alpha: num('alpha'), lr: num('lr'), cues: cues as RunOptions['cues'],
       initParts: Object.keys(parts).length ? parts : undefined,
     },
     backend: o.backend as BackendName | undefined,

@@ -26,6 +26,11 @@ export type StageName = (typeof STAGES)[number];
  *  I_I composited with the known pixels, I_I * M + I * (1 - M) (the image the user gets; the joint stage always). */
 export type ImageLossTarget = 'output' | 'composite';
 
+/** The cues the image stage trains on: the ground truth's (Canny(I_G), labels of I_G; EdgeConnect's inpainting
+ *  model) or the pretrained edge and segmentation inpainters' outputs, as the pipeline feeds it at test time
+ *  (EdgeConnect's "edge-inpaint" model 3; the cue networks are loaded with --init-edge / --init-seg and frozen). */
+export type ImageCues = 'gt' | 'inpainted';
+
 export interface Architecture {
   /** images are size x size */
   size: number;

@@ -19,7 +19,7 @@ import { instanceBoundaryTarget } from '../losses/panoptic';
 import { canny } from '../image/canny';
 import { grayscale } from '../image/grayscale';
 import { normalizedSignedDistance } from '../image/distance';
-import { Mask, Raster } from '../image/raster';
+import { Mask, Raster, invertMask } from '../image/raster';
 
 export type MaskKind = 'object' | 'random';
 
@@ -37,6 +37,7 @@ export interface Batch {
   image: tf.Tensor4D; // source RGB
   gray: tf.Tensor4D; // its gray [.,1]
   edges: tf.Tensor4D; // its Canny edges [.,1]
+  knownEdges: tf.Tensor4D; // its Canny edges computed on the known pixels only (1 - mask), as at test time [.,1]
   segmentation: tf.Tensor4D; // its one-hot labels [.,K]
   boundary: tf.Tensor4D; // its instance-boundary target [.,1] (L_PS)
   mask: tf.Tensor4D; // hole, 1 = masked [.,1]
@@ -99,6 +100,7 @@ export function makeBatch(step: number, c: DataConfig): Batch {
     image: stack(samples.map((x) => x.image.data), 3),
     gray: stack(samples.map((x) => grayscale(x.image).data), 1),
     edges: stack(samples.map((x) => edgesOf(x.image)), 1),
+    knownEdges: stack(samples.map((x) => canny(x.image, { sigma: c.cannySigma, validMask: invertMask(x.mask) }).data), 1),
     segmentation: stack(samples.map((x) => semanticOneHot(x.labels).data), k),
     boundary: stack(samples.map((x) => instanceBoundaryTarget(x.labels.instance, s, s)), 1),
     mask: stack(samples.map((x) => x.mask.data), 1),

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { Preset, StageName, Architecture, ImageLossTarget } from '../config/presets';
+import { Preset, StageName, Architecture, ImageLossTarget, ImageCues } from '../config/presets';
 import { repoRelative } from '../io/repoRoot';
 import { LossWeights } from '../losses/weights';
 import { L1Normalisation } from '../losses/reconstruction';
@@ -42,8 +42,11 @@ export interface RunOptions {
   resume?: boolean;
   /** start from the weights of a checkpoint of the same stage (fine-tuning: Table III); optimizer starts fresh */
   init?: string;
-  /** joint stage: the pretrained parts (checkpoints of the edge, seg, image and segmenter stages) */
+  /** joint stage: the pretrained parts (checkpoints of the edge, seg, image and segmenter stages); image stage with
+   *  inpainted cues: the edge and seg checkpoints that provide them */
   initParts?: Partial<Record<PartName, string>>;
+  /** image stage: ground-truth (default) or inpainted cues */
+  cues?: ImageCues;
   /** progress bar on stderr (default true) */
   progress?: boolean;
   /** called after each step's log line (tests use it to watch tensors or to simulate a kill) */
@@ -68,6 +71,8 @@ export interface TrainingSettings {
   imageLoss: ImageLossTarget | null;
   /** image and joint stages: N_M of L_IR per batch or per image (the preset's l1Per) */
   l1Per: L1Normalisation | null;
+  /** image stage: the cues it trains on */
+  imageCues: ImageCues | null;
 }
 
 /** Where a run's starting weights came from (--init, --init-<part>): the manifest, its step and SHA-256, and that
@@ -115,6 +120,7 @@ function settingsOf(o: RunOptions): TrainingSettings {
     throw new Error(`--masks random applies to the inpainter stages (edge, seg, image), not to '${o.stage}'`);
   }
   if (!joint && (o.mel === false || o.alpha !== undefined)) throw new Error(`--no-mel and --alpha apply to the joint stage only`);
+  if (o.cues !== undefined && o.stage !== 'image') throw new Error(`--cues applies to the image stage only`);
   const lr = o.lr ?? p.lr[o.stage];
   return {
     masks: o.stage === 'segmenter' || joint ? null : masks,
@@ -130,6 +136,7 @@ function settingsOf(o: RunOptions): TrainingSettings {
     weights: p.weights,
     imageLoss: o.stage === 'image' ? p.imageLoss : null,
     l1Per: o.stage === 'image' || joint ? p.l1Per : null,
+    imageCues: o.stage === 'image' ? o.cues ?? 'gt' : null,
   };
 }
 
@@ -182,7 +189,13 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
   }
   if (o.resume && (o.init || o.initParts)) throw new Error('--resume continues a run from its own checkpoint; do not combine it with --init');
-  if (o.initParts && stage !== 'joint') throw new Error(`pretrained parts (--init-edge, ...) are for the joint stage, not '${stage}'`);
+  const cueParts: PartName[] = ['edge', 'seg'];
+  if (settings.imageCues === 'inpainted') {
+    const given = Object.keys(o.initParts ?? {}) as PartName[];
+    if (!o.resume && !cueParts.every((p) => given.includes(p))) throw new Error('the image stage with inpainted cues needs the pretrained edge and seg inpainters: --init-edge CKPT --init-seg CKPT');
+    const extra = given.filter((p) => !cueParts.includes(p));
+    if (extra.length) throw new Error(`the image stage takes only the cue networks (--init-edge, --init-seg), not --init-${extra.join(', --init-')}`);
+  } else if (o.initParts && stage !== 'joint') throw new Error(`pretrained parts (--init-edge, ...) are for the joint stage (or the image stage with --cues inpainted), not '${stage}'`);
   const logFile = path.join(o.out, 'log.jsonl');
   if (!o.resume && hasCheckpoint(o.out)) {
     throw new Error(`${o.out} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
@@ -191,6 +204,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
 
   const model = buildStage(stage, preset, {
     mel: settings.mel ?? true, alpha: settings.alpha ?? preset.weights.alpha, imageLoss: preset.imageLoss, l1Per: preset.l1Per,
+    imageCues: settings.imageCues ?? 'gt',
   });
   const gb = stage === 'segmenter' ? preset.segmenterBetas : preset.ganBetas;
   const opt: Optimizers = {
@@ -222,7 +236,8 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       if (o.init) {
         const ckpt = loadCheckpoint<RunMeta>(o.init);
         checkCompatible(ckpt, stage, preset, null);
-        assignTensors(ckpt, modelTensors(model), false);
+        // the stage's own networks (an image stage with inpainted cues also holds the cue networks: --init-edge/-seg)
+        assignTensors(ckpt, modelTensors(model, stage in PART_PREFIXES ? PART_PREFIXES[stage as PartName] : undefined), false);
         init.push(initRecord(stage, ckpt));
       }
       for (const [part, file] of Object.entries(o.initParts ?? {}) as [PartName, string][]) {

@@ -18,7 +18,7 @@
 //          user gets: it is the term in which object pixels left outside M count as errors, which is what drives M
 //          (through its straight-through gradient) to cover m_G. N_M in L_IR counts m_G's pixels (Eq. 7).
 import * as tf from '@tensorflow/tfjs';
-import { Preset, StageName, ImageLossTarget } from '../config/presets';
+import { Preset, StageName, ImageLossTarget, ImageCues } from '../config/presets';
 import { Discriminator } from '../models/discriminator';
 import { Segmenter } from '../models/segmenter';
 import {
@@ -67,6 +67,8 @@ export interface StageOptions {
   imageLoss: ImageLossTarget;
   /** N_M of L_IR per batch or per image, image and joint stages (the preset's l1Per) */
   l1Per: L1Normalisation;
+  /** image stage: train on ground-truth or inpainted cues (default 'gt') */
+  imageCues?: ImageCues;
 }
 
 const run = (D: Discriminator, x: tf.Tensor4D) => D.apply(x, { training: true });
@@ -118,14 +120,27 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
   if (stage === 'image') {
     const G = new ImageInpainter(a.numClasses, inp(3));
     const D = createImageDiscriminator(dis(13));
-    return make({ image: G }, [{ name: 'D_I', D }], (b) => {
-      const raw = G.apply({ image: b.image, edges: b.targetEdges, segmentation: b.targetSegmentation, mask: b.mask });
+    // inpainted cues: the frozen pretrained inpainters, fed as lib/inpaint/edgeConnect.ts feeds them at test time
+    const cueNets = o.imageCues === 'inpainted' ? { edge: new EdgeInpainter(inp(1)), segInpaint: new SegmentationInpainter(a.numClasses, inp(2)) } : null;
+    const cues = (b: Batch) => tf.tidy(() => {
+      if (!cueNets) return { edges: b.targetEdges, segmentation: b.targetSegmentation };
+      const e = cueNets.edge.apply({ gray: b.gray, edges: b.knownEdges, mask: b.mask }); // [B,H,W,1]
+      const s = cueNets.segInpaint.apply({ segmentation: b.segmentation, mask: b.mask }).probs; // [B,H,W,K]
+      return { edges: composite(e, b.knownEdges, b.mask), segmentation: composite(s, b.segmentation, b.mask) };
+    });
+    const model = make({ image: G, ...(cueNets ?? {}) }, [{ name: 'D_I', D }], (b) => {
+      const cue = cues(b);
+      const raw = G.apply({ image: b.image, edges: cue.edges, segmentation: cue.segmentation, mask: b.mask });
       const out = o.imageLoss === 'composite' ? composite(raw, b.image, b.mask) : raw; // [B,H,W,3]
       const c = { real: b.target, fake: out };
       const l = imageInpainterLoss(run(D, c.fake), run(D, c.real).features, out, b.target, b.mask, w, o.l1Per);
       const t = l.terms;
       return { loss: l.loss, terms: { gan: t.gan, fm: t.featureMatching, style: t.style, l1: t.reconstruction }, critics: [c] };
     });
+    // the cue networks are checkpointed with the run but never updated
+    const image = prefixed({ image: G.params.named() });
+    model.generatorTrainable = new Map([...model.generatorTrainable].filter(([k]) => image.has(k)));
+    return model;
   }
   if (stage === 'segmenter') {
     const S = new Segmenter({ numClasses: a.numClasses, width: a.segmenterWidth, seed });
