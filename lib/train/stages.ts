@@ -11,6 +11,8 @@
 //          inpainting model on ground-truth edges before joint training. Its losses see either the raw output
 //          (EdgeConnect; preset imageLoss 'output') or the output composited with the known pixels ('composite', the
 //          image the user gets, as in the joint stage): see lib/config/presets.ts for why the cpu preset composites.
+//          With --cues inpainted it trains instead on the cues the pipeline gives it at test time, from the frozen
+//          pretrained edge and seg inpainters (EdgeConnect's model 3, "edge-inpaint").
 // - segmenter: L_PS on I with its own panoptic labels.
 // - joint: L_SN = L_PS + L_E + L_S + L_I + lambda_X L_X (Eq. 10), differentiated w.r.t. all four networks (as in
 //          EdgeConnect's joint model, the inpainting losses also reach the upstream inpainters). L_E and L_S are
@@ -87,12 +89,14 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
     image: new ImageInpainter(a.numClasses, inp(3)),
   });
   const trainable = (m: Map<string, tf.Variable>) => new Map([...m].filter(([, v]) => v.trainable));
+  // `frozen`: networks checkpointed with the stage but never updated
   const make = (named: Record<string, { params: { named(): Map<string, tf.Variable> } }>, critics: StageModel['critics'],
-    pass: StageModel['pass']): StageModel => {
+    pass: StageModel['pass'], frozen: string[] = []): StageModel => {
     const gen = prefixed(Object.fromEntries(Object.entries(named).map(([k, m]) => [k, m.params.named()])));
+    const updated = prefixed(Object.fromEntries(Object.entries(named).filter(([k]) => !frozen.includes(k)).map(([k, m]) => [k, m.params.named()])));
     const variables = new Map([...gen, ...prefixed(Object.fromEntries(critics.map((c) => [c.name, c.D.params.named()])))]);
     return {
-      stage, variables, generatorTrainable: trainable(gen), critics, pass,
+      stage, variables, generatorTrainable: trainable(updated), critics, pass,
       dispose: () => tf.dispose([...variables.values()]),
     };
   };
@@ -128,7 +132,7 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
       const s = cueNets.segInpaint.apply({ segmentation: b.segmentation, mask: b.mask }).probs; // [B,H,W,K]
       return { edges: composite(e, b.knownEdges, b.mask), segmentation: composite(s, b.segmentation, b.mask) };
     });
-    const model = make({ image: G, ...(cueNets ?? {}) }, [{ name: 'D_I', D }], (b) => {
+    return make({ image: G, ...(cueNets ?? {}) }, [{ name: 'D_I', D }], (b) => {
       const cue = cues(b);
       const raw = G.apply({ image: b.image, edges: cue.edges, segmentation: cue.segmentation, mask: b.mask });
       const out = o.imageLoss === 'composite' ? composite(raw, b.image, b.mask) : raw; // [B,H,W,3]
@@ -136,11 +140,7 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
       const l = imageInpainterLoss(run(D, c.fake), run(D, c.real).features, out, b.target, b.mask, w, o.l1Per);
       const t = l.terms;
       return { loss: l.loss, terms: { gan: t.gan, fm: t.featureMatching, style: t.style, l1: t.reconstruction }, critics: [c] };
-    });
-    // the cue networks are checkpointed with the run but never updated
-    const image = prefixed({ image: G.params.named() });
-    model.generatorTrainable = new Map([...model.generatorTrainable].filter(([k]) => image.has(k)));
-    return model;
+    }, Object.keys(cueNets ?? {}));
   }
   if (stage === 'segmenter') {
     const S = new Segmenter({ numClasses: a.numClasses, width: a.segmenterWidth, seed });
