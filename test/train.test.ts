@@ -149,6 +149,12 @@ test('runs record the loss weights, the image-loss target and where --init weigh
   const other = tiny.imageLoss === 'composite' ? 'output' : 'composite';
   await assert.rejects(runTraining({ preset: { ...tiny, imageLoss: other }, progress: false, stage: 'image', out: dir, steps: 2, resume: true }),
     new RegExp(`setting 'imageLoss' is "${tiny.imageLoss}" in the checkpoint, "${other}" in this run`));
+  // the CLI's overrides are recorded as the run's settings
+  const overridden = tmp();
+  await run({ stage: 'image', out: overridden, steps: 1, imageLoss: other, l1Per: 'batch' });
+  assert.equal(loadCheckpoint<RunMeta>(overridden).meta.settings.imageLoss, other);
+  assert.equal(loadCheckpoint<RunMeta>(overridden).meta.settings.l1Per, 'batch');
+  await assert.rejects(run({ stage: 'seg', out: tmp(), steps: 1, l1Per: 'batch' }), /--l1-per applies to the image and joint stages only/);
   const ft = tmp();
   await run({ stage: 'image', out: ft, steps: 1, init: dir });
   const source = loadCheckpoint(dir);
@@ -202,7 +208,7 @@ test('image stage on inpainted cues: needs the edge and seg checkpoints, keeps t
   await run({ stage: 'edge', out: edge, steps: 1 });
   await run({ stage: 'seg', out: seg, steps: 1 });
   await assert.rejects(run({ stage: 'image', out: tmp(), steps: 1, cues: 'inpainted' }), /needs the pretrained edge and seg inpainters: --init-edge CKPT --init-seg CKPT/);
-  await assert.rejects(run({ stage: 'edge', out: tmp(), steps: 1, cues: 'inpainted' }), /--cues applies to the image stage only/);
+  await assert.rejects(run({ stage: 'edge', out: tmp(), steps: 1, cues: 'inpainted' }), /--cues and --image-loss apply to the image stage only/);
   const gt = tmp();
   await run({ stage: 'image', out: gt, steps: 1 });
   const dir = tmp();

@@ -14,6 +14,8 @@
 //   --lr X                generator-side learning rate (discriminators: the preset's ratio x X)
 //   --cues gt|inpainted   image stage: train on ground-truth cues (default) or on the frozen pretrained edge and
 //                         seg inpainters' outputs (EdgeConnect's model 3; needs --init-edge and --init-seg)
+//   --image-loss output|composite   image stage: what its losses see (default: the preset's imageLoss)
+//   --l1-per batch|image  image and joint stages: N_M of L_IR (default: the preset's l1Per)
 //   --backend wasm|cpu|... --threads N   (default: initBackend's choice; wasm with 2 threads here)
 import { initBackend, BackendName } from '../backend/index';
 import { getPreset, STAGES, StageName } from '../config/presets';
@@ -33,7 +35,7 @@ function parseArgs(argv: string[]): { run: Omit<RunOptions, 'preset'> & { preset
     }
   }
   const known = ['stage', 'preset', 'out', 'steps', 'resume', 'checkpoint-every', 'masks', 'init', 'pairs', 'no-mel', 'alpha',
-    'init-edge', 'init-seg', 'init-image', 'init-segmenter', 'lr', 'cues', 'backend', 'threads'];
+    'init-edge', 'init-seg', 'init-image', 'init-segmenter', 'lr', 'cues', 'image-loss', 'l1-per', 'backend', 'threads'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`train: unknown option --${k}`);
   const stage = o.stage as StageName;
   if (!STAGES.includes(stage)) throw new Error(`train: --stage must be one of ${STAGES.join(', ')}`);
@@ -48,6 +50,10 @@ function parseArgs(argv: string[]): { run: Omit<RunOptions, 'preset'> & { preset
   if (masks !== undefined && masks !== 'random' && masks !== 'object') throw new Error(`train: --masks must be random or object`);
   const cues = o.cues as string | undefined;
   if (cues !== undefined && cues !== 'gt' && cues !== 'inpainted') throw new Error(`train: --cues must be gt or inpainted`);
+  const imageLoss = o['image-loss'] as string | undefined;
+  if (imageLoss !== undefined && imageLoss !== 'output' && imageLoss !== 'composite') throw new Error(`train: --image-loss must be output or composite`);
+  const l1Per = o['l1-per'] as string | undefined;
+  if (l1Per !== undefined && l1Per !== 'batch' && l1Per !== 'image') throw new Error(`train: --l1-per must be batch or image`);
   const parts: Partial<Record<PartName, string>> = {};
   for (const p of ['edge', 'seg', 'image', 'segmenter'] as PartName[]) if (o[`init-${p}`]) parts[p] = o[`init-${p}`] as string;
   const suffix = [masks === 'random' ? 'random' : '', cues === 'inpainted' ? 'cues' : '', o['no-mel'] ? 'nomel' : '', o.alpha ? `alpha${o.alpha}` : '',
@@ -57,6 +63,7 @@ function parseArgs(argv: string[]): { run: Omit<RunOptions, 'preset'> & { preset
       stage, preset, out: (o.out as string) ?? `runs/${stage}-${preset}${suffix}`, steps: num('steps'), resume: Boolean(o.resume),
       checkpointEvery: num('checkpoint-every'), masks: masks as RunOptions['masks'], init: o.init as string | undefined,
       pairs: num('pairs'), mel: o['no-mel'] ? false : undefined, alpha: num('alpha'), lr: num('lr'), cues: cues as RunOptions['cues'],
+      imageLoss: imageLoss as RunOptions['imageLoss'], l1Per: l1Per as RunOptions['l1Per'],
       initParts: Object.keys(parts).length ? parts : undefined,
     },
     backend: o.backend as BackendName | undefined,

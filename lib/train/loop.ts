@@ -47,6 +47,9 @@ export interface RunOptions {
   initParts?: Partial<Record<PartName, string>>;
   /** image stage: ground-truth (default) or inpainted cues */
   cues?: ImageCues;
+  /** overrides of the preset's imageLoss (image stage) and l1Per (image and joint stages) */
+  imageLoss?: ImageLossTarget;
+  l1Per?: L1Normalisation;
   /** progress bar on stderr (default true) */
   progress?: boolean;
   /** called after each step's log line (tests use it to watch tensors or to simulate a kill) */
@@ -120,7 +123,8 @@ function settingsOf(o: RunOptions): TrainingSettings {
     throw new Error(`--masks random applies to the inpainter stages (edge, seg, image), not to '${o.stage}'`);
   }
   if (!joint && (o.mel === false || o.alpha !== undefined)) throw new Error(`--no-mel and --alpha apply to the joint stage only`);
-  if (o.cues !== undefined && o.stage !== 'image') throw new Error(`--cues applies to the image stage only`);
+  if ((o.cues ?? o.imageLoss) !== undefined && o.stage !== 'image') throw new Error(`--cues and --image-loss apply to the image stage only`);
+  if (o.l1Per !== undefined && o.stage !== 'image' && !joint) throw new Error(`--l1-per applies to the image and joint stages only`);
   const lr = o.lr ?? p.lr[o.stage];
   return {
     masks: o.stage === 'segmenter' || joint ? null : masks,
@@ -134,8 +138,8 @@ function settingsOf(o: RunOptions): TrainingSettings {
     modelSeed: p.modelSeed,
     cannySigma: p.cannySigma,
     weights: p.weights,
-    imageLoss: o.stage === 'image' ? p.imageLoss : null,
-    l1Per: o.stage === 'image' || joint ? p.l1Per : null,
+    imageLoss: o.stage === 'image' ? o.imageLoss ?? p.imageLoss : null,
+    l1Per: o.stage === 'image' || joint ? o.l1Per ?? p.l1Per : null,
     imageCues: o.stage === 'image' ? o.cues ?? 'gt' : null,
   };
 }
@@ -203,7 +207,8 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   fs.mkdirSync(o.out, { recursive: true });
 
   const model = buildStage(stage, preset, {
-    mel: settings.mel ?? true, alpha: settings.alpha ?? preset.weights.alpha, imageLoss: preset.imageLoss, l1Per: preset.l1Per,
+    mel: settings.mel ?? true, alpha: settings.alpha ?? preset.weights.alpha,
+    imageLoss: settings.imageLoss ?? preset.imageLoss, l1Per: settings.l1Per ?? preset.l1Per,
     imageCues: settings.imageCues ?? 'gt',
   });
   const gb = stage === 'segmenter' ? preset.segmenterBetas : preset.ganBetas;
