@@ -13,6 +13,8 @@ import { runTraining, RunOptions, RunMeta } from '../lib/train/loop';
 import { buildStage } from '../lib/train/stages';
 import { makeBatch, disposeBatch } from '../lib/train/batches';
 import { ImageInpainter } from '../lib/models/inpainters';
+import { averageCheckpoints } from '../lib/train/averageCheckpoints';
+import { exportGeneratorWeights } from '../lib/inpaint/shippedWeights';
 import { readLossLog } from '../lib/train/log';
 import { loadCheckpoint } from '../lib/train/checkpoint';
 
@@ -229,4 +231,36 @@ test('image stage on inpainted cues: needs the edge and seg checkpoints, keeps t
   assert.ok(!same(ckpt.tensors.get('model.image.out.w')!.values, loadCheckpoint(gt).tensors.get('model.image.out.w')!.values), 'the image inpainter trained');
   assert.ok(![...ckpt.tensors.keys()].some((k) => k.startsWith('adam.G.') && (k.includes('.edge.') || k.includes('.segInpaint.'))), 'no Adam state for the frozen networks');
   await run({ stage: 'image', out: dir, steps: 3, cues: 'inpainted', resume: true }); // resumes without --init-*
+});
+
+test('--keep-every keeps snapshots; averageCheckpoints is their element-wise mean, records its sources, exports, and refuses --resume', async () => {
+  const dir = tmp();
+  await run({ stage: 'image', out: dir, steps: 4, keepEvery: 2, checkpointEvery: 3 });
+  const snaps = ['step-000002', 'step-000004'].map((s) => path.join(dir, 'snapshots', s));
+  const [a, b] = snaps.map((s) => loadCheckpoint<RunMeta>(s));
+  assert.deepEqual([a.meta.step, b.meta.step], [2, 4]);
+  assert.equal(readLossLog(path.join(snaps[0], 'log.jsonl')).length, 2);
+  // the step-4 snapshot is the run's final checkpoint
+  assert.deepEqual(b.tensors.get('model.image.out.w')!.values, loadCheckpoint(dir).tensors.get('model.image.out.w')!.values);
+  const avg = tmp();
+  averageCheckpoints(snaps, avg);
+  const m = loadCheckpoint<RunMeta>(avg);
+  assert.deepEqual(m.meta.averagedFrom!.map((s) => [s.step, s.sha256]), [[2, a.sha256], [4, b.sha256]]);
+  assert.equal(m.meta.step, 4);
+  assert.ok(![...m.tensors.keys()].some((k) => k.startsWith('adam.')));
+  for (const name of ['model.image.out.w', 'model.D_I.conv.0.w']) {
+    const [x, y, z] = [a, b, m].map((c) => c.tensors.get(name)!.values);
+    let maxErr = 0;
+    z.forEach((v, i) => (maxErr = Math.max(maxErr, Math.abs(v - (x[i] + y[i]) / 2))));
+    assert.ok(maxErr < 1e-7, `${name}: ${maxErr}`);
+    assert.ok(x.some((v, i) => v !== y[i]), `${name} moved between the snapshots (the test is not vacuous)`);
+  }
+  await assert.rejects(run({ stage: 'image', out: avg, steps: 6, resume: true }), /is an average of checkpoints .* not resumed/);
+  const exported = exportGeneratorWeights(avg, { out: path.join(tmp(), 'w'), command: 'test' });
+  assert.deepEqual(exported.manifest.source.averagedFrom, m.meta.averagedFrom);
+  assert.equal(exported.manifest.training.steps, 4);
+  const edge = tmp();
+  await run({ stage: 'edge', out: edge, steps: 1 });
+  assert.throws(() => averageCheckpoints([snaps[0], edge], tmp()), /differs from .* in stage/);
+  assert.throws(() => averageCheckpoints([snaps[0]], tmp()), /at least two checkpoints/);
 });

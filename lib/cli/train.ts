@@ -4,6 +4,7 @@
 //   --steps N             total steps (default: the preset's for the stage)
 //   --resume              continue the run in --out from its checkpoint
 //   --checkpoint-every K  (default: the preset's)
+//   --keep-every K        also keep every K-th step's checkpoint in <out>/snapshots/ (for npm run average-checkpoints)
 //   --masks random|object inpainter stages: training masks (paper Table II; default object)
 //   --init CKPT           start from the weights of a checkpoint of the same stage, fresh optimizer (Table III)
 //   --pairs N             number of training pairs (Table III; default: the preset's)
@@ -35,7 +36,7 @@ function parseArgs(argv: string[]): { run: Omit<RunOptions, 'preset'> & { preset
     }
   }
   const known = ['stage', 'preset', 'out', 'steps', 'resume', 'checkpoint-every', 'masks', 'init', 'pairs', 'no-mel', 'alpha',
-    'init-edge', 'init-seg', 'init-image', 'init-segmenter', 'lr', 'cues', 'image-loss', 'l1-per', 'backend', 'threads'];
+    'init-edge', 'init-seg', 'init-image', 'init-segmenter', 'lr', 'cues', 'image-loss', 'l1-per', 'keep-every', 'backend', 'threads'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`train: unknown option --${k}`);
   const stage = o.stage as StageName;
   if (!STAGES.includes(stage)) throw new Error(`train: --stage must be one of ${STAGES.join(', ')}`);
@@ -61,7 +62,7 @@ function parseArgs(argv: string[]): { run: Omit<RunOptions, 'preset'> & { preset
   return {
     run: {
       stage, preset, out: (o.out as string) ?? `runs/${stage}-${preset}${suffix}`, steps: num('steps'), resume: Boolean(o.resume),
-      checkpointEvery: num('checkpoint-every'), masks: masks as RunOptions['masks'], init: o.init as string | undefined,
+      checkpointEvery: num('checkpoint-every'), keepEvery: num('keep-every'), masks: masks as RunOptions['masks'], init: o.init as string | undefined,
       pairs: num('pairs'), mel: o['no-mel'] ? false : undefined, alpha: num('alpha'), lr: num('lr'), cues: cues as RunOptions['cues'],
       imageLoss: imageLoss as RunOptions['imageLoss'], l1Per: l1Per as RunOptions['l1Per'],
       initParts: Object.keys(parts).length ? parts : undefined,

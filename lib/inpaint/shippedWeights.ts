@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadCheckpoint, manifestPath, MANIFEST as RUN_MANIFEST, TensorEntry } from '../train/checkpoint';
 import { readLossLog } from '../train/log';
-import type { RunMeta, InitRecord } from '../train/loop';
+import type { RunMeta, InitRecord, AveragedSource } from '../train/loop';
 import type { Architecture } from '../config/presets';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
 import { repoPath, repoRelative, repoRoot } from '../io/repoRoot';
@@ -47,8 +47,9 @@ export interface ShippedManifest {
   architecture: Architecture;
   cannySigma: number;
   dtype: 'float16';
-  /** init: the weights the run started from (a chain of fine-tunings back to a run from scratch; [] for none) */
-  source: { checkpoint: string; step: number; sha256: string; init: InitRecord[] };
+  /** init: the weights the run started from (a chain of fine-tunings back to a run from scratch; [] for none);
+   *  averagedFrom: the checkpoints whose mean these weights are (lib/train/averageCheckpoints.ts), if any */
+  source: { checkpoint: string; step: number; sha256: string; init: InitRecord[]; averagedFrom?: AveragedSource[] };
   training: TrainingRecord;
   /** how this folder was made */
   command: string;
@@ -154,7 +155,7 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
   const manifest: ShippedManifest = {
     format: SHIPPED_FORMAT, version: 1, stage, preset: m.preset, architecture: m.architecture, cannySigma: m.settings.cannySigma,
     dtype: 'float16',
-    source: { checkpoint: repoRelative(ckpt.file), step: m.step, sha256: before!, init: m.init },
+    source: { checkpoint: repoRelative(ckpt.file), step: m.step, sha256: before!, init: m.init, ...(m.averagedFrom ? { averagedFrom: m.averagedFrom } : {}) },
     training: trainingRecord(path.join(path.dirname(ckpt.file), 'log.jsonl'), m.step),
     command: opts.command, bin: `generator-${digest.slice(0, 12)}.bin`, byteLength: all.length, sha256: digest, tensors: entries,
   };

@@ -38,6 +38,8 @@ export interface RunOptions {
   /** generator-side learning rate (default: the preset's for the stage; discriminators get the preset's ratio) */
   lr?: number;
   checkpointEvery?: number;
+  /** also keep the checkpoint of every K-th step in <out>/snapshots/step-<N>/ (for averaging; default none) */
+  keepEvery?: number;
   /** continue the run in `out` from its checkpoint */
   resume?: boolean;
   /** start from the weights of a checkpoint of the same stage (fine-tuning: Table III); optimizer starts fresh */
@@ -102,6 +104,14 @@ export interface RunMeta {
   losses: Record<string, number> | null;
   /** the weights the run started from (empty for a run from scratch) */
   init: InitRecord[];
+  /** set on a checkpoint made by averaging others (lib/train/averageCheckpoints.ts): its sources */
+  averagedFrom?: AveragedSource[];
+}
+
+export interface AveragedSource {
+  from: string;
+  step: number;
+  sha256: string;
 }
 
 export interface RunResult {
@@ -169,6 +179,19 @@ function checkCompatible(ckpt: LoadedCheckpoint<RunMeta>, stage: StageName, pres
   if (found.length) throw new Error(`checkpoint ${ckpt.file} does not match this run: ${found.join('; ')}`);
 }
 
+/** Writes <out>/snapshots/step-<N>/ (checkpoint and the loss log up to N) under a temporary name, then renames it. */
+function keepSnapshot(out: string, step: number, logFile: string, save: (dir: string) => void): void {
+  const dir = path.join(out, 'snapshots', `step-${String(step).padStart(6, '0')}`);
+  if (fs.existsSync(dir)) return; // a resumed run redoing a kept step: same weights
+  const tmp = `${dir}.tmp`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  fs.copyFileSync(logFile, path.join(tmp, 'log.jsonl'));
+  save(tmp);
+  // the manifest names its binary relative to its folder, so the folder can be renamed
+  fs.renameSync(tmp, dir);
+}
+
 /** Checkpoint names: 'model.<variable>', 'adam.<optimizer>.<m|v>.<variable>'. */
 function checkpointTensors(model: StageModel, opt: Optimizers): Map<string, tf.Variable> {
   const out = new Map<string, tf.Variable>();
@@ -189,6 +212,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   const settings = settingsOf(o);
   const total = o.steps ?? preset.steps[stage];
   const every = o.checkpointEvery ?? preset.checkpointEvery;
+  if (o.keepEvery !== undefined && (!Number.isInteger(o.keepEvery) || o.keepEvery < 1)) throw new Error(`--keep-every must be a positive integer, got ${o.keepEvery}`);
   for (const [k, v] of Object.entries({ steps: total, 'checkpoint-every': every, pairs: settings.pairs })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
   }
@@ -230,6 +254,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     });
     if (o.resume) {
       const ckpt = loadCheckpoint<RunMeta>(o.out);
+      if (ckpt.meta?.averagedFrom) throw new Error(`${ckpt.file} is an average of checkpoints (no optimizer state): it can be evaluated, exported or used with --init, not resumed`);
       checkCompatible(ckpt, stage, preset, settings);
       assignTensors(ckpt, checkpointTensors(model, opt), true);
       optimizerNames.forEach((n, i) => (adams[i].step = ckpt.meta.optimizerSteps[n]));
@@ -258,7 +283,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       size: preset.architecture.size, batch: preset.batch, pairs: settings.pairs, dataSeed: preset.dataSeed,
       masks: settings.masks ?? 'object', cannySigma: preset.cannySigma,
     };
-    const save = (s: number, losses: Record<string, number> | null) => saveCheckpoint<RunMeta>(o.out, s, {
+    const save = (s: number, losses: Record<string, number> | null, dir = o.out) => saveCheckpoint<RunMeta>(dir, s, {
       stage, preset: preset.name, architecture: preset.architecture, settings, step: s,
       optimizerSteps: Object.fromEntries(optimizerNames.map((n, i) => [n, adams[i].step])),
       data: { dataSeed: preset.dataSeed, pairs: settings.pairs, nextSample: s * preset.batch }, losses, init,
@@ -289,6 +314,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
         save(s + 1, losses);
         lastSaved = s + 1;
       }
+      if (o.keepEvery && (s + 1) % o.keepEvery === 0) keepSnapshot(o.out, s + 1, logFile, (dir) => save(s + 1, losses, dir));
       o.onStep?.(s + 1, losses);
     }
     return { records, checkpoint: path.join(o.out, 'ckpt.json'), step: total };
