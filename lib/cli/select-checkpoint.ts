@@ -30,6 +30,9 @@ function parseArgs(argv: string[]) {
   if (!INPAINTER_PARTS.includes(part)) throw new Error(`--part must be one of ${INPAINTER_PARTS.join(', ')}`);
   if (!o.candidates) throw new Error('--candidates DIR[,DIR...] is required');
   const fixed = Object.fromEntries((o.checkpoints ?? '').split(',').filter(Boolean).map((kv) => kv.split('=')));
+  for (const [k, v] of Object.entries(fixed)) {
+    if (!INPAINTER_PARTS.includes(k as InpainterPart) || !v) throw new Error(`--checkpoints: '${k}=${v ?? ''}' is not PART=DIR with PART one of ${INPAINTER_PARTS.join(', ')}`);
+  }
   const others = INPAINTER_PARTS.filter((p) => p !== part);
   const missing = others.filter((p) => !fixed[p]);
   if (missing.length) throw new Error(`--checkpoints must give ${missing.join(', ')} (PART=DIR, comma-separated)`);
