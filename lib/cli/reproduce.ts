@@ -11,7 +11,8 @@ import { initBackend, BackendName } from '../backend/index';
 import { EXPERIMENTS, evalPreset, loadInpainter, resolveInpainter } from '../eval/experiments';
 import { runExperiment } from '../eval/experiment';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
-import { CheckpointPaths, INPAINTER_PARTS, InpainterPart } from '../inpaint/learnedInpainters';
+import { CheckpointPaths } from '../inpaint/learnedInpainters';
+import { parseCheckpointsArg } from './checkpointsArg';
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../io/atomicWrite';
@@ -27,23 +28,6 @@ interface Args {
   threads?: number;
 }
 
-/** 'edge=DIR,seg=DIR,image=DIR' -> paths; every part exactly once. */
-function parseCheckpoints(v: string): CheckpointPaths {
-  const out: Partial<CheckpointPaths> = {};
-  for (const item of v.split(',')) {
-    const eq = item.indexOf('=');
-    const part = item.slice(0, eq) as InpainterPart;
-    if (eq < 1 || !INPAINTER_PARTS.includes(part) || !item.slice(eq + 1)) {
-      throw new Error(`--checkpoints: '${item}' is not PART=DIR with PART one of ${INPAINTER_PARTS.join(', ')}`);
-    }
-    if (out[part]) throw new Error(`--checkpoints: ${part} is given twice`);
-    out[part] = item.slice(eq + 1);
-  }
-  const missing = INPAINTER_PARTS.filter((p) => !out[p]);
-  if (missing.length) throw new Error(`--checkpoints: no checkpoint for ${missing.join(', ')} (expected edge=DIR,seg=DIR,image=DIR)`);
-  return out as CheckpointPaths;
-}
-
 function parseArgs(argv: string[]): Args {
   const o: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -57,7 +41,7 @@ function parseArgs(argv: string[]): Args {
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
   const only = o.only ? o.only.split(',') : Object.keys(EXPERIMENTS);
   for (const e of only) if (!EXPERIMENTS[e]) throw new Error(`unknown experiment '${e}' (expected ${Object.keys(EXPERIMENTS).join(', ')})`);
-  const checkpoints = o.checkpoints ? parseCheckpoints(o.checkpoints) : undefined;
+  const checkpoints = o.checkpoints ? parseCheckpointsArg(o.checkpoints) as CheckpointPaths : undefined;
   const inpainters = o.inpainter ? o.inpainter.split(',') : [...Object.keys(CLASSICAL_INPAINTERS), ...(checkpoints ? [LEARNED_INPAINTER] : [])];
   // fail before any work on an unknown name or a learned inpainter without weights
   for (const name of inpainters) {

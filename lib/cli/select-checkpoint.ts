@@ -16,6 +16,7 @@ import { readResultRows } from '../eval/resultRows';
 import { bucketStats } from '../eval/aggregate';
 import { candidateScore, pickCheckpoint, CandidateScore } from '../eval/checkpointSelection';
 import { CheckpointPaths, INPAINTER_PARTS, InpainterPart } from '../inpaint/learnedInpainters';
+import { parseCheckpointsArg } from './checkpointsArg';
 import { writeJsonAtomic } from '../io/atomicWrite';
 import { repoRelative } from '../io/repoRoot';
 
@@ -29,15 +30,9 @@ function parseArgs(argv: string[]) {
   const part = o.part as InpainterPart;
   if (!INPAINTER_PARTS.includes(part)) throw new Error(`--part must be one of ${INPAINTER_PARTS.join(', ')}`);
   if (!o.candidates) throw new Error('--candidates DIR[,DIR...] is required');
-  const fixed = Object.fromEntries((o.checkpoints ?? '').split(',').filter(Boolean).map((kv) => kv.split('=')));
-  for (const [k, v] of Object.entries(fixed)) {
-    if (!INPAINTER_PARTS.includes(k as InpainterPart) || !v) throw new Error(`--checkpoints: '${k}=${v ?? ''}' is not PART=DIR with PART one of ${INPAINTER_PARTS.join(', ')}`);
-  }
-  const others = INPAINTER_PARTS.filter((p) => p !== part);
-  const missing = others.filter((p) => !fixed[p]);
-  if (missing.length) throw new Error(`--checkpoints must give ${missing.join(', ')} (PART=DIR, comma-separated)`);
+  const fixed = parseCheckpointsArg(o.checkpoints ?? '', INPAINTER_PARTS.filter((p) => p !== part));
   return {
-    part, candidates: o.candidates.split(','), fixed: fixed as Partial<CheckpointPaths>, preset: o.preset ?? 'cpu',
+    part, candidates: o.candidates.split(','), fixed, preset: o.preset ?? 'cpu',
     backend: o.backend as BackendName | undefined, threads: o.threads === undefined ? undefined : Number(o.threads),
   };
 }

@@ -11,7 +11,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadCheckpoint, manifestPath, MANIFEST as RUN_MANIFEST, TensorEntry } from '../train/checkpoint';
+import { loadCheckpoint, readVerifiedTensorFile, MANIFEST as RUN_MANIFEST, TensorEntry } from '../train/checkpoint';
 import { readLossLog } from '../train/log';
 import type { RunMeta, InitRecord, AveragedSource } from '../train/loop';
 import type { Architecture } from '../config/presets';
@@ -109,11 +109,9 @@ export interface ExportResult {
  * 2^-11), and how many weights lie below it with their largest absolute error (at most 2^-25).
  */
 export function exportGeneratorWeights(run: string, opts: { out?: string; command: string }): ExportResult {
-  // A run still training may replace its checkpoint while we read it: read its SHA-256 before and after
-  const sourceSha = () => (JSON.parse(fs.readFileSync(manifestPath(run), 'utf8')) as { sha256: string }).sha256;
-  const before = fs.existsSync(manifestPath(run)) ? sourceSha() : null;
-  const ckpt = loadCheckpoint<RunMeta>(run); // verifies the SHA-256
-  if (sourceSha() !== before) throw new Error(`export: ${ckpt.file} was replaced while being read (the run is still training): run the export again`);
+  // A run still training may replace its checkpoint meanwhile: loadCheckpoint reads one manifest and verifies the
+  // tensor file it names against that manifest's SHA-256, so what it returns is one consistent checkpoint.
+  const ckpt = loadCheckpoint<RunMeta>(run);
   const m = ckpt.meta;
   const stage = m?.stage as GeneratorStage;
   if (!(stage in GENERATOR_PREFIX)) {
@@ -155,7 +153,7 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
   const manifest: ShippedManifest = {
     format: SHIPPED_FORMAT, version: 1, stage, preset: m.preset, architecture: m.architecture, cannySigma: m.settings.cannySigma,
     dtype: 'float16',
-    source: { checkpoint: repoRelative(ckpt.file), step: m.step, sha256: before!, init: m.init, ...(m.averagedFrom ? { averagedFrom: m.averagedFrom } : {}) },
+    source: { checkpoint: repoRelative(ckpt.file), step: m.step, sha256: ckpt.sha256, init: m.init, ...(m.averagedFrom ? { averagedFrom: m.averagedFrom } : {}) },
     training: trainingRecord(path.join(path.dirname(ckpt.file), 'log.jsonl'), m.step),
     command: opts.command, bin: `generator-${digest.slice(0, 12)}.bin`, byteLength: all.length, sha256: digest, tensors: entries,
   };
@@ -185,15 +183,11 @@ export function readShippedManifest(p: string): { file: string; manifest: Shippe
 /** Reads and verifies exported weights (their folder or weights.json); any damage is an error naming the file. */
 export function loadShippedWeights(p: string): ShippedWeights {
   const { file, manifest: m } = readShippedManifest(p);
-  const binFile = path.join(path.dirname(file), m.bin);
-  if (!fs.existsSync(binFile)) throw new Error(`weights ${file}: its tensor file ${binFile} is missing`);
-  const bytes = new Uint8Array(fs.readFileSync(binFile));
-  if (bytes.length !== m.byteLength) throw new Error(`weights ${binFile} is corrupt: ${bytes.length} bytes, the manifest ${file} says ${m.byteLength}`);
-  if (sha256(bytes) !== m.sha256) throw new Error(`weights ${binFile} is corrupt: its SHA-256 does not match the manifest ${file}`);
+  const bytes = readVerifiedTensorFile(file, m, 'weights');
   const tensors = new Map<string, { shape: number[]; values: Float32Array }>();
   for (const e of m.tensors) {
     const n = e.shape.reduce((a, b) => a * b, 1);
-    if (e.offset % 2 || e.offset + 2 * n > bytes.length) throw new Error(`weights ${file}: tensor '${e.name}' lies outside ${binFile}`);
+    if (e.offset % 2 || e.offset + 2 * n > bytes.length) throw new Error(`weights ${file}: tensor '${e.name}' lies outside ${path.join(path.dirname(file), m.bin)}`);
     tensors.set(e.name, { shape: e.shape, values: decodeFloat16(bytes.subarray(e.offset, e.offset + 2 * n)) });
   }
   return { file, manifest: m, tensors };

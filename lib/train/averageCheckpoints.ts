@@ -8,9 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint, saveCheckpoint, LoadedCheckpoint } from './checkpoint';
-import { readLossLog } from './log';
-import { writeFileAtomic } from '../io/atomicWrite';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { copyLossLog } from './log';
 import { repoRelative } from '../io/repoRoot';
 import type { RunMeta, AveragedSource } from './loop';
 
@@ -40,13 +39,10 @@ export function averageCheckpoints(sources: string[], out: string): string {
     }
     tensors.set(name, tf.tensor(Float32Array.from(sum, (v) => v / cks.length), shape));
   }
-  const averagedFrom: AveragedSource[] = cks.map((c: LoadedCheckpoint<RunMeta>) => ({ from: repoRelative(c.file), step: c.meta.step, sha256: c.sha256 }));
+  const averagedFrom: AveragedSource[] = cks.map((c) => ({ from: repoRelative(c.file), step: c.meta.step, sha256: c.sha256 }));
   fs.mkdirSync(out, { recursive: true });
   const log = path.join(path.dirname(last.file), 'log.jsonl');
-  if (fs.existsSync(log)) {
-    const kept = readLossLog(log).filter((r) => r.step <= last.meta.step);
-    writeFileAtomic(path.join(out, 'log.jsonl'), kept.map((r) => JSON.stringify(r) + '\n').join(''));
-  }
+  if (fs.existsSync(log)) copyLossLog(log, path.join(out, 'log.jsonl'), last.meta.step);
   try {
     return saveCheckpoint<RunMeta>(out, last.meta.step, { ...last.meta, averagedFrom }, tensors);
   } finally {

@@ -72,6 +72,19 @@ export function saveCheckpoint<M>(dir: string, step: number, meta: M, tensors: M
   return file;
 }
 
+/** The tensor file a manifest names (beside it), checked against the manifest's byte length and SHA-256; `kind`
+ *  names the format in the errors. Shared by checkpoints and exported weights (lib/inpaint/shippedWeights.ts). */
+export function readVerifiedTensorFile(manifestFile: string, m: { bin: string; byteLength: number; sha256: string }, kind: string): Uint8Array {
+  const binFile = path.join(path.dirname(manifestFile), m.bin);
+  if (!fs.existsSync(binFile)) throw new Error(`${kind} ${manifestFile}: its tensor file ${binFile} is missing`);
+  const bytes = new Uint8Array(fs.readFileSync(binFile));
+  if (bytes.length !== m.byteLength) {
+    throw new Error(`${kind} ${binFile} is corrupt: ${bytes.length} bytes, the manifest ${manifestFile} says ${m.byteLength}`);
+  }
+  if (sha256(bytes) !== m.sha256) throw new Error(`${kind} ${binFile} is corrupt: its SHA-256 does not match the manifest ${manifestFile}`);
+  return bytes;
+}
+
 /** Reads and verifies a checkpoint (run directory or manifest path); any damage is an error naming the file. */
 export function loadCheckpoint<M>(p: string): LoadedCheckpoint<M> {
   const file = manifestPath(p);
@@ -85,15 +98,7 @@ export function loadCheckpoint<M>(p: string): LoadedCheckpoint<M> {
   if (m?.format !== CHECKPOINT_FORMAT || m.version !== 1) {
     throw new Error(`checkpoint ${file}: not a training checkpoint (format ${String(m?.format)}, version ${String(m?.version)})`);
   }
-  const binFile = path.join(path.dirname(file), m.bin);
-  if (!fs.existsSync(binFile)) throw new Error(`checkpoint ${file}: its tensor file ${binFile} is missing`);
-  const bytes = new Uint8Array(fs.readFileSync(binFile));
-  if (bytes.length !== m.byteLength) {
-    throw new Error(`checkpoint ${binFile} is corrupt: ${bytes.length} bytes, the manifest ${file} says ${m.byteLength}`);
-  }
-  if (sha256(bytes) !== m.sha256) {
-    throw new Error(`checkpoint ${binFile} is corrupt: its SHA-256 does not match the manifest ${file}`);
-  }
+  const bytes = readVerifiedTensorFile(file, m, 'checkpoint');
   const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   const tensors = new Map<string, { shape: number[]; values: Float32Array }>();
   for (const e of m.tensors) {

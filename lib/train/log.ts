@@ -30,8 +30,13 @@ export function readLossLog(file: string): LossRecord[] {
   return out;
 }
 
+/** Writes the records of steps 1..step of log `from` to `to` (atomically; `to` may be `from`). */
+export function copyLossLog(from: string, to: string, step: number): void {
+  const kept = readLossLog(from).filter((r) => r.step <= step);
+  writeFileAtomic(to, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+}
+
 /** Keep the records of steps 1..step (atomically rewritten). */
 export function truncateLossLog(file: string, step: number): void {
-  const kept = readLossLog(file).filter((r) => r.step <= step);
-  writeFileAtomic(file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+  copyLossLog(file, file, step);
 }

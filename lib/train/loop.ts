@@ -16,7 +16,7 @@ import { DataConfig, MaskKind, makeBatch, disposeBatch } from './batches';
 import { buildStage, StageModel } from './stages';
 import { trainStep, Optimizers } from './trainStep';
 import { saveCheckpoint, loadCheckpoint, assignTensors, hasCheckpoint, LoadedCheckpoint } from './checkpoint';
-import { appendLossRecord, truncateLossLog, LossRecord } from './log';
+import { appendLossRecord, copyLossLog, truncateLossLog, LossRecord } from './log';
 import { Progress } from './progress';
 import { lockRunDir } from './runLock';
 
@@ -186,7 +186,7 @@ function keepSnapshot(out: string, step: number, logFile: string, save: (dir: st
   const tmp = `${dir}.tmp`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
-  fs.copyFileSync(logFile, path.join(tmp, 'log.jsonl'));
+  copyLossLog(logFile, path.join(tmp, 'log.jsonl'), step);
   save(tmp);
   // the manifest names its binary relative to its folder, so the folder can be renamed
   fs.renameSync(tmp, dir);
