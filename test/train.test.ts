@@ -172,6 +172,23 @@ test('runs record the loss weights, the image-loss target and where --init weigh
   assert.deepEqual(loadCheckpoint<RunMeta>(ft).meta.init, [rec]);
 });
 
+test('--weights replaces loss weights: applied to the loss, recorded, repeated on resume; bad names and values refused', async () => {
+  const dir = tmp();
+  const l1Only = { lambdaIG: 0, lambdaIF: 0, lambdaIS: 0 };
+  await run({ stage: 'image', out: dir, steps: 1, weights: l1Only });
+  const meta = loadCheckpoint<RunMeta>(dir).meta;
+  assert.deepEqual(meta.settings.weights, { ...tiny.weights, ...l1Only });
+  const [line] = fs.readFileSync(path.join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(line.losses.gan !== 0 && line.losses.style > 0, 'the zero-weighted terms are still computed and logged');
+  assert.ok(Math.abs(line.losses.loss - tiny.weights.lambdaIR * line.losses.l1) < 1e-6, `loss ${line.losses.loss} = lambda_IR x L1 ${line.losses.l1}`);
+  await assert.rejects(run({ stage: 'image', out: dir, steps: 2, resume: true }), /setting 'weights' is .*"lambdaIG":0.* in the checkpoint/);
+  await run({ stage: 'image', out: dir, steps: 2, resume: true, weights: l1Only });
+  assert.equal(loadCheckpoint<RunMeta>(dir).meta.step, 2);
+  await assert.rejects(run({ stage: 'image', out: tmp(), steps: 1, weights: { lambdaXYZ: 1 } as never }), /unknown loss weight 'lambdaXYZ'/);
+  await assert.rejects(run({ stage: 'image', out: tmp(), steps: 1, weights: { lambdaIS: -1 } }), /lambdaIS must be a finite number >= 0, got -1/);
+  await assert.rejects(run({ stage: 'image', out: tmp(), steps: 1, weights: { lambdaIS: NaN } }), /lambdaIS must be a finite number >= 0, got NaN/);
+});
+
 test("image stage: imageLoss 'composite' scores I_I * M + I * (1 - M), 'output' the raw I_I (L1 recomputed by hand)", () => {
   const a = tiny.architecture;
   const data = { size: a.size, batch: tiny.batch, pairs: tiny.pairs, dataSeed: tiny.dataSeed, masks: 'object' as const, cannySigma: tiny.cannySigma };

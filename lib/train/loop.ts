@@ -49,6 +49,8 @@ export interface RunOptions {
   initParts?: Partial<Record<PartName, string>>;
   /** image stage: ground-truth (default) or inpainted cues */
   cues?: ImageCues;
+  /** overrides of some of the preset's loss weights (recorded in the run's settings, like every weight) */
+  weights?: Partial<LossWeights>;
   /** overrides of the preset's imageLoss (image stage) and l1Per (image and joint stages) */
   imageLoss?: ImageLossTarget;
   l1Per?: L1Normalisation;
@@ -70,7 +72,7 @@ export interface TrainingSettings {
   dataSeed: number;
   modelSeed: number;
   cannySigma: number;
-  /** the preset's loss weights */
+  /** the loss weights: the preset's, with --weights overrides */
   weights: LossWeights;
   /** image stage: what its losses see (the preset's imageLoss) */
   imageLoss: ImageLossTarget | null;
@@ -124,6 +126,16 @@ export interface RunResult {
 const PART_PREFIXES: Record<PartName, string[]> = {
   edge: ['edge.', 'D_E.'], seg: ['segInpaint.', 'D_S.'], image: ['image.', 'D_I.'], segmenter: ['seg.'],
 };
+
+/** The preset with some loss weights replaced; an unknown name or a negative or non-finite value is an error. */
+export function withWeights(preset: Preset, overrides: Partial<LossWeights> | undefined): Preset {
+  if (!overrides) return preset;
+  for (const [k, v] of Object.entries(overrides)) {
+    if (!(k in preset.weights)) throw new Error(`--weights: unknown loss weight '${k}' (known: ${Object.keys(preset.weights).join(', ')})`);
+    if (!(Number.isFinite(v) && (v as number) >= 0)) throw new Error(`--weights: ${k} must be a finite number >= 0, got ${v}`);
+  }
+  return { ...preset, weights: { ...preset.weights, ...overrides } };
+}
 
 function settingsOf(o: RunOptions): TrainingSettings {
   const p = o.preset;
@@ -207,7 +219,8 @@ function modelTensors(model: StageModel, prefixes?: string[]): Map<string, tf.Va
   return out;
 }
 
-export async function runTraining(o: RunOptions): Promise<RunResult> {
+export async function runTraining(options: RunOptions): Promise<RunResult> {
+  const o = { ...options, preset: withWeights(options.preset, options.weights) };
   const { stage, preset } = o;
   const settings = settingsOf(o);
   const total = o.steps ?? preset.steps[stage];
