@@ -1,7 +1,11 @@
-// npx tsx lib/cli/bench-train.ts [--preset cpu] [--threads 2] [--steps 3] [--stages edge,seg,image,segmenter,joint]
-//                               [--out bench/train.json] [--width W --blocks N]   (width/blocks: try another architecture)
+// npm run bench:train -- [--preset cpu] [--threads 2] [--steps 3] [--stages edge,seg,image,segmenter,joint]
+//                         [--out bench/train.json] [--width W --blocks N] [--no-torch]
+//   (width/blocks: try another architecture; it sets the discriminators' width too)
 // Seconds per training step of each stage (data generation + one G/D step), median of --steps steps after one
-// warm-up step, on the backend initBackend picks (wasm here). Writes the figures to --out (atomically).
+// warm-up step, on the backend initBackend picks (wasm here). For the image stage, where Debian's python3-torch is
+// installed (and unless --no-torch), the same run also times PyTorch on CPU training the same architecture
+// (bench/pytorch_edgeconnect_bench.py config t, same threads and steps) and records ours / PyTorch's seconds per
+// step. Writes the figures to --out (atomically).
 import * as os from 'os';
 import { initBackend } from '../backend/index';
 import { getPreset, STAGES, StageName, Preset } from '../config/presets';
@@ -10,6 +14,7 @@ import { Adam } from '../train/adam';
 import { makeBatch, disposeBatch } from '../train/batches';
 import { trainStep } from '../train/trainStep';
 import { writeJsonAtomic } from '../io/atomicWrite';
+import { runPytorchTrainStep, torchAvailable, TORCH_MISSING, TorchResult } from '../bench/pytorchReference';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,9 +44,19 @@ function benchStage(stage: StageName, p: Preset, steps: number) {
       dataTimes.push((t1 - t0) / 1000);
     }
   }
+  let generatorParams = 0; // the updated generator-side networks (image stage: the image inpainter's generator)
+  for (const v of model.generatorTrainable.values()) generatorParams += v.size;
   model.dispose();
   [gen, ...critics].forEach((a) => a.dispose());
-  return { secondsPerStep: median(total), dataSecondsPerStep: median(dataTimes), times: total };
+  return { secondsPerStep: median(total), dataSecondsPerStep: median(dataTimes), times: total, generatorParams };
+}
+
+/** PyTorch training the image stage's networks: the image inpainter's generator ([RGB, edges, K class
+ *  probabilities, mask] -> RGB) and the image discriminator (width = inpainterWidth here, see main). */
+function benchImageStageInPytorch(p: Preset, threads: number, steps: number): TorchResult {
+  const a = p.architecture;
+  const config = { C: a.inpainterWidth, H: a.size, B: p.batch, n_res: a.numResBlocks, in_ch: 3 + 1 + a.numClasses + 1 };
+  return runPytorchTrainStep(config, { threads, steps, warmup: 1 });
 }
 
 async function main(): Promise<void> {
@@ -55,20 +70,36 @@ async function main(): Promise<void> {
   const threads = Number(arg('threads', '2'));
   const steps = Number(arg('steps', '3'));
   const stages = arg('stages', STAGES.join(',')).split(',') as StageName[];
+  for (const stage of stages) if (!STAGES.includes(stage)) throw new Error(`bench-train: unknown stage '${stage}'`);
+  const torch = stages.includes('image') && !process.argv.includes('--no-torch') && torchAvailable();
+  if (stages.includes('image') && !process.argv.includes('--no-torch') && !torch) console.log(TORCH_MISSING);
   const info = await initBackend({ threads });
   const results: Record<string, unknown> = {};
+  let pytorchReference: string | undefined;
   for (const stage of stages) {
-    if (!STAGES.includes(stage)) throw new Error(`bench-train: unknown stage '${stage}'`);
     const r = benchStage(stage, preset, steps);
-    results[stage] = r;
     const stepsDefault = preset.steps[stage];
     console.log(`${stage.padEnd(9)} ${r.secondsPerStep.toFixed(3)} s/step (data ${r.dataSecondsPerStep.toFixed(3)} s); ` +
       `${stepsDefault} steps ~ ${((r.secondsPerStep * stepsDefault) / 3600).toFixed(1)} h`);
+    if (stage === 'image' && torch) {
+      const ref = benchImageStageInPytorch(preset, info.threads, steps);
+      results[stage] = { ...r, pytorchSecondsPerStep: ref.median_s, pytorchTimes: ref.times_s,
+        pytorchGeneratorParams: ref.g_params, ratioToPytorch: r.secondsPerStep / ref.median_s };
+      pytorchReference = `PyTorch ${ref.torchVersion} on CPU (${info.threads} thread(s), OpenBLAS 1), ` +
+        `bench/pytorch_edgeconnect_bench.py ${ref.config}: the image inpainter's generator and an SN PatchGAN ` +
+        'discriminator of the same width, Adam, loss hinge + L1 + feature matching, median of as many steps after ' +
+        'one warm-up step, one fixed random batch. Ours (stages.image) does slightly more: it also computes a Gram ' +
+        'style loss on the discriminator features and composites the output before the losses, and its ' +
+        'secondsPerStep includes generating the batch (dataSecondsPerStep).';
+      console.log(`${''.padEnd(9)} PyTorch ${ref.median_s.toFixed(3)} s/step, same architecture and threads: ` +
+        `ours / PyTorch = ${(r.secondsPerStep / ref.median_s).toFixed(2)} (generator params: ours ${r.generatorParams}, PyTorch ${ref.g_params})`);
+    } else results[stage] = r;
   }
   writeJsonAtomic(arg('out', 'bench/train.json'), {
     what: 'seconds per training step (batch generation + G step + D steps), median after one warm-up step',
     preset: preset.name, architecture: preset.architecture, batch: preset.batch, backend: info.name, threads: info.threads,
-    cpu: os.cpus()[0]?.model, loadAverageAtEnd: os.loadavg()[0], date: new Date().toISOString().slice(0, 10), steps, stages: results,
+    cpu: os.cpus()[0]?.model, loadAverageAtEnd: os.loadavg()[0], date: new Date().toISOString().slice(0, 10), steps,
+    ...(pytorchReference ? { pytorchReference } : {}), stages: results,
   });
 }
 

@@ -7,11 +7,9 @@
 // Each measurement runs in its own child process (a process can initialise wasm threads only once);
 // PyTorch and our runs are interleaved per thread count, since 2-thread timings here drift 20-30 %.
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
+import { runPytorchTrainStep, torchAvailable, TORCH_MISSING } from '../bench/pytorchReference';
 import { writeJsonAtomic } from '../io/atomicWrite';
-import { repoPath } from '../io/repoRoot';
 
 interface Args {
   threads: number[];
@@ -67,36 +65,17 @@ function runChild(spec: string, steps: number): Record<string, any> {
   return JSON.parse(line);
 }
 
-function torchAvailable(): boolean {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function runTorch(threads: number, steps: number): Record<string, any> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-torch-')), 'out.json');
-  const script = repoPath('bench', 'pytorch_edgeconnect_bench.py');
-  execFileSync('/usr/bin/python3', [script, '--configs', 'a', '--threads', String(threads), '--steps', String(steps), '--warmup', '2', '--out', file], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const result = JSON.parse(fs.readFileSync(file, 'utf8'));
-  return { torchVersion: result.meta.torch_version, ...result.results[0] };
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.child) return child(args.child, args.steps);
 
   const torch = args.torch && torchAvailable();
-  if (args.torch && !torch) console.log('PyTorch not found (/usr/bin/python3 -c "import torch" failed): skipping the PyTorch comparison.');
+  if (args.torch && !torch) console.log(TORCH_MISSING);
   const rows: Record<string, any>[] = [];
   for (const threads of args.threads) {
     console.log(`measuring wasm, ${threads} thread(s) ...`);
     const ours = runChild(`wasm:${threads}:conv+gan`, args.steps);
-    const ref = torch ? runTorch(threads, args.steps) : undefined;
+    const ref = torch ? runPytorchTrainStep('a', { threads, steps: args.steps, warmup: 2 }) : undefined;
     rows.push({
       backend: 'wasm',
       threads,
