@@ -255,10 +255,12 @@ test('damaged or mismatched exports: errors name the file and the problem', () =
   assert.throws(() => exportGeneratorWeights(joint, { out: tmp(), command: 'x' }), /is a 'joint' checkpoint; only the inpainter stages \(edge, seg, image\) are exported/);
 });
 
-test('stepsIncludingInit adds the steps of the runs the weights were fine-tuned from, recursively', () => {
-  const rec = (step: number, init: InitRecord[] = []): InitRecord => ({ part: 'image', from: 'x', step, sha256: 'y', init });
-  const src = (step: number, init?: InitRecord[]) => ({ source: { checkpoint: 'c', step, sha256: 's', init: init as InitRecord[] } });
+test('stepsIncludingInit adds the steps of the runs the weights were fine-tuned from, recursively, not the cue networks', () => {
+  const rec = (step: number, init: InitRecord[] = [], part: InitRecord['part'] = 'image'): InitRecord => ({ part, from: 'x', step, sha256: 'y', init });
+  const src = (step: number, init?: InitRecord[]) => ({ stage: 'image' as const, source: { checkpoint: 'c', step, sha256: 's', init: init as InitRecord[] } });
   assert.equal(stepsIncludingInit(src(500, [])), 500);
   assert.equal(stepsIncludingInit(src(500, [rec(8000, [rec(14250)])])), 22750);
   assert.equal(stepsIncludingInit(src(500)), 500); // written before init was recorded
+  // an image run on inpainted cues (--cues inpainted) records the frozen edge and seg checkpoints beside its --init
+  assert.equal(stepsIncludingInit(src(500, [rec(8000), rec(14750, [], 'edge'), rec(3000, [], 'seg')])), 8500);
 });

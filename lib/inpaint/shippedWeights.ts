@@ -66,9 +66,11 @@ export interface ShippedWeights {
 }
 
 /** Training steps behind the weights: the source run's, plus those of the runs it was fine-tuned from (each
- *  from its recorded step; manifests written before the chain was recorded count their own run only). */
-export function stepsIncludingInit(m: Pick<ShippedManifest, 'source'>): number {
-  const chain = (records: InitRecord[] = []): number => records.reduce((s, r) => s + r.step + chain(r.init), 0);
+ *  from its recorded step; manifests written before the chain was recorded count their own run only). Only this
+ *  stage's records count: an image run on inpainted cues also records the frozen edge and seg checkpoints. */
+export function stepsIncludingInit(m: Pick<ShippedManifest, 'source' | 'stage'>): number {
+  const chain = (records: InitRecord[] = []): number =>
+    records.filter((r) => r.part === m.stage).reduce((s, r) => s + r.step + chain(r.init), 0);
   return m.source.step + chain(m.source.init);
 }
 
