@@ -71,8 +71,9 @@ async function main(): Promise<void> {
   const steps = Number(arg('steps', '3'));
   const stages = arg('stages', STAGES.join(',')).split(',') as StageName[];
   for (const stage of stages) if (!STAGES.includes(stage)) throw new Error(`bench-train: unknown stage '${stage}'`);
-  const torch = stages.includes('image') && !process.argv.includes('--no-torch') && torchAvailable();
-  if (stages.includes('image') && !process.argv.includes('--no-torch') && !torch) console.log(TORCH_MISSING);
+  const wantTorch = stages.includes('image') && !process.argv.includes('--no-torch');
+  const torch = wantTorch && torchAvailable();
+  if (wantTorch && !torch) console.log(TORCH_MISSING);
   const info = await initBackend({ threads });
   const results: Record<string, unknown> = {};
   let pytorchReference: string | undefined;
