@@ -35,6 +35,9 @@ export interface BackendInfo {
   threads: number;
   /** Why this backend, and why the better ones were not used. */
   reasons: string[];
+  /** True when oneDNN kernels from the native addon (native/) replace some wasm kernels. */
+  native: boolean;
+  /** Kernels registered by this module; native ones are named `native:<Kernel>`. */
   customKernels: string[];
 }
 
@@ -84,6 +87,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
         tfjsBackend: tf.getBackend(),
         threads: name === 'wasm' ? wasmThreadCount() : name === 'cpu' ? 1 : threads,
         reasons,
+        native: false,
         customKernels: name === 'wasm' ? Object.keys(WASM_KERNELS) : [],
       };
       if (options.log !== false) console.log(describeBackend(current));
