@@ -13,6 +13,7 @@ import { conv2dBackpropFilterWasm } from './conv2dBackpropFilter';
 import { conv2dBackpropInputWasm } from './conv2dBackpropInput';
 import { dilatedKernelBackends, registerConv2DGradient } from './conv2dGradient';
 import { INSTANCE_NORM, INSTANCE_NORM_GRAD, instanceNormGradWasm, instanceNormWasm, registerInstanceNormGradient } from './instanceNorm';
+import { depthwiseConv2dNativeBackpropFilterWasm, depthwiseConv2dNativeBackpropInputWasm } from './depthwiseConv';
 import { MIRROR_PAD_GRAD, mirrorPadGradWasm, registerMirrorPadGradient } from './mirrorPadGradient';
 import { unrefWorkers, withNodeWorkerFiles } from './wasmThreads';
 
@@ -48,6 +49,8 @@ export const WASM_KERNELS = {
   [INSTANCE_NORM]: instanceNormWasm,
   [INSTANCE_NORM_GRAD]: instanceNormGradWasm,
   [MIRROR_PAD_GRAD]: mirrorPadGradWasm,
+  DepthwiseConv2dNativeBackpropInput: depthwiseConv2dNativeBackpropInputWasm,
+  DepthwiseConv2dNativeBackpropFilter: depthwiseConv2dNativeBackpropFilterWasm,
 } as const;
 
 let current: BackendInfo | undefined;
