@@ -29,7 +29,7 @@ else
 fi
 
 # 2. Jupyter (nbconvert executes notebooks headlessly) and chromium (static figure export).
-DEB_PKGS="jupyter-core jupyter-client jupyter-nbconvert python3-nbconvert python3-nbclient python3-ipykernel chromium"
+DEB_PKGS="jupyter-core jupyter-client jupyter-nbconvert python3-nbconvert python3-nbclient python3-ipykernel chromium libdnnl-dev"
 if command -v dpkg >/dev/null && command -v apt-get >/dev/null; then
   missing=""
   for p in $DEB_PKGS; do
@@ -50,6 +50,8 @@ elif ! "$PY" -c 'import nbconvert, nbclient, ipykernel' 2>/dev/null; then
   echo "  and for static figures a Chromium/Chrome; set CHROMIUM_PATH if it is not /usr/bin/chromium."
   exit 1
 fi
+
+bash scripts/build-native.sh # oneDNN kernels for the wasm backend (native/README.md); skipped with a message if it cannot build
 
 # 3. The tslab kernel spec, inside the project (.jupyter/ is gitignored), never in the user's home.
 #    kernel.json holds the absolute path of node_modules/.bin/tslab: re-register if the repo moved.

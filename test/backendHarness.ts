@@ -2,10 +2,13 @@
 // reference cpu backend, and compare.
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
+import { useNativeKernels } from '../lib/backend/native';
 
 /** Initialises wasm (threads from TFJS_THREADS, default 2) once; cpu is always registered. */
 export async function initWasmAndCpu(): Promise<void> {
-  await initBackend({ backend: 'wasm', threads: Number(process.env.TFJS_THREADS ?? 2), log: false });
+  const info = await initBackend({ backend: 'wasm', threads: Number(process.env.TFJS_THREADS ?? 2), log: false });
+  // These tests check the TypeScript wasm kernels; test/native.test.ts checks the oneDNN ones replacing them.
+  if (info.native) useNativeKernels(false);
 }
 
 /** Runs `fn` on `backend` and returns its results as plain arrays (tensors are disposed). */

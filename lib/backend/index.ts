@@ -15,6 +15,7 @@ import { dilatedKernelBackends, registerConv2DGradient } from './conv2dGradient'
 import { INSTANCE_NORM, INSTANCE_NORM_GRAD, instanceNormGradWasm, instanceNormWasm, registerInstanceNormGradient } from './instanceNorm';
 import { depthwiseConv2dNativeBackpropFilterWasm, depthwiseConv2dNativeBackpropInputWasm } from './depthwiseConv';
 import { MIRROR_PAD_GRAD, mirrorPadGradWasm, registerMirrorPadGradient } from './mirrorPadGradient';
+import { loadNativeAddon, NATIVE_KERNEL_NAMES, nativeVersion, setNativeThreads, useNativeKernels } from './native';
 import { unrefWorkers, withNodeWorkerFiles } from './wasmThreads';
 
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -82,16 +83,24 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   const reasons: string[] = [];
   const candidates = forced ? [forced] : BACKENDS;
   for (const name of candidates) {
-    const failure = await tryBackend(name, threads);
+    const native = name === 'wasm' ? nativeKernelsWanted() : { use: false };
+    const failure = await tryBackend(name, native.use ? 1 : threads);
     if (failure === undefined) {
       reasons.push(forced ? `${name}: forced` : `${name}: loaded`);
+      if (native.use) {
+        useNativeKernels(true);
+        setNativeThreads(threads);
+        reasons.push(`native oneDNN ${nativeVersion()} kernels (${NATIVE_KERNEL_NAMES.join(', ')}) on ${threads} ` +
+          'OpenMP thread(s); wasm itself single-threaded');
+      } else if (native.why) reasons.push(native.why);
       current = {
         name,
         tfjsBackend: tf.getBackend(),
-        threads: name === 'wasm' ? wasmThreadCount() : name === 'cpu' ? 1 : threads,
+        threads: native.use ? threads : name === 'wasm' ? wasmThreadCount() : name === 'cpu' ? 1 : threads,
         reasons,
-        native: false,
-        customKernels: name === 'wasm' ? Object.keys(WASM_KERNELS) : [],
+        native: native.use,
+        customKernels: name !== 'wasm' ? [] :
+          [...Object.keys(WASM_KERNELS), ...(native.use ? NATIVE_KERNEL_NAMES.map((k) => `native:${k}`) : [])],
       };
       if (options.log !== false) console.log(describeBackend(current));
       return current;
@@ -146,6 +155,19 @@ async function initWasm(threads: number): Promise<string | undefined> {
   }
   if (multithread) unrefWorkers((tf.backend() as unknown as { wasm: object }).wasm);
   return undefined;
+}
+
+/** Whether wasm gets the oneDNN kernels: unless TFJS_NATIVE=0, wherever the addon loads. */
+function nativeKernelsWanted(): { use: boolean; why?: string } {
+  const env = process.env.TFJS_NATIVE;
+  if (env !== undefined && env !== '' && env !== '0' && env !== '1') {
+    throw new Error(`TFJS_NATIVE='${env}' must be 0 (plain wasm kernels) or 1 (native oneDNN kernels, the default)`);
+  }
+  if (env === '0') return { use: false, why: 'native oneDNN kernels: off (TFJS_NATIVE=0)' };
+  const failure = loadNativeAddon();
+  if (failure === undefined) return { use: true };
+  if (env === '1') throw new Error(`initBackend: TFJS_NATIVE=1 but ${failure}`);
+  return { use: false, why: `${failure}; using the plain wasm kernels` };
 }
 
 function wasmThreadCount(): number {

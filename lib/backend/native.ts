@@ -1,0 +1,171 @@
+// oneDNN kernels from the native addon (native/, built by scripts/build-native.sh) registered on the wasm
+// backend: Conv2D, Conv2DBackpropInput (also conv2dTranspose's forward pass), Conv2DBackpropFilter and
+// BatchMatMul. The addon reads and writes the tensors in place on the wasm heap (Float32Array views at each
+// tensor's memory offset). Views are taken after the output is allocated: an allocation can grow the heap,
+// which on the single-threaded build detaches older views (the addon then throws on their length 0).
+// A case the addon does not take (other dtypes, empty tensors, pads oneDNN cannot express) runs the kernel
+// it replaced.
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { ConvAttrs } from './conv2dBackpropFilter';
+import { TensorInfo, WasmBackend } from './wasmKernelCalls';
+
+interface Addon {
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, shape: Int32Array): void;
+  conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, shape: Int32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: Int32Array): void;
+  batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
+  setThreads(n: number): void;
+  threads(): number;
+  version(): string;
+}
+
+export const NATIVE_KERNEL_NAMES = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul'] as const;
+type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
+type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
+type Kernel = (args: KernelArgs) => TensorInfo;
+
+const ADDON_FILE = path.join(__dirname, '..', '..', 'native', 'build', 'Release', 'tfjs_onednn.node');
+let addon: Addon | undefined;
+let loadFailure: string | undefined;
+
+/** Loads the addon once; returns undefined, or why it cannot be used (with what to do). */
+export function loadNativeAddon(): string | undefined {
+  if (addon || loadFailure) return loadFailure;
+  try {
+    addon = require(ADDON_FILE) as Addon;
+  } catch (e) {
+    const why = String(e instanceof Error ? e.message : e).split('\n')[0];
+    loadFailure = `native oneDNN kernels not built (${why}); build them with: bash scripts/build-native.sh`;
+  }
+  return loadFailure;
+}
+
+export function nativeVersion(): string {
+  return requireAddon().version();
+}
+
+/** OpenMP threads oneDNN uses. */
+export function setNativeThreads(n: number): void {
+  requireAddon().setThreads(n);
+}
+
+function requireAddon(): Addon {
+  if (loadNativeAddon() !== undefined || !addon) throw new Error(loadFailure);
+  return addon;
+}
+
+/** The wasm kernels the native ones replace, kept to run the cases the addon does not take. */
+const replaced = new Map<NativeKernelName, Kernel>();
+
+/**
+ * Registers the native kernels on 'wasm' (on = true) or puts back the ones they replaced (on = false).
+ * initBackend calls it; tests and benchmarks switch back and forth to compare within one process.
+ */
+export function useNativeKernels(on: boolean): void {
+  requireAddon();
+  for (const name of NATIVE_KERNEL_NAMES) {
+    if (!replaced.has(name)) {
+      const kernel = tf.getKernel(name, 'wasm');
+      if (!kernel) throw new Error(`useNativeKernels: no wasm kernel ${name} to replace (initialise wasm first)`);
+      replaced.set(name, kernel.kernelFunc as unknown as Kernel);
+    }
+    tf.unregisterKernel(name, 'wasm');
+    const kernelFunc = on ? NATIVE_KERNELS[name] : (replaced.get(name) as Kernel);
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+}
+
+/** [N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr] with the bottom/right pads trimmed to
+ *  what the last window reads; undefined where that would be negative (input rows no window reads). */
+function convShape(info: tf.backend_util.Conv2DInfo): Int32Array | undefined {
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { dilationHeight: dh, dilationWidth: dw } = info;
+  const { top: pt, left: pl } = info.padInfo;
+  const pb = (Ho - 1) * sh + (kh - 1) * dh + 1 - H - pt;
+  const pr = (Wo - 1) * sw + (kw - 1) * dw + 1 - W - pl;
+  if (Math.min(pt, pl, pb, pr) < 0 || N * H * W * Ci * Ho * Wo * Co === 0) return undefined;
+  return Int32Array.from([N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr]);
+}
+
+const float32 = (...ts: TensorInfo[]) => ts.every((t) => t.dtype === 'float32');
+
+function conv2d(args: KernelArgs): TensorInfo {
+  const { inputs: { x, filter }, backend } = args;
+  const attrs = args.attrs as unknown as ConvAttrs & { dataFormat?: string };
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number], attrs.strides, attrs.dilations ?? 1, attrs.pad,
+    attrs.dimRoundingMode);
+  const shape = convShape(info);
+  if (!shape || !float32(x, filter) || (attrs.dataFormat ?? 'NHWC') !== 'NHWC') return fallback('Conv2D', args);
+  const y = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  (addon as Addon).conv2d(view(x), view(filter), view(y), shape);
+  return y;
+}
+
+function conv2dBackpropInput(args: KernelArgs): TensorInfo {
+  const { inputs: { dy, filter }, backend } = args;
+  const attrs = args.attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
+  const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number],
+    attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode);
+  const shape = convShape(info);
+  if (!shape || !float32(dy, filter)) return fallback('Conv2DBackpropInput', args);
+  const dx = backend.makeOutput(attrs.inputShape, 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  (addon as Addon).conv2dBackpropInput(view(dy), view(filter), view(dx), shape);
+  return dx;
+}
+
+function conv2dBackpropFilter(args: KernelArgs): TensorInfo {
+  const { inputs: { x, dy }, backend } = args;
+  const attrs = args.attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape,
+    attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode);
+  const shape = convShape(info);
+  if (!shape || !float32(x, dy)) return fallback('Conv2DBackpropFilter', args);
+  const dw = backend.makeOutput(attrs.filterShape, 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  (addon as Addon).conv2dBackpropFilter(view(x), view(dy), view(dw), shape);
+  return dw;
+}
+
+function batchMatMul(args: KernelArgs): TensorInfo {
+  const { inputs: { a, b }, backend } = args;
+  const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const batchShapeA = a.shape.slice(0, -2);
+  const batchShapeB = b.shape.slice(0, -2);
+  const batchA = batchShapeA.reduce((p, v) => p * v, 1);
+  const batchB = batchShapeB.reduce((p, v) => p * v, 1);
+  if (ra < 2 || rb < 2 || K !== Kb || M * N * K === 0 || !float32(a, b)) {
+    return fallback('BatchMatMul', args); // also reports shape errors the way tfjs does
+  }
+  const batchShape = tf.backend_util.assertAndGetBroadcastShape(batchShapeA, batchShapeB);
+  const batch = batchShape.reduce((p, v) => p * v, 1);
+  // The addon pairs batch entries one to one or broadcasts a single one ([3,1] x [1,3] batches are neither).
+  if (batch !== Math.max(batchA, batchB) || (batchA !== batchB && Math.min(batchA, batchB) !== 1)) {
+    return fallback('BatchMatMul', args);
+  }
+  const c = backend.makeOutput([...batchShape, M, N], 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  (addon as Addon).batchMatMul(view(a), view(b), view(c), Int32Array.from([batchA, batchB, M, N, K, +transposeA, +transposeB]));
+  return c;
+}
+
+const NATIVE_KERNELS: Record<NativeKernelName, Kernel> = {
+  Conv2D: conv2d,
+  Conv2DBackpropInput: conv2dBackpropInput,
+  Conv2DBackpropFilter: conv2dBackpropFilter,
+  BatchMatMul: batchMatMul,
+};
+
+function fallback(name: NativeKernelName, args: KernelArgs): TensorInfo {
+  return (replaced.get(name) as Kernel)(args);
+}

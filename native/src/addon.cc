@@ -1,0 +1,272 @@
+// oneDNN convolutions and GEMM on caller-owned float32 memory, for tfjs-wasm tensors (lib/backend/native.ts).
+//
+// Every buffer is a Float32Array view (usually over the wasm heap, also a SharedArrayBuffer) read and
+// written in place: no copies. Activations are NHWC (tfjs's layout); filters are HWIO in the caller's memory
+// and reordered per call into the blocked layout oneDNN picks for the primitive (format_tag::any), because
+// plain HWIO descriptors make oneDNN 2.6 fall back to a much slower im2col GEMM. Primitives are created once
+// per shape and cached.
+//
+//   conv2d(x, w, y, shape)                 y  = conv(x, w)
+//   conv2dBackpropInput(dy, w, dx, shape)  dx = conv^T(dy, w)     (also the forward pass of conv2dTranspose)
+//   conv2dBackpropFilter(x, dy, dw, shape) dw = d<conv(x, w), dy>/dw
+//     shape: Int32Array [N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr]; dilation 1 = dense;
+//     pads must satisfy Ho = (H + pt + pb - ((kh-1)*dh+1)) / sh + 1 exactly (the caller trims them).
+//   batchMatMul(a, b, c, dims)            c[i] = op(a[i]) op(b[i]), dims Int32Array [batchA, batchB, M, N, K,
+//     transposeA, transposeB] (a batch of 1 broadcasts); row-major dnnl_sgemm per batch entry.
+//   setThreads(n), threads(), version()    OpenMP threads used by oneDNN.
+// Sizes are checked against the views' lengths, so a view detached by wasm heap growth (length 0) throws
+// instead of silently doing nothing.
+#include <napi.h>
+
+#include <omp.h>
+
+#include <dnnl.hpp>
+#include <map>
+#include <string>
+#include <vector>
+
+using dnnl::memory;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+namespace {
+
+dnnl::engine& cpuEngine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+dnnl::stream& cpuStream() {
+  static dnnl::stream stream(cpuEngine());
+  return stream;
+}
+
+struct ConvShape {
+  int64_t N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr;
+  memory::dims src() const { return {N, Ci, H, W}; }
+  memory::dims dst() const { return {N, Co, Ho, Wo}; }
+  memory::dims weights() const { return {Co, Ci, kh, kw}; }
+  memory::dims strides() const { return {sh, sw}; }
+  memory::dims dilates() const { return {dh - 1, dw - 1}; }  // oneDNN counts the gaps: dense = 0
+  memory::dims padL() const { return {pt, pl}; }
+  memory::dims padR() const { return {pb, pr}; }
+};
+
+ConvShape readShape(const Napi::Value& v) {
+  auto a = v.As<Napi::Int32Array>();
+  if (a.ElementLength() != 17) throw Napi::Error::New(v.Env(), "conv shape must be an Int32Array of 17 numbers");
+  int64_t s[17];
+  for (int i = 0; i < 17; i++) s[i] = a[i];
+  ConvShape c{s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15], s[16]};
+  for (int i = 0; i < 13; i++) {
+    if (s[i] < 1) throw Napi::Error::New(v.Env(), "conv shape: sizes, strides and dilations must be >= 1");
+  }
+  for (int i = 13; i < 17; i++) {
+    if (s[i] < 0) throw Napi::Error::New(v.Env(), "conv shape: pads must be >= 0");
+  }
+  if ((c.H + c.pt + c.pb - ((c.kh - 1) * c.dh + 1)) / c.sh + 1 != c.Ho ||
+      (c.W + c.pl + c.pr - ((c.kw - 1) * c.dw + 1)) / c.sw + 1 != c.Wo) {
+    throw Napi::Error::New(v.Env(), "conv shape: output size does not match input, kernel, stride and pads");
+  }
+  return c;
+}
+
+std::string key(const char* kind, const ConvShape& c) {
+  std::string k = kind;
+  for (int64_t v : {c.N, c.H, c.W, c.Ci, c.Ho, c.Wo, c.Co, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.pt, c.pb, c.pl, c.pr}) {
+    k += ',' + std::to_string(v);
+  }
+  return k;
+}
+
+/** A float32 view, checked to hold exactly `n` floats. */
+float* floats(const Napi::Value& v, size_t n, const char* what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw Napi::TypeError::New(v.Env(), std::string(what) + " must be a Float32Array");
+  }
+  auto a = v.As<Napi::Float32Array>();
+  if (a.ElementLength() != n) {
+    throw Napi::Error::New(v.Env(), std::string(what) + ": expected " + std::to_string(n) + " floats, got " +
+                                        std::to_string(a.ElementLength()) +
+                                        " (a view detached by wasm memory growth has length 0)");
+  }
+  return a.Data();
+}
+
+memory::desc nhwc(const memory::dims& d) { return memory::desc(d, dt::f32, tag::nhwc); }
+memory::desc anyLayout(const memory::dims& d) { return memory::desc(d, dt::f32, tag::any); }
+memory::desc hwio(const memory::dims& d) { return memory::desc(d, dt::f32, tag::hwio); }
+
+dnnl::convolution_forward::primitive_desc forwardDesc(const ConvShape& c) {
+  dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                                    nhwc(c.src()), anyLayout(c.weights()), nhwc(c.dst()), c.strides(), c.dilates(),
+                                    c.padL(), c.padR());
+  return dnnl::convolution_forward::primitive_desc(d, cpuEngine());
+}
+
+/** One cached convolution: the primitive, the filter in its layout, and the reorder to or from HWIO. */
+struct ConvPlan {
+  dnnl::primitive conv;
+  memory::desc user, act1, act2;  // act1/act2: the two activation descriptors (inputs or output)
+  memory blocked;                 // filter (or filter gradient) in oneDNN's layout
+  dnnl::reorder reorder;          // HWIO -> blocked (forward, backward data) or blocked -> HWIO (backward weights)
+  bool needsReorder = false;
+};
+
+std::map<std::string, ConvPlan> plans;
+
+void addWeightsReorder(ConvPlan& p, const memory::desc& blocked, bool toUser) {
+  p.blocked = memory(blocked, cpuEngine());
+  p.needsReorder = blocked != p.user;
+  if (!p.needsReorder) return;
+  p.reorder = toUser ? dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), blocked, cpuEngine(), p.user))
+                     : dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), p.user, cpuEngine(), blocked));
+}
+
+ConvPlan& plan(const char* kind, const ConvShape& c) {
+  std::string k = key(kind, c);
+  auto found = plans.find(k);
+  if (found != plans.end()) return found->second;
+  ConvPlan p;
+  p.user = hwio(c.weights());
+  auto fwd = forwardDesc(c);
+  std::string which = kind;
+  if (which == "fwd") {
+    p.conv = dnnl::convolution_forward(fwd);
+    addWeightsReorder(p, fwd.weights_desc(), false);
+    p.act1 = nhwc(c.src());
+    p.act2 = nhwc(c.dst());
+  } else if (which == "bwd_data") {
+    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, nhwc(c.src()), anyLayout(c.weights()),
+                                            nhwc(c.dst()), c.strides(), c.dilates(), c.padL(), c.padR());
+    dnnl::convolution_backward_data::primitive_desc pd(d, cpuEngine(), fwd);
+    p.conv = dnnl::convolution_backward_data(pd);
+    addWeightsReorder(p, pd.weights_desc(), false);
+    p.act1 = nhwc(c.dst());
+    p.act2 = nhwc(c.src());
+  } else {
+    dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, nhwc(c.src()),
+                                               anyLayout(c.weights()), nhwc(c.dst()), c.strides(), c.dilates(),
+                                               c.padL(), c.padR());
+    dnnl::convolution_backward_weights::primitive_desc pd(d, cpuEngine(), fwd);
+    p.conv = dnnl::convolution_backward_weights(pd);
+    addWeightsReorder(p, pd.diff_weights_desc(), true);
+    p.act1 = nhwc(c.src());
+    p.act2 = nhwc(c.dst());
+  }
+  return plans.emplace(k, std::move(p)).first->second;
+}
+
+size_t count(const memory::dims& d) {
+  size_t n = 1;
+  for (auto v : d) n *= static_cast<size_t>(v);
+  return n;
+}
+
+template <class F>
+Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
+  try {
+    body();
+  } catch (const dnnl::error& e) {
+    throw Napi::Error::New(info.Env(), std::string("oneDNN: ") + e.what());
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value Conv2D(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    ConvShape c = readShape(info[3]);
+    float* x = floats(info[0], count(c.src()), "x");
+    float* w = floats(info[1], count(c.weights()), "filter");
+    float* y = floats(info[2], count(c.dst()), "y");
+    ConvPlan& p = plan("fwd", c);
+    memory wUser(p.user, cpuEngine(), w);
+    if (p.needsReorder) p.reorder.execute(cpuStream(), wUser, p.blocked);
+    p.conv.execute(cpuStream(), {{DNNL_ARG_SRC, memory(p.act1, cpuEngine(), x)},
+                                 {DNNL_ARG_WEIGHTS, p.needsReorder ? p.blocked : wUser},
+                                 {DNNL_ARG_DST, memory(p.act2, cpuEngine(), y)}});
+    cpuStream().wait();
+  });
+}
+
+Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    ConvShape c = readShape(info[3]);
+    float* dy = floats(info[0], count(c.dst()), "dy");
+    float* w = floats(info[1], count(c.weights()), "filter");
+    float* dx = floats(info[2], count(c.src()), "dx");
+    ConvPlan& p = plan("bwd_data", c);
+    memory wUser(p.user, cpuEngine(), w);
+    if (p.needsReorder) p.reorder.execute(cpuStream(), wUser, p.blocked);
+    p.conv.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, memory(p.act1, cpuEngine(), dy)},
+                                 {DNNL_ARG_WEIGHTS, p.needsReorder ? p.blocked : wUser},
+                                 {DNNL_ARG_DIFF_SRC, memory(p.act2, cpuEngine(), dx)}});
+    cpuStream().wait();
+  });
+}
+
+Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    ConvShape c = readShape(info[3]);
+    float* x = floats(info[0], count(c.src()), "x");
+    float* dy = floats(info[1], count(c.dst()), "dy");
+    float* dw = floats(info[2], count(c.weights()), "dw");
+    ConvPlan& p = plan("bwd_weights", c);
+    memory dwUser(p.user, cpuEngine(), dw);
+    p.conv.execute(cpuStream(), {{DNNL_ARG_SRC, memory(p.act1, cpuEngine(), x)},
+                                 {DNNL_ARG_DIFF_DST, memory(p.act2, cpuEngine(), dy)},
+                                 {DNNL_ARG_DIFF_WEIGHTS, p.needsReorder ? p.blocked : dwUser}});
+    if (p.needsReorder) p.reorder.execute(cpuStream(), p.blocked, dwUser);
+    cpuStream().wait();
+  });
+}
+
+Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
+  auto d = info[3].As<Napi::Int32Array>();
+  if (d.ElementLength() != 7) throw Napi::Error::New(info.Env(), "batchMatMul dims must be an Int32Array of 7");
+  const int64_t batchA = d[0], batchB = d[1], M = d[2], N = d[3], K = d[4];
+  const bool tA = d[5] != 0, tB = d[6] != 0;
+  if (batchA < 1 || batchB < 1 || M < 1 || N < 1 || K < 1 || (batchA != batchB && batchA != 1 && batchB != 1)) {
+    throw Napi::Error::New(info.Env(), "batchMatMul: batches must be equal or 1, sizes >= 1");
+  }
+  const int64_t batch = std::max(batchA, batchB);
+  const float* a = floats(info[0], batchA * M * K, "a");
+  const float* b = floats(info[1], batchB * K * N, "b");
+  float* c = floats(info[2], batch * M * N, "c");
+  for (int64_t i = 0; i < batch; i++) {
+    dnnl_status_t s = dnnl_sgemm(tA ? 'T' : 'N', tB ? 'T' : 'N', M, N, K, 1.0f, a + (batchA == 1 ? 0 : i) * M * K,
+                                 tA ? M : K, b + (batchB == 1 ? 0 : i) * K * N, tB ? K : N, 0.0f, c + i * M * N, N);
+    if (s != dnnl_success) throw Napi::Error::New(info.Env(), "oneDNN: dnnl_sgemm failed");
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  int n = info[0].As<Napi::Number>().Int32Value();
+  if (n < 1) throw Napi::Error::New(info.Env(), "setThreads: need a positive integer");
+  omp_set_num_threads(n);
+  return info.Env().Undefined();
+}
+
+Napi::Value Threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), omp_get_max_threads()); }
+
+Napi::Value Version(const Napi::CallbackInfo& info) {
+  const dnnl_version_t* v = dnnl_version();
+  return Napi::String::New(info.Env(), std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+                                           std::to_string(v->patch));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("conv2d", Napi::Function::New(env, Conv2D));
+  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
+  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
+  exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("threads", Napi::Function::New(env, Threads));
+  exports.Set("version", Napi::Function::New(env, Version));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(tfjs_onednn, Init)
