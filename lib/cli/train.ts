@@ -1,108 +1,126 @@
 // npm run train -- --stage edge|seg|image|segmenter|joint --preset tiny|cpu|paper [options]
 //
-//   --out DIR             run directory (default runs/<stage>-<preset>[-random][-nomel][-alphaA][-pairsN])
-//   --steps N             total steps (default: the preset's for the stage)
-//   --resume              continue the run in --out from its checkpoint
-//   --checkpoint-every K  (default: the preset's)
-//   --keep-every K        also keep every K-th step's checkpoint in <out>/snapshots/ (for npm run average-checkpoints)
-//   --masks random|object inpainter stages: training masks (paper Table II; default object)
-//   --init CKPT           start from the weights of a checkpoint of the same stage, fresh optimizer (Table III)
-//   --pairs N             number of training pairs (Table III; default: the preset's)
-//   --no-mel              joint stage without the mask expansion loss
-//   --alpha A             joint stage: alpha of the mask expansion loss (default 0.03)
-//   --init-edge / --init-seg / --init-image / --init-segmenter CKPT
-//                         joint stage: the pretrained parts (CKPT = a run directory or its ckpt.json)
-//   --lr X                generator-side learning rate (discriminators: the preset's ratio x X)
-//   --cues gt|inpainted   image stage: train on ground-truth cues (default) or on the frozen pretrained edge and
-//                         seg inpainters' outputs (EdgeConnect's model 3; needs --init-edge and --init-seg)
-//   --image-loss output|composite   image stage: what its losses see (default: the preset's imageLoss)
-//   --l1-per batch|image  image and joint stages: N_M of L_IR (default: the preset's l1Per)
-//   --weights K=V,...     replace some of the preset's loss weights, e.g. --weights lambdaIF=0,lambdaIS=0
-//                         (names as in lib/losses/weights.ts; recorded in the run, so a resume must repeat them)
-//   --backend wasm|cpu|... --threads N   (default: initBackend's choice; wasm with 2 threads here)
-import { initBackend, BackendName } from '../backend/index';
-import { getPreset, STAGES, StageName } from '../config/presets';
+// Trains one stage (lib/train/loop.ts). The options, their defaults and checks are in TRAIN_CLI below
+// (`npm run train -- --help` prints them). Ctrl-C says which checkpoint is kept and how to continue.
+import * as fs from 'fs';
+import * as path from 'path';
+import { initBackend, BACKENDS, BackendName } from '../backend/index';
+import { getPreset, PRESETS, STAGES, StageName } from '../config/presets';
 import { runTraining, RunOptions, PartName } from '../train/loop';
 import { LossWeights } from '../losses/weights';
+import { hasCheckpoint, MANIFEST } from '../train/checkpoint';
+import { CliSpec, parseCli, integerArg, numberArg, choiceArg, runCli } from './args';
 
-function parseArgs(argv: string[]): { run: Omit<RunOptions, 'preset'> & { preset: string }; backend?: BackendName; threads?: number } {
-  const o: Record<string, string | boolean> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'`);
-    const key = a.slice(2);
-    if (['resume', 'no-mel'].includes(key)) o[key] = true;
-    else {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      o[key] = v;
-    }
-  }
-  const known = ['stage', 'preset', 'out', 'steps', 'resume', 'checkpoint-every', 'masks', 'init', 'pairs', 'no-mel', 'alpha',
-    'init-edge', 'init-seg', 'init-image', 'init-segmenter', 'lr', 'cues', 'image-loss', 'l1-per', 'weights', 'keep-every', 'backend', 'threads'];
-  for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
-  const stage = o.stage as StageName;
-  if (!STAGES.includes(stage)) throw new Error(`--stage must be one of ${STAGES.join(', ')}`);
-  const preset = (o.preset as string) ?? 'cpu';
-  const num = (k: string) => {
-    if (o[k] === undefined) return undefined;
-    const n = Number(o[k]);
-    if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got '${o[k]}'`);
-    return n;
-  };
-  const masks = o.masks as string | undefined;
-  if (masks !== undefined && masks !== 'random' && masks !== 'object') throw new Error(`--masks must be random or object`);
-  const cues = o.cues as string | undefined;
-  if (cues !== undefined && cues !== 'gt' && cues !== 'inpainted') throw new Error(`--cues must be gt or inpainted`);
-  const imageLoss = o['image-loss'] as string | undefined;
-  if (imageLoss !== undefined && imageLoss !== 'output' && imageLoss !== 'composite') throw new Error(`--image-loss must be output or composite`);
-  const l1Per = o['l1-per'] as string | undefined;
-  if (l1Per !== undefined && l1Per !== 'batch' && l1Per !== 'image') throw new Error(`--l1-per must be batch or image`);
-  const weights = o.weights === undefined ? undefined : parseWeights(o.weights as string);
+const PARTS: PartName[] = ['edge', 'seg', 'image', 'segmenter'];
+
+export const TRAIN_CLI: CliSpec = {
+  name: 'train',
+  usage: '--stage STAGE [--preset tiny|cpu|paper] [options]',
+  summary: 'Trains one stage into a run directory (checkpoints with optimizer state, log.jsonl); kill it at any time and\n' +
+    'repeat the command with --resume.',
+  options: {
+    stage: { type: 'string', value: STAGES.join('|'), help: 'the stage to train (required)' },
+    preset: { type: 'string', value: Object.keys(PRESETS).join('|'), help: 'the preset (default cpu)' },
+    out: { type: 'string', value: 'DIR', help: 'run directory (default runs/<stage>-<preset>[-random][-cues][-nomel][-alphaA][-pairsN])' },
+    steps: { type: 'string', value: 'N', help: "total steps (default: the preset's for the stage)" },
+    resume: { type: 'boolean', help: 'continue the run in --out from its checkpoint' },
+    'checkpoint-every': { type: 'string', value: 'K', help: "checkpoint every K steps (default: the preset's)" },
+    'keep-every': { type: 'string', value: 'K', help: "also keep every K-th step's checkpoint in <out>/snapshots/ (for averaging)" },
+    masks: { type: 'string', value: 'random|object', help: 'inpainter stages: training masks (paper Table II; default object)' },
+    init: { type: 'string', value: 'CKPT', help: 'start from the weights of a checkpoint of the same stage, fresh optimizer (Table III)' },
+    pairs: { type: 'string', value: 'N', help: "number of training pairs (Table III; default: the preset's)" },
+    'no-mel': { type: 'boolean', help: 'joint stage without the mask expansion loss (= --weights lambdaX=0)' },
+    alpha: { type: 'string', value: 'A', help: 'joint stage: alpha of the mask expansion loss, >= 0 (= --weights alpha=A; default 0.03)' },
+    'init-edge': { type: 'string', value: 'CKPT', help: 'joint stage (or image stage with --cues inpainted): pretrained edge inpainter' },
+    'init-seg': { type: 'string', value: 'CKPT', help: 'likewise, the segmentation inpainter' },
+    'init-image': { type: 'string', value: 'CKPT', help: 'joint stage: the image inpainter' },
+    'init-segmenter': { type: 'string', value: 'CKPT', help: 'joint stage: the segmenter' },
+    lr: { type: 'string', value: 'X', help: "generator-side learning rate (discriminators: the preset's ratio x X)" },
+    cues: { type: 'string', value: 'gt|inpainted', help: 'image stage: ground-truth cues (default) or the frozen edge and seg inpainters\' outputs' },
+    'image-loss': { type: 'string', value: 'output|composite', help: "image stage: what its losses see (default: the preset's)" },
+    'l1-per': { type: 'string', value: 'batch|image', help: "image and joint stages: N_M of L_IR (default: the preset's)" },
+    weights: { type: 'string', value: 'K=V,...', help: "replace some of the preset's loss weights (names as in lib/losses/weights.ts)" },
+    backend: { type: 'string', value: BACKENDS.join('|'), help: "tfjs backend (default: initBackend's choice)" },
+    threads: { type: 'string', value: 'N', help: 'wasm threads (default: the number of cores, at most 4)' },
+  },
+};
+
+export interface TrainArgs {
+  run: Omit<RunOptions, 'preset'> & { preset: string };
+  backend?: BackendName;
+  threads?: number;
+}
+
+/** The train command line -> run options (null after --help). Every value is checked here, before any work. */
+export function parseTrainArgs(argv: string[]): TrainArgs | null {
+  const parsed = parseCli(TRAIN_CLI, argv);
+  if (!parsed) return null;
+  const o = parsed.values as Record<string, string | undefined> & { resume?: boolean; 'no-mel'?: boolean };
+  if (o.stage === undefined) throw new Error(`--stage is required: one of ${STAGES.join(', ')}`);
+  const stage = choiceArg('stage', o.stage, STAGES) as StageName;
+  const preset = choiceArg('preset', o.preset, Object.keys(PRESETS)) ?? 'cpu';
+  const masks = choiceArg('masks', o.masks, ['random', 'object'] as const);
+  const cues = choiceArg('cues', o.cues, ['gt', 'inpainted'] as const);
+  const alpha = numberArg('alpha', o.alpha, { min: 0 });
+  const pairs = integerArg('pairs', o.pairs);
   const parts: Partial<Record<PartName, string>> = {};
-  for (const p of ['edge', 'seg', 'image', 'segmenter'] as PartName[]) if (o[`init-${p}`]) parts[p] = o[`init-${p}`] as string;
-  const suffix = [masks === 'random' ? 'random' : '', cues === 'inpainted' ? 'cues' : '', o['no-mel'] ? 'nomel' : '', o.alpha ? `alpha${o.alpha}` : '',
-    o.pairs ? `pairs${o.pairs}` : ''].filter(Boolean).map((s) => `-${s}`).join('');
+  for (const p of PARTS) if (o[`init-${p}`] !== undefined) parts[p] = o[`init-${p}`];
+  const suffix = [masks === 'random' ? 'random' : '', cues === 'inpainted' ? 'cues' : '', o['no-mel'] ? 'nomel' : '',
+    alpha !== undefined ? `alpha${o.alpha}` : '', pairs !== undefined ? `pairs${pairs}` : ''].filter(Boolean).map((s) => `-${s}`).join('');
   return {
     run: {
-      stage, preset, out: (o.out as string) ?? `runs/${stage}-${preset}${suffix}`, steps: num('steps'), resume: Boolean(o.resume),
-      checkpointEvery: num('checkpoint-every'), keepEvery: num('keep-every'), masks: masks as RunOptions['masks'], init: o.init as string | undefined,
-      pairs: num('pairs'), mel: o['no-mel'] ? false : undefined, alpha: num('alpha'), lr: num('lr'), cues: cues as RunOptions['cues'],
-      imageLoss: imageLoss as RunOptions['imageLoss'], l1Per: l1Per as RunOptions['l1Per'], weights,
+      stage, preset, out: o.out ?? `runs/${stage}-${preset}${suffix}`, steps: integerArg('steps', o.steps), resume: Boolean(o.resume),
+      checkpointEvery: integerArg('checkpoint-every', o['checkpoint-every']), keepEvery: integerArg('keep-every', o['keep-every']),
+      masks, init: o.init, pairs, mel: o['no-mel'] ? false : undefined, alpha, lr: numberArg('lr', o.lr, { min: 0, exclusiveMin: true }),
+      cues, imageLoss: choiceArg('image-loss', o['image-loss'], ['output', 'composite'] as const),
+      l1Per: choiceArg('l1-per', o['l1-per'], ['batch', 'image'] as const),
+      weights: o.weights === undefined ? undefined : parseWeights(o.weights),
       initParts: Object.keys(parts).length ? parts : undefined,
     },
-    backend: o.backend as BackendName | undefined,
-    threads: num('threads'),
+    backend: choiceArg('backend', o.backend, BACKENDS),
+    threads: integerArg('threads', o.threads),
   };
 }
 
-/** 'lambdaIF=0,lambdaIS=0' -> { lambdaIF: 0, lambdaIS: 0 } (names and values are checked by withWeights) */
+/** 'lambdaIF=0,lambdaIS=0' -> { lambdaIF: 0, lambdaIS: 0 } (names and ranges are checked by withWeights) */
 function parseWeights(text: string): Partial<LossWeights> {
   const out: Record<string, number> = {};
   for (const item of text.split(',')) {
     const [k, v, extra] = item.split('=');
     if (!k || v === undefined || v === '' || extra !== undefined) throw new Error(`--weights takes NAME=VALUE pairs separated by commas, got '${item}'`);
-    out[k.trim()] = Number(v);
+    out[k.trim()] = numberArg(`weights ${k.trim()}`, v)!;
   }
   return out as Partial<LossWeights>;
 }
 
+/** What a Ctrl-C leaves: the run's last checkpoint, and the command that continues it. */
+function interruptedMessage(out: string): string {
+  if (!hasCheckpoint(out)) return `interrupted before the first checkpoint; nothing in ${out} to resume`;
+  let step = '?';
+  try {
+    step = String(JSON.parse(fs.readFileSync(path.join(out, MANIFEST), 'utf8')).meta.step);
+  } catch {
+    // being replaced at this moment: the step is in the manifest once it is written
+  }
+  return `interrupted; the last checkpoint is step ${step} in ${out}: repeat the command with --resume to continue`;
+}
+
 async function main(): Promise<void> {
-  const { run, backend, threads } = parseArgs(process.argv.slice(2));
+  const args = parseTrainArgs(process.argv.slice(2));
+  if (!args) return;
+  const { run, backend, threads } = args;
   const preset = getPreset(run.preset);
-  await initBackend({ backend, threads });
+  const info = await initBackend({ backend, threads });
   if (run.stage === 'joint' && !run.resume && !run.init) {
-    const missing = (['edge', 'seg', 'image', 'segmenter'] as PartName[]).filter((p) => !run.initParts?.[p]);
+    const missing = PARTS.filter((p) => !run.initParts?.[p]);
     if (missing.length) console.error(`train: joint stage without pretrained ${missing.join(', ')} (--init-<part>): those parts start from scratch`);
   }
-  const result = await runTraining({ ...run, preset });
+  process.once('SIGINT', () => {
+    process.stderr.write(`\ntrain: ${interruptedMessage(run.out)}\n`);
+    process.exit(130);
+  });
+  const result = await runTraining({ ...run, preset, backend: { name: info.name, native: info.native } });
   console.error(`train: ${run.stage}/${preset.name} at step ${result.step}; checkpoint ${result.checkpoint}`);
 }
 
-main().then(
-  () => process.exit(0), // wasm worker threads: exit explicitly
-  (e) => {
-    console.error(`train: ${e instanceof Error ? e.message : e}`);
-    process.exit(1);
-  },
-);
+if (require.main === module) runCli('train', main);

@@ -6,12 +6,15 @@
 //                                 SHA-256 of the tensor file, per-tensor name / shape / byte offset
 //   generator-<sha256[:12]>.bin   float16 little-endian tensors, concatenated, named by content
 // Written like a checkpoint: the tensor file first, the manifest last (both atomically), then stale tensor files
-// are deleted, so the folder always holds a complete, consistent pair. Tensor names are the checkpoint's
+// are deleted, so the folder always holds a complete, consistent pair. An export replaces only an earlier export
+// of the same stage: a folder holding another stage's weights, a run, results or other files is refused. Tensor names are the checkpoint's
 // ('model.edge.enc.0.w', ...), so both formats load through the same assignment (./learnedInpainters.ts).
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadCheckpoint, readVerifiedTensorFile, MANIFEST as RUN_MANIFEST, TensorEntry } from '../train/checkpoint';
+import {
+  loadCheckpoint, readVerifiedTensorFile, readJsonManifest, validateTensorTable, checkOutputFolder, TensorEntry,
+} from '../train/checkpoint';
 import { readLossLog } from '../train/log';
 import type { RunMeta, InitRecord, AveragedSource } from '../train/loop';
 import type { Architecture } from '../config/presets';
@@ -82,8 +85,9 @@ const SMALLEST_NORMAL_HALF = 2 ** -14;
 export function trainingRecord(logFile: string, step: number): TrainingRecord {
   if (!fs.existsSync(logFile)) throw new Error(`export: the run's loss log ${logFile} is missing`);
   const records = readLossLog(logFile).filter((r) => r.step <= step);
-  if (records.length === 0 || records[records.length - 1].step !== step) {
-    throw new Error(`export: the loss log ${logFile} does not reach the checkpoint's step ${step}`);
+  if (records.length !== step || records.some((r, i) => r.step !== i + 1)) {
+    throw new Error(`export: the loss log ${logFile} holds ${records.length} of the checkpoint's ${step} steps (steps 1-${step} expected): ` +
+      'the training record would be wrong; restore the log');
   }
   const last = records.slice(-FINAL_LOSS_STEPS);
   const finalLosses: Record<string, number> = {};
@@ -120,7 +124,10 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
     throw new Error(`export: ${ckpt.file} is a '${m?.stage}' checkpoint; only the inpainter stages (${Object.keys(GENERATOR_PREFIX).join(', ')}) are exported`);
   }
   const outDir = opts.out ?? repoPath('checkpoints', m.preset, stage);
-  if (fs.existsSync(path.join(outDir, RUN_MANIFEST))) throw new Error(`export: ${outDir} holds a training run (${RUN_MANIFEST}); choose another folder`);
+  const earlier = fs.existsSync(path.join(outDir, SHIPPED_MANIFEST)) ? readShippedManifest(outDir).manifest : null;
+  if (earlier && earlier.stage !== stage) {
+    throw new Error(`--out ${outDir} holds exported ${earlier.stage} weights; a ${stage} export does not replace them: choose another folder`);
+  }
   const prefix = GENERATOR_PREFIX[stage];
   const names = [...ckpt.tensors.keys()].filter((n) => n.startsWith(prefix));
   if (names.length === 0) throw new Error(`export: ${ckpt.file} has no tensor named ${prefix}*`);
@@ -152,6 +159,7 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
   const all = new Uint8Array(offset);
   parts.forEach((b, k) => all.set(b, entries[k].offset));
   const digest = sha256(all);
+  checkOutputFolder(outDir, '--out', ['weights']);
   const manifest: ShippedManifest = {
     format: SHIPPED_FORMAT, version: 1, stage, preset: m.preset, architecture: m.architecture, cannySigma: m.settings.cannySigma,
     dtype: 'float16',
@@ -170,12 +178,7 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
 export function readShippedManifest(p: string): { file: string; manifest: ShippedManifest } {
   const file = fs.existsSync(p) && fs.statSync(p).isDirectory() ? path.join(p, SHIPPED_MANIFEST) : p;
   if (!fs.existsSync(file)) throw new Error(`weights ${file}: not found`);
-  let m: ShippedManifest;
-  try {
-    m = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`weights ${file} is corrupt: not valid JSON (${(e as Error).message})`);
-  }
+  const m = readJsonManifest(file, 'weights') as ShippedManifest;
   if (m?.format !== SHIPPED_FORMAT || m.version !== 1 || m.dtype !== 'float16') {
     throw new Error(`weights ${file}: not exported generator weights (format ${String(m?.format)}, version ${String(m?.version)}, dtype ${String(m?.dtype)})`);
   }
@@ -185,11 +188,11 @@ export function readShippedManifest(p: string): { file: string; manifest: Shippe
 /** Reads and verifies exported weights (their folder or weights.json); any damage is an error naming the file. */
 export function loadShippedWeights(p: string): ShippedWeights {
   const { file, manifest: m } = readShippedManifest(p);
+  const entries = validateTensorTable(file, m, 2);
   const bytes = readVerifiedTensorFile(file, m, 'weights');
   const tensors = new Map<string, { shape: number[]; values: Float32Array }>();
-  for (const e of m.tensors) {
+  for (const e of entries) {
     const n = e.shape.reduce((a, b) => a * b, 1);
-    if (e.offset % 2 || e.offset + 2 * n > bytes.length) throw new Error(`weights ${file}: tensor '${e.name}' lies outside ${path.join(path.dirname(file), m.bin)}`);
     tensors.set(e.name, { shape: e.shape, values: decodeFloat16(bytes.subarray(e.offset, e.offset + 2 * n)) });
   }
   return { file, manifest: m, tensors };

@@ -5,10 +5,12 @@
 // discriminators and their spectral-norm vectors); Adam state is dropped, so the result is for evaluation, export
 // or --init, never for --resume. Its manifest records every source (path, step, SHA-256) under meta.averagedFrom,
 // and the loss log of the last source's run is copied beside it, so export-weights can record the training.
+// The output folder must be new, empty or an earlier average, never a source or a run (lib/train/checkpoint.ts
+// checkOutputFolder): writing there would replace a resumable checkpoint and cut its log.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { loadCheckpoint, saveCheckpoint, checkOutputFolder, MANIFEST } from './checkpoint';
 import { copyLossLog } from './log';
 import { repoRelative } from '../io/repoRoot';
 import type { RunMeta, AveragedSource } from './loop';
@@ -17,6 +19,8 @@ import type { RunMeta, AveragedSource } from './loop';
 export function averageCheckpoints(sources: string[], out: string): string {
   if (sources.length < 2) throw new Error(`averageCheckpoints: give at least two checkpoints, got ${sources.length}`);
   const cks = sources.map((s) => loadCheckpoint<RunMeta>(s));
+  const clash = cks.find((c) => path.resolve(c.file) === path.resolve(out, MANIFEST));
+  if (clash) throw new Error(`--out ${out} is one of the sources (${clash.file}): choose a new folder`);
   const first = cks[0];
   const last = cks.reduce((a, b) => (b.meta.step > a.meta.step ? b : a));
   const names = [...first.tensors.keys()].filter((k) => k.startsWith('model.'));
@@ -28,6 +32,7 @@ export function averageCheckpoints(sources: string[], out: string): string {
     same('architecture', c.meta.architecture, first.meta.architecture);
     same('model tensors', [...c.tensors.keys()].filter((k) => k.startsWith('model.')), names);
   }
+  checkOutputFolder(out, '--out', ['average']);
   const tensors = new Map<string, tf.Tensor>();
   for (const name of names) {
     const shape = first.tensors.get(name)!.shape;
@@ -40,7 +45,6 @@ export function averageCheckpoints(sources: string[], out: string): string {
     tensors.set(name, tf.tensor(Float32Array.from(sum, (v) => v / cks.length), shape));
   }
   const averagedFrom: AveragedSource[] = cks.map((c) => ({ from: repoRelative(c.file), step: c.meta.step, sha256: c.sha256 }));
-  fs.mkdirSync(out, { recursive: true });
   const log = path.join(path.dirname(last.file), 'log.jsonl');
   if (fs.existsSync(log)) copyLossLog(log, path.join(out, 'log.jsonl'), last.meta.step);
   try {

@@ -3,7 +3,12 @@
 // A non-finite loss stops the run before anything is written for that step, so the last checkpoint stays the last
 // good one. Determinism: the batches are a function of the step (lib/train/batches.ts), and a checkpoint holds
 // every weight, spectral-norm vector, Adam moment and Adam step, so a resumed run repeats an uninterrupted one's
-// losses exactly on the same backend and thread count.
+// losses exactly on the same backend and thread count. The checkpoint records the backend (name, native kernels
+// on/off) and a resume on another one is refused; checkpoints written before the record was kept were all made on
+// wasm without native kernels. A resume also needs the run's loss log up to the checkpoint's step (the training
+// record of exported weights comes from it).
+// α and MEL on/off have one source each, the loss weights: --alpha A is weights.alpha = A, --no-mel is
+// weights.lambdaX = 0; settings.alpha and settings.mel (joint stage) are read from them.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
@@ -15,8 +20,10 @@ import { Adam } from './adam';
 import { DataConfig, MaskKind, makeBatch, disposeBatch } from './batches';
 import { buildStage, StageModel } from './stages';
 import { trainStep, Optimizers } from './trainStep';
-import { saveCheckpoint, loadCheckpoint, assignTensors, hasCheckpoint, LoadedCheckpoint } from './checkpoint';
-import { appendLossRecord, copyLossLog, truncateLossLog, LossRecord } from './log';
+import {
+  saveCheckpoint, loadCheckpoint, assignTensors, hasCheckpoint, LoadedCheckpoint, checkOutputFolder, removeTemporaryFiles,
+} from './checkpoint';
+import { appendLossRecord, copyLossLog, truncateLossLog, readLossLog, LossRecord } from './log';
 import { Progress } from './progress';
 import { lockRunDir } from './runLock';
 
@@ -30,9 +37,12 @@ export interface RunOptions {
   /** total steps of the run (default: the preset's for the stage) */
   steps?: number;
   masks?: MaskKind;
-  /** joint stage: with the mask expansion loss (default true) and its alpha (default the paper's 0.03) */
+  /** joint stage: false = without the mask expansion loss (weights.lambdaX = 0); alpha: weights.alpha (default the
+   *  preset's, the paper's 0.03). Each may be given here or in `weights`, not both. */
   mel?: boolean;
   alpha?: number;
+  /** the backend the run computes on (recorded; a resume must use the same); default: tfjs's current, no native kernels */
+  backend?: BackendRecord;
   /** training pairs (default: the preset's) */
   pairs?: number;
   /** generator-side learning rate (default: the preset's for the stage; discriminators get the preset's ratio) */
@@ -92,6 +102,15 @@ export interface InitRecord {
   init: InitRecord[];
 }
 
+/** The backend a checkpoint was computed on. */
+export interface BackendRecord {
+  name: string;
+  native: boolean;
+}
+
+/** What checkpoints written before the backend was recorded were made on. */
+export const UNRECORDED_BACKEND: BackendRecord = { name: 'wasm', native: false };
+
 export interface RunMeta {
   stage: StageName;
   preset: string;
@@ -108,6 +127,8 @@ export interface RunMeta {
   init: InitRecord[];
   /** set on a checkpoint made by averaging others (lib/train/averageCheckpoints.ts): its sources */
   averagedFrom?: AveragedSource[];
+  /** absent in checkpoints written before it was recorded: UNRECORDED_BACKEND */
+  backend?: BackendRecord;
 }
 
 export interface AveragedSource {
@@ -137,6 +158,25 @@ export function withWeights(preset: Preset, overrides: Partial<LossWeights> | un
   return { ...preset, weights: { ...preset.weights, ...overrides } };
 }
 
+/** --alpha and --no-mel as loss weights, refusing a second source for either; weights of the joint stage only. */
+function jointWeightOverrides(o: RunOptions): Partial<LossWeights> | undefined {
+  const w = { ...o.weights };
+  if (o.stage !== 'joint') {
+    const given = (['alpha', 'lambdaX'] as const).filter((k) => w[k] !== undefined);
+    if (given.length) throw new Error(`--weights ${given.join(', ')}: the mask expansion loss applies to the joint stage only`);
+    return o.weights;
+  }
+  if (o.alpha !== undefined) {
+    if (w.alpha !== undefined) throw new Error('alpha is given twice (--alpha and --weights alpha=): give one');
+    w.alpha = o.alpha;
+  }
+  if (o.mel === false) {
+    if (w.lambdaX !== undefined) throw new Error('MEL is switched off twice (--no-mel and --weights lambdaX=): give one');
+    w.lambdaX = 0;
+  }
+  return Object.keys(w).length ? w : undefined;
+}
+
 function settingsOf(o: RunOptions): TrainingSettings {
   const p = o.preset;
   const joint = o.stage === 'joint';
@@ -150,8 +190,8 @@ function settingsOf(o: RunOptions): TrainingSettings {
   const lr = o.lr ?? p.lr[o.stage];
   return {
     masks: o.stage === 'segmenter' || joint ? null : masks,
-    mel: joint ? o.mel ?? true : null,
-    alpha: joint ? o.alpha ?? p.weights.alpha : null,
+    mel: joint ? p.weights.lambdaX > 0 : null,
+    alpha: joint ? p.weights.alpha : null,
     pairs: o.pairs ?? p.pairs,
     batch: p.batch,
     lr,
@@ -191,6 +231,26 @@ function checkCompatible(ckpt: LoadedCheckpoint<RunMeta>, stage: StageName, pres
   if (found.length) throw new Error(`checkpoint ${ckpt.file} does not match this run: ${found.join('; ')}`);
 }
 
+/** Throws unless the checkpoint was computed on `backend` (a checkpoint without the record: UNRECORDED_BACKEND). */
+function checkSameBackend(ckpt: LoadedCheckpoint<RunMeta>, backend: BackendRecord): void {
+  const made = ckpt.meta.backend ?? UNRECORDED_BACKEND;
+  const say = (b: BackendRecord) => `${b.name} (native kernels ${b.native ? 'on' : 'off'})`;
+  if (made.name !== backend.name || made.native !== backend.native) {
+    const how = made.name !== backend.name ? `--backend ${made.name}` : `TFJS_NATIVE=${made.native ? 1 : 0}`;
+    throw new Error(`${ckpt.file} was computed on ${say(made)}, this process runs ${say(backend)}: resume on the same backend ` +
+      `(${how}) so the run repeats its numbers, or start a new run from these weights with --init ${ckpt.file} --out NEW`);
+  }
+}
+
+/** Throws unless the loss log holds every step 1..step (the run's training record; export-weights reads it). */
+function checkLogReaches(logFile: string, step: number): void {
+  const steps = readLossLog(logFile).map((r) => r.step).filter((s) => s <= step);
+  if (steps.length !== step || steps.some((s, i) => s !== i + 1)) {
+    throw new Error(`${logFile} ${fs.existsSync(logFile) ? `holds ${steps.length} of the ${step} steps` : 'is missing'} up to the ` +
+      `checkpoint's step ${step}: restore it (the run's training record), or start a new run with --init ${path.dirname(logFile)} --out NEW`);
+  }
+}
+
 /** Writes <out>/snapshots/step-<N>/ (checkpoint and the loss log up to N) under a temporary name, then renames it. */
 function keepSnapshot(out: string, step: number, logFile: string, save: (dir: string) => void): void {
   const dir = path.join(out, 'snapshots', `step-${String(step).padStart(6, '0')}`);
@@ -220,8 +280,9 @@ function modelTensors(model: StageModel, prefixes?: string[]): Map<string, tf.Va
 }
 
 export async function runTraining(options: RunOptions): Promise<RunResult> {
-  const o = { ...options, preset: withWeights(options.preset, options.weights) };
+  const o = { ...options, preset: withWeights(options.preset, jointWeightOverrides(options)) };
   const { stage, preset } = o;
+  const backend = o.backend ?? { name: tf.getBackend(), native: false };
   const settings = settingsOf(o);
   const total = o.steps ?? preset.steps[stage];
   const every = o.checkpointEvery ?? preset.checkpointEvery;
@@ -241,7 +302,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   if (!o.resume && hasCheckpoint(o.out)) {
     throw new Error(`${o.out} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
   }
-  fs.mkdirSync(o.out, { recursive: true });
+  if (o.resume && !hasCheckpoint(o.out)) throw new Error(`--resume: ${o.out} holds no checkpoint (${path.join(o.out, 'ckpt.json')}) to continue`);
+  const created = !fs.existsSync(o.out);
 
   const model = buildStage(stage, preset, {
     mel: settings.mel ?? true, alpha: settings.alpha ?? preset.weights.alpha,
@@ -258,8 +320,12 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   const optimizerNames = ['G', ...model.critics.map((c) => c.name)];
   const adams = [opt.generator, ...opt.critics];
   let unlock = () => {};
+  let finished = false;
   try {
+    if (!o.resume) checkOutputFolder(o.out, '--out', ['unfinished-run']);
     unlock = lockRunDir(o.out);
+    removeTemporaryFiles(o.out);
+    removeTemporaryFiles(path.join(o.out, 'snapshots'));
     let step = 0;
     let init: InitRecord[] = [];
     const initRecord = (part: InitRecord['part'], ckpt: LoadedCheckpoint<RunMeta>): InitRecord => ({
@@ -269,6 +335,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       const ckpt = loadCheckpoint<RunMeta>(o.out);
       if (ckpt.meta?.averagedFrom) throw new Error(`${ckpt.file} is an average of checkpoints (no optimizer state): it can be evaluated, exported or used with --init, not resumed`);
       checkCompatible(ckpt, stage, preset, settings);
+      checkSameBackend(ckpt, backend);
+      checkLogReaches(logFile, ckpt.meta.step);
       assignTensors(ckpt, checkpointTensors(model, opt), true);
       optimizerNames.forEach((n, i) => (adams[i].step = ckpt.meta.optimizerSteps[n]));
       step = ckpt.meta.step;
@@ -299,7 +367,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     const save = (s: number, losses: Record<string, number> | null, dir = o.out) => saveCheckpoint<RunMeta>(dir, s, {
       stage, preset: preset.name, architecture: preset.architecture, settings, step: s,
       optimizerSteps: Object.fromEntries(optimizerNames.map((n, i) => [n, adams[i].step])),
-      data: { dataSeed: preset.dataSeed, pairs: settings.pairs, nextSample: s * preset.batch }, losses, init,
+      data: { dataSeed: preset.dataSeed, pairs: settings.pairs, nextSample: s * preset.batch }, losses, init, backend,
     }, checkpointTensors(model, opt));
     let lastSaved = hasCheckpoint(o.out) && o.resume ? step : -1;
     const progress = o.progress === false ? null : new Progress(`${stage}/${preset.name}`, step, total);
@@ -330,10 +398,15 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       if (o.keepEvery && (s + 1) % o.keepEvery === 0) keepSnapshot(o.out, s + 1, logFile, (dir) => save(s + 1, losses, dir));
       o.onStep?.(s + 1, losses);
     }
+    finished = true;
     return { records, checkpoint: path.join(o.out, 'ckpt.json'), step: total };
   } finally {
     model.dispose();
     adams.forEach((a) => a.dispose());
     unlock();
+    // a run refused or failed before writing anything leaves no folder behind
+    if (!finished && created && fs.existsSync(o.out) && fs.readdirSync(o.out).every((f) => f === 'log.jsonl' && !fs.statSync(path.join(o.out, f)).size)) {
+      fs.rmSync(o.out, { recursive: true, force: true });
+    }
   }
 }

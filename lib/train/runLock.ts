@@ -1,6 +1,10 @@
 // One process per run directory: two runs appending to the same log and checkpoint would interleave their steps.
-// The lock is a file holding the owner's pid, created exclusively; a lock whose process is gone (a killed run) is
-// taken over.
+// The lock is the file <dir>/lock holding its owner's pid. It appears atomically with its content: the pid is
+// written to a private temporary file first, which is then hard-linked to 'lock' (link fails if 'lock' exists), so
+// no process ever sees an empty or half-written lock. A lock whose process is gone (a killed run) is taken over
+// through 'lock.stale-<dead pid>', created exclusively: of several processes finding the same stale lock, only the
+// one creating that file replaces the lock, and it re-checks that the lock still names the dead pid first.
+// Release deletes the lock only while it still names this process.
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -13,21 +17,62 @@ function alive(pid: number): boolean {
   }
 }
 
+function readOwner(file: string): number | null {
+  try {
+    const owner = Number(fs.readFileSync(file, 'utf8'));
+    return Number.isSafeInteger(owner) && owner > 0 ? owner : NaN;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/** Links a file holding our pid to `file`; false when `file` exists. */
+function linkOwnLock(file: string): boolean {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, String(process.pid));
+  try {
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
 /** Claims `dir` for this process; returns the release function. */
 export function lockRunDir(dir: string): () => void {
   const file = path.join(dir, 'lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const takeovers: string[] = [];
+  const release = () => {
+    if (readOwner(file) === process.pid) fs.rmSync(file, { force: true });
+    for (const t of takeovers) fs.rmSync(t, { force: true });
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (linkOwnLock(file)) return release;
+    const owner = readOwner(file);
+    if (owner === null) continue; // released meanwhile
+    if (owner === process.pid) throw new Error(`${dir} is already locked by this process (${file})`);
+    if (Number.isNaN(owner)) {
+      throw new Error(`${file} does not hold a process id: if no training uses ${dir}, delete ${file} and repeat the command`);
+    }
+    if (alive(owner)) throw new Error(`${dir} is in use by another training process (pid ${owner}, ${file}); wait for it or stop it`);
+    const takeover = path.join(dir, `lock.stale-${owner}`);
     try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return () => fs.rmSync(file, { force: true });
+      fs.writeFileSync(takeover, String(process.pid), { flag: 'wx' });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const owner = Number(fs.readFileSync(file, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-        throw new Error(`${dir} is in use by another training process (pid ${owner}, ${file})`);
+      const taker = readOwner(takeover);
+      if (taker !== null && !Number.isNaN(taker) && alive(taker)) {
+        throw new Error(`${dir} is being taken over by another training process (pid ${taker}, ${takeover})`);
       }
-      fs.rmSync(file, { force: true }); // stale: its process is gone
+      throw new Error(`${takeover} was left by a killed process: if no training uses ${dir}, delete it and repeat the command`);
     }
+    takeovers.push(takeover);
+    if (readOwner(file) === owner) fs.rmSync(file, { force: true });
   }
-  throw new Error(`could not lock ${dir} (${file})`);
+  for (const t of takeovers) fs.rmSync(t, { force: true });
+  throw new Error(`could not lock ${dir} (${file}): another process keeps taking it`);
 }
