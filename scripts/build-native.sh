@@ -24,7 +24,8 @@ fi
 prefix=$(node -p "require('path').resolve(process.execPath, '../..')")
 nodedir=()
 [ -f "$prefix/include/node/node_api.h" ] && nodedir=(--nodedir="$prefix")
-[ -f /usr/include/oneapi/dnnl/dnnl.hpp ] || [ -n "${CPATH:-}" ] || say "warning: oneDNN headers not in /usr/include (libdnnl-dev)"
+[ -f /usr/include/oneapi/dnnl/dnnl.hpp ] || [ -n "${CPATH:-}" ] ||
+  say "warning: oneDNN headers not in /usr/include (Debian: apt-get install libdnnl-dev)"
 
 if [ -f build/Release/tfjs_onednn.node ] && [ build/Release/tfjs_onednn.node -nt src/addon.cc ] &&
   [ build/Release/tfjs_onednn.node -nt binding.gyp ]; then

@@ -1,6 +1,7 @@
 // The oneDNN kernels (lib/backend/native.ts) against independent references: tfjs' cpu backend over the shapes
 // the models use (strides 1 and 2, dilation 2, explicit and 'same' pads, reflection-padded inputs, odd sizes,
-// batch 1, 1 and 2 OpenMP threads), central finite differences, whole-network gradients against the plain wasm
+// batch 1, 1 and 2 OpenMP threads), instance norm against its composition from tf ops, central finite differences,
+// whole-network gradients against the plain wasm
 // kernels they replace, tensor leaks, and outputs that make the wasm heap grow. Skipped, saying why, where the
 // addon is not built (scripts/build-native.sh).
 import { before, describe, test } from 'node:test';
@@ -11,6 +12,7 @@ import { loadNativeAddon, setNativeThreads, useNativeKernels } from '../lib/back
 import { Generator } from '../lib/models/generator';
 import { Discriminator } from '../lib/models/discriminator';
 import { Segmenter } from '../lib/models/segmenter';
+import { instanceNorm } from '../lib/nn/instanceNorm';
 import { maxAbs, maxAbsDiff, runOn, size, testValues } from './backendHarness';
 
 const unavailable = process.env.TFJS_NATIVE === '0' ? 'TFJS_NATIVE=0' : loadNativeAddon();
@@ -44,14 +46,16 @@ const label = (c: Case) =>
 
 function convAndGrads(c: Case, xv: Float32Array, wv: Float32Array, gv: Float32Array): tf.Tensor[] {
   const f = (a: tf.Tensor4D, b: tf.Tensor4D) => {
-    const padded = c.reflect ? tf.mirrorPad(a, [[0, 0], [c.reflect, c.reflect], [c.reflect, c.reflect], [0, 0]], 'reflect') : a;
+    const r = c.reflect ?? 0;
+    const padded = r ? tf.mirrorPad(a, [[0, 0], [r, r], [r, r], [0, 0]], 'reflect') : a;
     return tf.conv2d(padded, b, c.stride, c.pad, 'NHWC', c.dilation);
   };
   const x = tf.tensor4d(xv, c.x);
   const w = tf.tensor4d(wv, c.w);
   const y = f(x, w);
   const g = tf.tensor(gv.subarray(0, y.size), y.shape);
-  const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), g)))([x, w]);
+  const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), g));
+  const [dx, dw] = tf.grads(loss)([x, w]);
   return [y, dx, dw];
 }
 
@@ -66,7 +70,7 @@ async function initNative(): Promise<void> {
   if (skip) return;
   const info = await initBackend({ backend: 'wasm', threads: 1, log: false });
   assert.equal(info.native, true, 'initBackend did not register the native kernels');
-  assert.ok(info.customKernels.includes('native:Conv2DBackpropFilter'));
+  for (const k of ['native:Conv2DBackpropFilter', 'native:InstanceNorm']) assert.ok(info.customKernels.includes(k), k);
 }
 
 describe('native conv2d and its gradients match the cpu backend', { skip }, () => {
@@ -102,7 +106,8 @@ describe('native conv2dTranspose (forward = Conv2DBackpropInput) matches the cpu
       const out: Shape4 = [c.x[0], c.x[1] * c.stride, c.x[2] * c.stride, c.w[2]];
       const [xv, wv, gv] = [testValues(size(c.x), 7), testValues(size(c.w), 8), testValues(size(out), 9)];
       const run = () => {
-        const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, out, c.stride, 'same');
+        const f = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, out, c.stride, 'same');
         const [x, w, g] = [tf.tensor4d(xv, c.x), tf.tensor4d(wv, c.w), tf.tensor4d(gv, out)];
         return [f(x, w), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), g)))([x, w])];
       };
@@ -135,6 +140,26 @@ describe('native BatchMatMul matches the cpu backend', { skip }, () => {
   }
 });
 
+describe('native instance norm and its gradient match the composed tf ops on the cpu backend', { skip }, () => {
+  before(initNative);
+  for (const shape of [[4, 16, 16, 64], [1, 9, 7, 3], [2, 32, 32, 16]] as Shape4[]) {
+    test(`x[${shape}]`, async () => {
+      const [xv, gv] = [testValues(size(shape), 51).map((v, i) => 3 * v + (i % 5)), testValues(size(shape), 52)];
+      const run = () => {
+        const [x, g] = [tf.tensor4d(xv, shape), tf.tensor4d(gv, shape)];
+        const f = (a: tf.Tensor) => instanceNorm(a as tf.Tensor4D);
+        return [f(x), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), g)))(x)];
+      };
+      await tf.setBackend('wasm');
+      assert.ok(tf.getKernel('InstanceNorm', 'wasm'), 'no InstanceNorm kernel on wasm');
+      const ours = await runOn('wasm', run);
+      const reference = await runOn('cpu', run); // no InstanceNorm kernel on cpu: composed from tf ops
+      assertClose(ours[0], reference[0], 'forward', 1e-5);
+      assertClose(ours[1], reference[1], 'dL/dx', 1e-5);
+    });
+  }
+});
+
 describe('native kernels: finite differences, whole networks, leaks, heap growth', { skip }, () => {
   before(initNative);
 
@@ -145,10 +170,12 @@ describe('native kernels: finite differences, whole networks, leaks, heap growth
       const xv = testValues(size(small.x), 21);
       const wv = testValues(size(small.w), 22);
       const loss = (a: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, small.stride, small.pad, 'NHWC', small.dilation)));
+        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, small.stride, small.pad, 'NHWC',
+          small.dilation)));
       const lossAt = (x: Float32Array, w: Float32Array) =>
         tf.tidy(() => loss(tf.tensor4d(x, small.x), tf.tensor4d(w, small.w)).dataSync()[0]);
-      const [dx, dw] = tf.tidy(() => tf.grads(loss)([tf.tensor4d(xv, small.x), tf.tensor4d(wv, small.w)]).map((t) => t.dataSync()));
+      const [dx, dw] = tf.tidy(() =>
+        tf.grads(loss)([tf.tensor4d(xv, small.x), tf.tensor4d(wv, small.w)]).map((t) => t.dataSync()));
       // L is quadratic in each argument: a central difference is exact up to rounding.
       const eps = 1e-2;
       for (const [values, grad, which] of [[xv, dx, 'x'], [wv, dw, 'w']] as const) {
@@ -181,7 +208,8 @@ describe('native kernels: finite differences, whole networks, leaks, heap growth
       make: () => {
         const d = new Discriminator({ inChannels: 4, width: 8, seed: 4 });
         const x = tf.tensor4d(testValues(2 * 32 * 32 * 4, 32), [2, 32, 32, 4]);
-        return { vars: d.params.trainableVariables(), loss: () => tf.sum(tf.square(d.apply(x, { training: false }).logits)) as tf.Scalar };
+        const loss = () => tf.sum(tf.square(d.apply(x, { training: false }).logits)) as tf.Scalar;
+        return { vars: d.params.trainableVariables(), loss };
       },
     },
     {
@@ -191,7 +219,10 @@ describe('native kernels: finite differences, whole networks, leaks, heap growth
         const x = tf.tensor4d(testValues(16 * 16 * 3, 33).map((v) => v + 0.5), [1, 16, 16, 3]);
         return {
           vars: s.params.trainableVariables(),
-          loss: () => { const o = s.apply(x); return tf.add(tf.sum(tf.square(o.semanticLogits)), tf.sum(o.boundaryLogits)) as tf.Scalar; },
+          loss: () => {
+            const o = s.apply(x);
+            return tf.add(tf.sum(tf.square(o.semanticLogits)), tf.sum(o.boundaryLogits)) as tf.Scalar;
+          },
         };
       },
     },

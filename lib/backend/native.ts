@@ -1,6 +1,7 @@
 // oneDNN kernels from the native addon (native/, built by scripts/build-native.sh) registered on the wasm
-// backend: Conv2D, Conv2DBackpropInput (also conv2dTranspose's forward pass), Conv2DBackpropFilter and
-// BatchMatMul. The addon reads and writes the tensors in place on the wasm heap (Float32Array views at each
+// backend: Conv2D, Conv2DBackpropInput (also conv2dTranspose's forward pass), Conv2DBackpropFilter,
+// BatchMatMul and our fused InstanceNorm with its gradient (lib/backend/instanceNorm.ts). The addon reads and
+// writes the tensors in place on the wasm heap (Float32Array views at each
 // tensor's memory offset). Views are taken after the output is allocated: an allocation can grow the heap,
 // which on the single-threaded build detaches older views (the addon then throws on their length 0).
 // A case the addon does not take (other dtypes, empty tensors, pads oneDNN cannot express) runs the kernel
@@ -8,6 +9,7 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { ConvAttrs } from './conv2dBackpropFilter';
+import { INSTANCE_NORM, INSTANCE_NORM_GRAD } from './instanceNorm';
 import { TensorInfo, WasmBackend } from './wasmKernelCalls';
 
 interface Addon {
@@ -15,12 +17,16 @@ interface Addon {
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, shape: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: Int32Array): void;
   batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
+  instanceNorm(x: Float32Array, y: Float32Array, dims: Int32Array, eps: number): void;
+  instanceNormGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, dims: Int32Array, eps: number): void;
   setThreads(n: number): void;
   threads(): number;
   version(): string;
 }
 
-export const NATIVE_KERNEL_NAMES = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul'] as const;
+export const NATIVE_KERNEL_NAMES = [
+  'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', INSTANCE_NORM, INSTANCE_NORM_GRAD,
+] as const;
 type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
 type Kernel = (args: KernelArgs) => TensorInfo;
@@ -155,11 +161,41 @@ function batchMatMul(args: KernelArgs): TensorInfo {
   }
   const c = backend.makeOutput([...batchShape, M, N], 'float32');
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
-  (addon as Addon).batchMatMul(view(a), view(b), view(c), Int32Array.from([batchA, batchB, M, N, K, +transposeA, +transposeB]));
+  const dims = Int32Array.from([batchA, batchB, M, N, K, +transposeA, +transposeB]);
+  (addon as Addon).batchMatMul(view(a), view(b), view(c), dims);
   return c;
 }
 
+/** [N, H*W, C] of a 4-D float32 tensor with elements, else undefined. */
+function normDims(t: TensorInfo): Int32Array | undefined {
+  const [N, H, W, C] = t.shape;
+  const usable = t.shape.length === 4 && t.dtype === 'float32' && N * H * W * C > 0;
+  return usable ? Int32Array.from([N, H * W, C]) : undefined;
+}
+
+function instanceNorm(args: KernelArgs): TensorInfo {
+  const { inputs: { x }, backend } = args;
+  const dims = normDims(x);
+  if (!dims) return fallback(INSTANCE_NORM, args);
+  const y = backend.makeOutput(x.shape, 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  (addon as Addon).instanceNorm(view(x), view(y), dims, args.attrs.eps as number);
+  return y;
+}
+
+function instanceNormGrad(args: KernelArgs): TensorInfo {
+  const { inputs: { dy, x }, backend } = args;
+  const dims = normDims(x);
+  if (!dims || dy.dtype !== 'float32') return fallback(INSTANCE_NORM_GRAD, args);
+  const dx = backend.makeOutput(x.shape, 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  (addon as Addon).instanceNormGrad(view(dy), view(x), view(dx), dims, args.attrs.eps as number);
+  return dx;
+}
+
 const NATIVE_KERNELS: Record<NativeKernelName, Kernel> = {
+  [INSTANCE_NORM]: instanceNorm,
+  [INSTANCE_NORM_GRAD]: instanceNormGrad,
   Conv2D: conv2d,
   Conv2DBackpropInput: conv2dBackpropInput,
   Conv2DBackpropFilter: conv2dBackpropFilter,

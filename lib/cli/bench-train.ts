@@ -1,12 +1,14 @@
 // npm run bench:train -- [--preset cpu] [--threads 2] [--steps 3] [--stages edge,seg,image,segmenter,joint]
-//                         [--out bench/train.json] [--width W --blocks N] [--no-torch]
+//                         [--out bench/train.json] [--width W --blocks N] [--no-torch] [--profile]
 //   (width/blocks: try another architecture; it sets the discriminators' width too)
 // Seconds per training step of each stage (data generation + one G/D step), median of --steps steps after one
 // warm-up step, on the backend initBackend picks (wasm here). For the image stage, where Debian's python3-torch is
 // installed (and unless --no-torch), the same run also times PyTorch on CPU training the same architecture
 // (bench/pytorch_edgeconnect_bench.py config t, same threads and steps) and records ours / PyTorch's seconds per
-// step. Writes the figures to --out (atomically).
+// step. --profile adds each stage's kernel times over one more step (tf.profile). Writes the figures to --out
+// (atomically).
 import * as os from 'os';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index';
 import { getPreset, STAGES, StageName, Preset } from '../config/presets';
 import { buildStage } from '../train/stages';
@@ -26,7 +28,24 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function benchStage(stage: StageName, p: Preset, steps: number) {
+interface KernelTime { name: string; ms: number; calls: number }
+
+/** Kernel time per kernel name over one training step (tf.profile), largest first. */
+async function profileStep(step: () => void): Promise<{ kernelMs: number; kernels: KernelTime[] }> {
+  const info = await tf.profile(step);
+  const byName = new Map<string, { ms: number; calls: number }>();
+  for (const k of info.kernels) {
+    const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += Number(k.kernelTimeMs) || 0;
+    e.calls++;
+    byName.set(k.name, e);
+  }
+  const kernels = [...byName].map(([name, e]) => ({ name, ms: +e.ms.toFixed(2), calls: e.calls }));
+  kernels.sort((a, b) => b.ms - a.ms);
+  return { kernelMs: +kernels.reduce((t, k) => t + k.ms, 0).toFixed(1), kernels };
+}
+
+async function benchStage(stage: StageName, p: Preset, steps: number, profile: boolean) {
   const model = buildStage(stage, p, { mel: true, alpha: p.weights.alpha, imageLoss: p.imageLoss, l1Per: p.l1Per });
   const gen = new Adam(model.generatorTrainable, { lr: 1e-6, beta1: 0, beta2: 0.9 });
   const critics = model.critics.map((c) => new Adam(c.D.params.trainable, { lr: 1e-7, beta1: 0, beta2: 0.9 }));
@@ -44,11 +63,19 @@ function benchStage(stage: StageName, p: Preset, steps: number) {
       dataTimes.push((t1 - t0) / 1000);
     }
   }
+  const profiled = profile
+    ? await profileStep(() => {
+      const batch = makeBatch(steps + 1, data);
+      trainStep(model, { generator: gen, critics }, batch);
+      disposeBatch(batch);
+    })
+    : undefined;
   let generatorParams = 0; // the updated generator-side networks (image stage: the image inpainter's generator)
   for (const v of model.generatorTrainable.values()) generatorParams += v.size;
   model.dispose();
   [gen, ...critics].forEach((a) => a.dispose());
-  return { secondsPerStep: median(total), dataSecondsPerStep: median(dataTimes), times: total, generatorParams };
+  return { secondsPerStep: median(total), dataSecondsPerStep: median(dataTimes), times: total, generatorParams,
+    ...(profiled ? { profile: profiled } : {}) };
 }
 
 /** PyTorch training the image stage's networks: the image inpainter's generator ([RGB, edges, K class
@@ -78,7 +105,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   let pytorchReference: string | undefined;
   for (const stage of stages) {
-    const r = benchStage(stage, preset, steps);
+    const r = await benchStage(stage, preset, steps, process.argv.includes('--profile'));
     const stepsDefault = preset.steps[stage];
     console.log(`${stage.padEnd(9)} ${r.secondsPerStep.toFixed(3)} s/step (data ${r.dataSecondsPerStep.toFixed(3)} s); ` +
       `${stepsDefault} steps ~ ${((r.secondsPerStep * stepsDefault) / 3600).toFixed(1)} h`);
@@ -99,6 +126,7 @@ async function main(): Promise<void> {
   writeJsonAtomic(arg('out', 'bench/train.json'), {
     what: 'seconds per training step (batch generation + G step + D steps), median after one warm-up step',
     preset: preset.name, architecture: preset.architecture, batch: preset.batch, backend: info.name, threads: info.threads,
+    native: info.native, backendReasons: info.reasons,
     cpu: os.cpus()[0]?.model, loadAverageAtEnd: os.loadavg()[0], date: new Date().toISOString().slice(0, 10), steps,
     ...(pytorchReference ? { pytorchReference } : {}), stages: results,
   });

@@ -13,6 +13,8 @@
 //     pads must satisfy Ho = (H + pt + pb - ((kh-1)*dh+1)) / sh + 1 exactly (the caller trims them).
 //   batchMatMul(a, b, c, dims)            c[i] = op(a[i]) op(b[i]), dims Int32Array [batchA, batchB, M, N, K,
 //     transposeA, transposeB] (a batch of 1 broadcasts); row-major dnnl_sgemm per batch entry.
+//   instanceNorm(x, y, [N, H*W, C], eps), instanceNormGrad(dy, x, dx, [N, H*W, C], eps)   (lib/backend/instanceNorm.ts
+//     has the equations; statistics in double)
 //   setThreads(n), threads(), version()    OpenMP threads used by oneDNN.
 // Sizes are checked against the views' lengths, so a view detached by wasm heap growth (length 0) throws
 // instead of silently doing nothing.
@@ -21,6 +23,8 @@
 #include <omp.h>
 
 #include <dnnl.hpp>
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -57,7 +61,8 @@ ConvShape readShape(const Napi::Value& v) {
   if (a.ElementLength() != 17) throw Napi::Error::New(v.Env(), "conv shape must be an Int32Array of 17 numbers");
   int64_t s[17];
   for (int i = 0; i < 17; i++) s[i] = a[i];
-  ConvShape c{s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15], s[16]};
+  ConvShape c{s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8],
+              s[9], s[10], s[11], s[12], s[13], s[14], s[15], s[16]};
   for (int i = 0; i < 13; i++) {
     if (s[i] < 1) throw Napi::Error::New(v.Env(), "conv shape: sizes, strides and dilations must be >= 1");
   }
@@ -73,7 +78,8 @@ ConvShape readShape(const Napi::Value& v) {
 
 std::string key(const char* kind, const ConvShape& c) {
   std::string k = kind;
-  for (int64_t v : {c.N, c.H, c.W, c.Ci, c.Ho, c.Wo, c.Co, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.pt, c.pb, c.pl, c.pr}) {
+  for (int64_t v : {c.N, c.H, c.W, c.Ci, c.Ho, c.Wo, c.Co, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.pt, c.pb, c.pl,
+                    c.pr}) {
     k += ',' + std::to_string(v);
   }
   return k;
@@ -241,6 +247,94 @@ Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+/** Instance-norm sizes [N, P = H*W, C] and eps from (dims, eps) arguments. */
+struct NormShape {
+  int64_t N, P, C;
+  double eps;
+};
+
+NormShape readNormShape(const Napi::CallbackInfo& info, int at) {
+  auto d = info[at].As<Napi::Int32Array>();
+  if (d.ElementLength() != 3) {
+    throw Napi::Error::New(info.Env(), "instance norm dims must be an Int32Array [N, H*W, C]");
+  }
+  NormShape s{d[0], d[1], d[2], info[at + 1].As<Napi::Number>().DoubleValue()};
+  if (s.N < 1 || s.P < 1 || s.C < 1) throw Napi::Error::New(info.Env(), "instance norm: sizes must be >= 1");
+  return s;
+}
+
+/** Mean and 1/sqrt(biased variance + eps) of sample n, per channel, in double. */
+void normStatistics(const float* x, const NormShape& s, int64_t n, std::vector<double>& mean,
+                    std::vector<double>& rstd) {
+  std::vector<double> sum(s.C, 0.0), sumSq(s.C, 0.0);
+  const float* xn = x + n * s.P * s.C;
+  for (int64_t p = 0; p < s.P; p++) {
+    const float* row = xn + p * s.C;
+    for (int64_t c = 0; c < s.C; c++) {
+      const double v = row[c];
+      sum[c] += v;
+      sumSq[c] += v * v;
+    }
+  }
+  for (int64_t c = 0; c < s.C; c++) {
+    mean[c] = sum[c] / s.P;
+    rstd[c] = 1.0 / std::sqrt(std::max(sumSq[c] / s.P - mean[c] * mean[c], 0.0) + s.eps);
+  }
+}
+
+// instanceNorm(x, y, [N, H*W, C], eps): y = (x - mean) / sqrt(var + eps) per sample and channel (NHWC).
+Napi::Value InstanceNorm(const Napi::CallbackInfo& info) {
+  NormShape s = readNormShape(info, 2);
+  const float* x = floats(info[0], s.N * s.P * s.C, "x");
+  float* y = floats(info[1], s.N * s.P * s.C, "y");
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < s.N; n++) {
+    std::vector<double> mean(s.C), rstd(s.C);
+    normStatistics(x, s, n, mean, rstd);
+    std::vector<float> m(mean.begin(), mean.end()), r(rstd.begin(), rstd.end());
+    for (int64_t p = 0; p < s.P; p++) {
+      const int64_t o = (n * s.P + p) * s.C;
+      for (int64_t c = 0; c < s.C; c++) y[o + c] = (x[o + c] - m[c]) * r[c];
+    }
+  }
+  return info.Env().Undefined();
+}
+
+// instanceNormGrad(dy, x, dx, [N, H*W, C], eps): dx = (dy - mean(dy) - y mean(dy y)) / sqrt(var + eps).
+Napi::Value InstanceNormGrad(const Napi::CallbackInfo& info) {
+  NormShape s = readNormShape(info, 3);
+  const float* dy = floats(info[0], s.N * s.P * s.C, "dy");
+  const float* x = floats(info[1], s.N * s.P * s.C, "x");
+  float* dx = floats(info[2], s.N * s.P * s.C, "dx");
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < s.N; n++) {
+    std::vector<double> mean(s.C), rstd(s.C), meanDy(s.C, 0.0), meanDyY(s.C, 0.0);
+    normStatistics(x, s, n, mean, rstd);
+    for (int64_t p = 0; p < s.P; p++) {
+      const int64_t o = (n * s.P + p) * s.C;
+      for (int64_t c = 0; c < s.C; c++) {
+        meanDy[c] += dy[o + c];
+        meanDyY[c] += dy[o + c] * ((x[o + c] - mean[c]) * rstd[c]);
+      }
+    }
+    std::vector<float> m(s.C), r(s.C), gm(s.C), gym(s.C);
+    for (int64_t c = 0; c < s.C; c++) {
+      m[c] = mean[c];
+      r[c] = rstd[c];
+      gm[c] = meanDy[c] / s.P;
+      gym[c] = meanDyY[c] / s.P;
+    }
+    for (int64_t p = 0; p < s.P; p++) {
+      const int64_t o = (n * s.P + p) * s.C;
+      for (int64_t c = 0; c < s.C; c++) {
+        const float yHat = (x[o + c] - m[c]) * r[c];
+        dx[o + c] = (dy[o + c] - gm[c] - yHat * gym[c]) * r[c];
+      }
+    }
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::Error::New(info.Env(), "setThreads: need a positive integer");
@@ -261,6 +355,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
   exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
   exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));
+  exports.Set("instanceNorm", Napi::Function::New(env, InstanceNorm));
+  exports.Set("instanceNormGrad", Napi::Function::New(env, InstanceNormGrad));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("version", Napi::Function::New(env, Version));
