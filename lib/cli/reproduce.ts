@@ -7,7 +7,7 @@
 // when --checkpoints is given. edgeconnect is the learned pipeline (lib/inpaint/edgeConnect.ts): DIR is a training
 // run directory or its ckpt.json; the checkpoints must be of the test set's resolution.
 // Figures and tables are rebuilt from results/ by `npm run figures`.
-import { initBackend, BackendName } from '../backend/index';
+import { initBackend, BACKENDS, BackendName } from '../backend/index';
 import { EXPERIMENTS, evalPreset, loadInpainter, resolveInpainter } from '../eval/experiments';
 import { runExperiment } from '../eval/experiment';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
@@ -17,6 +17,22 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { repoRelative } from '../io/repoRoot';
+import { CliSpec, parseCli, runCli, choiceArg, integerArg, listArg } from './args';
+
+const REPRODUCE_CLI: CliSpec = {
+  name: 'reproduce',
+  usage: '[--preset tiny|cpu|paper] [--only table1[,...]] [--inpainter telea[,meanFill,edgeconnect]] [--checkpoints ...]',
+  summary: 'Runs the named experiments for each inpainter into results/<experiment>/ (resumable: finished images are skipped).',
+  options: {
+    preset: { type: 'string', value: 'NAME', help: 'evaluation preset (default tiny)' },
+    only: { type: 'string', value: 'EXP,...', help: 'experiments to run (default: all)' },
+    inpainter: { type: 'string', value: 'NAME,...', help: 'inpainters (default telea, meanFill, and edgeconnect with --checkpoints)' },
+    checkpoints: { type: 'string', value: 'edge=DIR,seg=DIR,image=DIR', help: "the learned pipeline's weights (run folders or exports)" },
+    results: { type: 'string', value: 'DIR', help: 'results folder (default results/, or RESULTS_DIR)' },
+    backend: { type: 'string', value: BACKENDS.join('|'), help: "tfjs backend (default: initBackend's choice)" },
+    threads: { type: 'string', value: 'N', help: 'wasm threads' },
+  },
+};
 
 interface Args {
   preset: string;
@@ -28,36 +44,34 @@ interface Args {
   threads?: number;
 }
 
-function parseArgs(argv: string[]): Args {
-  const o: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'`);
-    const v = argv[++i];
-    if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-    o[a.slice(2)] = v;
-  }
-  const known = ['preset', 'only', 'inpainter', 'checkpoints', 'results', 'backend', 'threads'];
-  for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
-  const only = o.only ? o.only.split(',') : Object.keys(EXPERIMENTS);
+function parseArgs(argv: string[]): Args | null {
+  const parsed = parseCli(REPRODUCE_CLI, argv);
+  if (!parsed) return null;
+  const o = parsed.values as Record<string, string | undefined>;
+  const only = listArg('only', o.only) ?? Object.keys(EXPERIMENTS);
   for (const e of only) if (!EXPERIMENTS[e]) throw new Error(`unknown experiment '${e}' (expected ${Object.keys(EXPERIMENTS).join(', ')})`);
   const checkpoints = o.checkpoints ? parseCheckpointsArg(o.checkpoints) as CheckpointPaths : undefined;
-  const inpainters = o.inpainter ? o.inpainter.split(',') : [...Object.keys(CLASSICAL_INPAINTERS), ...(checkpoints ? [LEARNED_INPAINTER] : [])];
+  const inpainters = listArg('inpainter', o.inpainter) ?? [...Object.keys(CLASSICAL_INPAINTERS), ...(checkpoints ? [LEARNED_INPAINTER] : [])];
   // fail before any work on an unknown name or a learned inpainter without weights
   for (const name of inpainters) {
     if (name === LEARNED_INPAINTER && !checkpoints) throw new Error(`--inpainter ${LEARNED_INPAINTER} needs --checkpoints edge=DIR,seg=DIR,image=DIR`);
     if (name !== LEARNED_INPAINTER) resolveInpainter(name);
   }
-  const threads = o.threads === undefined ? undefined : Number(o.threads);
-  return { preset: o.preset ?? 'tiny', only, inpainters, checkpoints, results: o.results, backend: o.backend as BackendName | undefined, threads };
+  const preset = o.preset ?? 'tiny';
+  evalPreset(preset);
+  return { preset, only, inpainters, checkpoints, results: o.results, backend: choiceArg('backend', o.backend, BACKENDS), threads: integerArg('threads', o.threads) };
 }
 
 async function main(): Promise<void> {
-  const { preset, only, inpainters, checkpoints, results, backend, threads } = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2));
+  if (!args) return;
+  const { preset, only, inpainters, checkpoints, results, backend, threads } = args;
   const { size } = evalPreset(preset);
+  // the learned pipeline's weights are loaded and checked before any inpainter runs
   if (inpainters.includes(LEARNED_INPAINTER)) await initBackend({ backend, threads });
+  const learned = inpainters.includes(LEARNED_INPAINTER) ? loadInpainter(LEARNED_INPAINTER, { size, checkpoints }) : undefined;
   for (const name of inpainters) {
-    const choice = loadInpainter(name, { size, checkpoints });
+    const choice = name === LEARNED_INPAINTER ? learned! : loadInpainter(name, { size, checkpoints });
     try {
       for (const experiment of only) {
         const spec = EXPERIMENTS[experiment](preset, name, choice.checkpoints);
@@ -77,10 +91,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0), // wasm worker threads: exit explicitly
-  (e) => {
-    console.error(`reproduce: ${e instanceof Error ? e.message : e}`);
-    process.exit(1);
-  },
-);
+runCli('reproduce', main);

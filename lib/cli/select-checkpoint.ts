@@ -7,40 +7,55 @@
 // the ranking to results/validation/checkpoint-selection-<part>-<preset>.json, and prints the pick
 // (lib/eval/checkpointSelection.ts).
 // Training is deterministic, so the picked step is reproduced by training with --steps <step>.
+// Every candidate is loaded and checked before the first is scored.
 import * as crypto from 'crypto';
 import * as path from 'path';
-import { initBackend, BackendName } from '../backend/index';
+import { initBackend, BACKENDS } from '../backend/index';
 import { evalPreset, loadInpainter, validationSpec } from '../eval/experiments';
 import { runExperiment, resultsDir } from '../eval/experiment';
 import { readResultRows } from '../eval/resultRows';
 import { bucketStats } from '../eval/aggregate';
 import { candidateScore, pickCheckpoint, CandidateScore } from '../eval/checkpointSelection';
-import { CheckpointPaths, INPAINTER_PARTS, InpainterPart } from '../inpaint/learnedInpainters';
+import { CheckpointPaths, INPAINTER_PARTS } from '../inpaint/learnedInpainters';
 import { parseCheckpointsArg } from './checkpointsArg';
 import { writeJsonAtomic } from '../io/atomicWrite';
 import { repoRelative } from '../io/repoRoot';
+import { CliSpec, parseCli, runCli, choiceArg, integerArg, listArg } from './args';
+
+const SELECT_CLI: CliSpec = {
+  name: 'select-checkpoint',
+  usage: '--part edge|seg|image --candidates DIR[,DIR...] --checkpoints edge=DIR,seg=DIR,image=DIR [--preset cpu]',
+  summary: 'Scores candidate checkpoints of one part on the validation split (never the test set) and picks the best.',
+  options: {
+    part: { type: 'string', value: INPAINTER_PARTS.join('|'), help: 'the part whose candidates are scored (required)' },
+    candidates: { type: 'string', value: 'DIR,...', help: 'its candidate checkpoints or exported weights (required)' },
+    checkpoints: { type: 'string', value: 'PART=DIR,...', help: 'the other two parts, fixed (the scored part may be left out)' },
+    preset: { type: 'string', value: 'NAME', help: 'evaluation preset (default cpu)' },
+    backend: { type: 'string', value: BACKENDS.join('|'), help: "tfjs backend (default: initBackend's choice)" },
+    threads: { type: 'string', value: 'N', help: 'wasm threads' },
+  },
+};
 
 function parseArgs(argv: string[]) {
-  const o: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith('--') || argv[i + 1] === undefined) throw new Error(`expected --option value, got '${argv[i]}'`);
-    o[argv[i].slice(2)] = argv[i + 1];
-  }
-  for (const k of Object.keys(o)) if (!['part', 'candidates', 'checkpoints', 'preset', 'backend', 'threads'].includes(k)) throw new Error(`unknown option --${k}`);
-  const part = o.part as InpainterPart;
-  if (!INPAINTER_PARTS.includes(part)) throw new Error(`--part must be one of ${INPAINTER_PARTS.join(', ')}`);
-  if (!o.candidates) throw new Error('--candidates DIR[,DIR...] is required');
+  const parsed = parseCli(SELECT_CLI, argv);
+  if (!parsed) return null;
+  const o = parsed.values as Record<string, string | undefined>;
+  if (o.part === undefined) throw new Error(`--part is required: one of ${INPAINTER_PARTS.join(', ')}`);
+  const part = choiceArg('part', o.part, INPAINTER_PARTS)!;
+  const candidates = listArg('candidates', o.candidates);
+  if (!candidates) throw new Error('--candidates DIR[,DIR...] is required');
   const fixed = parseCheckpointsArg(o.checkpoints ?? '', INPAINTER_PARTS.filter((p) => p !== part));
-  return {
-    part, candidates: o.candidates.split(','), fixed, preset: o.preset ?? 'cpu',
-    backend: o.backend as BackendName | undefined, threads: o.threads === undefined ? undefined : Number(o.threads),
-  };
+  const preset = o.preset ?? 'cpu';
+  evalPreset(preset);
+  return { part, candidates, fixed, preset, backend: choiceArg('backend', o.backend, BACKENDS), threads: integerArg('threads', o.threads) };
 }
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
+  if (!a) return;
   const { size } = evalPreset(a.preset);
   await initBackend({ backend: a.backend, threads: a.threads });
+  for (const candidate of a.candidates) loadInpainter('edgeconnect', { size, checkpoints: { ...a.fixed, [a.part]: candidate } as CheckpointPaths }).dispose();
   const dir = path.join(resultsDir(), 'validation');
   const scores: CandidateScore[] = [];
   for (const candidate of a.candidates) {
@@ -69,10 +84,4 @@ async function main(): Promise<void> {
   console.error(`select-checkpoint: pick ${pick.candidate} (step ${pick.step}); ranking in ${repoRelative(file)}`);
 }
 
-main().then(
-  () => process.exit(0), // wasm worker threads: exit explicitly
-  (e) => {
-    console.error(`select-checkpoint: ${e instanceof Error ? e.message : e}`);
-    process.exit(1);
-  },
-);
+runCli('select-checkpoint', main);
