@@ -65,4 +65,5 @@ else
 fi
 specs=$(JUPYTER_PATH=$ROOT/.jupyter/share/jupyter jupyter kernelspec list 2>/dev/null)
 grep -q '^ *tslab ' <<<"$specs" || { echo "setup: tslab kernel not visible to jupyter" >&2; exit 1; }
+bash scripts/fetch-photos.sh # 4. the photo library and vtest.avi's people (data/cache/photos; ~1 s when built)
 say "done. Run notebooks with: bash scripts/run-notebooks.sh [--inplace] [notebook...]"
