@@ -1,0 +1,112 @@
+// The mask expansion loss in the joint stage (paper Eq. 9-10), at the library level (lib/train/stages.ts):
+//  - α reaches L_X: the stage's logged L_X equals mean_p (φ(p) - α) m̂(p) computed here from a separately built
+//    joint network with the same seeds, and the joint loss's value and segmenter gradient move with α by exactly
+//    λ_X (α₁ - α₂) × mean(m̂) and its gradient (every other term of Eq. 10 is independent of α);
+//  - without MEL, L_X is absent: the loss equals L_PS + L_E + L_S + L_I and its gradient does not depend on α;
+//  - a short joint training through the segmenter grows the selected soft mask as α grows.
+// cpu backend, tiny preset (32x32), one fixed training batch.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../lib/backend/index';
+import { PRESETS } from '../lib/config/presets';
+import { buildStage, StageModel } from '../lib/train/stages';
+import { Batch, makeBatch, disposeBatch, DataConfig } from '../lib/train/batches';
+import { createJointNetwork } from '../lib/models/jointNetwork';
+import { trainStep } from '../lib/train/trainStep';
+import { Adam } from '../lib/train/adam';
+
+const tiny = PRESETS.tiny;
+const a = tiny.architecture;
+const data: DataConfig = { size: a.size, batch: tiny.batch, pairs: tiny.pairs, dataSeed: tiny.dataSeed, masks: 'object',
+  cannySigma: tiny.cannySigma };
+const stage = (mel: boolean, alpha: number) =>
+  buildStage('joint', tiny, { mel, alpha, imageLoss: tiny.imageLoss, l1Per: tiny.l1Per });
+
+let batch: Batch;
+before(async () => {
+  await initBackend({ backend: 'cpu', log: false });
+  batch = makeBatch(0, data);
+});
+
+/** The joint loss, its terms and its gradient w.r.t. the segmenter's weights, for one fresh stage model. */
+function lossAndSegmenterGrads(model: StageModel) {
+  const seg = new Map([...model.generatorTrainable].filter(([k]) => k.startsWith('seg.')));
+  let terms: Record<string, number> = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const p = model.pass(batch);
+    terms = Object.fromEntries(Object.entries(p.terms).map(([k, t]) => [k, t.dataSync()[0]]));
+    return p.loss;
+  }, [...seg.values()]);
+  const g = [...seg.values()].map((v) => grads[v.name].dataSync() as Float32Array);
+  const loss = value.dataSync()[0];
+  tf.dispose([value, ...Object.values(grads)]);
+  model.dispose();
+  return { loss, terms, grads: g, names: [...seg.keys()] };
+}
+
+/** m̂ of the same (fresh, same-seed) joint network, mean(m̂), and the gradient of mean(m̂) w.r.t. its segmenter. */
+function softMaskDirect() {
+  const net = createJointNetwork({ numClasses: a.numClasses, segmenterWidth: a.segmenterWidth,
+    inpainterWidth: a.inpainterWidth, numResBlocks: a.numResBlocks, seed: tiny.modelSeed });
+  let m: Float32Array = new Float32Array();
+  const vars = net.parts.segmenter.params.trainableVariables();
+  const { value, grads } = tf.variableGrads(() => {
+    const out = net.apply({ image: batch.image, gray: batch.gray, edges: batch.edges, maskGT: batch.mask });
+    m = out.softMask.dataSync() as Float32Array;
+    return tf.mean(out.softMask) as tf.Scalar;
+  }, vars);
+  const g = vars.map((v) => grads[v.name].dataSync() as Float32Array);
+  const meanM = value.dataSync()[0];
+  tf.dispose([value, ...Object.values(grads), ...net.named().values()]);
+  return { m, meanM, grads: g };
+}
+
+const maxAbs = (xs: Float32Array[]) => Math.max(...xs.map((x) => x.reduce((s, v) => Math.max(s, Math.abs(v)), 0)));
+const maxAbsDiff = (xs: Float32Array[], ys: Float32Array[]) =>
+  Math.max(...xs.map((x, k) => x.reduce((s, v, i) => Math.max(s, Math.abs(v - ys[k][i])), 0)));
+
+describe('α in L_X (Eq. 9) and the joint loss (Eq. 10)', () => {
+  test('L_X equals mean (φ - α) m̂; the loss and its segmenter gradient move with α by λ_X Δα mean(m̂)', () => {
+    const [a1, a2] = [0.01, 0.07];
+    const r1 = lossAndSegmenterGrads(stage(true, a1));
+    const r2 = lossAndSegmenterGrads(stage(true, a2));
+    const { m, meanM, grads: dMean } = softMaskDirect();
+    const phi = batch.phi.dataSync();
+    assert.equal(m.length, phi.length);
+    assert.ok(meanM > 1e-3, `the soft mask is not empty (mean ${meanM})`);
+    for (const [alpha, r] of [[a1, r1], [a2, r2]] as const) {
+      let direct = 0;
+      for (let i = 0; i < m.length; i++) direct += (phi[i] - alpha) * m[i];
+      direct /= m.length;
+      assert.ok(Math.abs(r.terms.X - direct) < 1e-6, `α = ${alpha}: logged L_X ${r.terms.X} vs Eq. 9 ${direct}`);
+    }
+    const lambdaX = tiny.weights.lambdaX;
+    const expected = lambdaX * (a2 - a1) * meanM; // L_SN(α₁) - L_SN(α₂)
+    assert.ok(Math.abs(r1.loss - r2.loss - expected) < 1e-3 * Math.abs(expected),
+      `loss difference ${r1.loss - r2.loss} vs λ_X Δα mean(m̂) = ${expected}`);
+    // gradient: G(α₁) - G(α₂) = λ_X (α₂ - α₁) d mean(m̂)/dθ
+    const diff = r1.grads.map((g, k) => g.map((v, i) => v - r2.grads[k][i]));
+    const want = dMean.map((g) => g.map((v) => lambdaX * (a2 - a1) * v));
+    const scale = maxAbs(want);
+    assert.ok(scale > 1e-3, `α moves the segmenter's gradient (largest change ${scale})`);
+    assert.ok(maxAbsDiff(diff, want) < 1e-2 * scale, `gradient change vs Eq. 10: max error ${maxAbsDiff(diff, want)} of ${scale}`);
+  });
+
+  test('without MEL: L_X is 0, the loss is L_PS + L_E + L_S + L_I, and its gradient does not depend on α', () => {
+    const r1 = lossAndSegmenterGrads(stage(false, 0.01));
+    const r2 = lossAndSegmenterGrads(stage(false, 0.07));
+    const withMel = lossAndSegmenterGrads(stage(true, 0.01));
+    for (const r of [r1, r2]) {
+      const t = r.terms;
+      assert.equal(t.X, 0);
+      assert.ok(Math.abs(r.loss - (t.ps + t.E + t.S + t.I)) < 1e-4 * Math.abs(r.loss), `loss ${r.loss} vs sum of terms`);
+    }
+    assert.equal(r1.loss, r2.loss);
+    assert.equal(maxAbsDiff(r1.grads, r2.grads), 0);
+    const t = withMel.terms;
+    assert.ok(Math.abs(t.X) > 1e-4, 'with MEL, L_X is not 0');
+    assert.ok(Math.abs(withMel.loss - (t.ps + t.E + t.S + t.I + tiny.weights.lambdaX * t.X)) < 1e-4 * Math.abs(withMel.loss));
+    assert.ok(Math.abs(withMel.loss - r1.loss) > 1e-3, 'MEL changes the loss');
+  });
+});
