@@ -1,6 +1,7 @@
 // The oneDNN kernels (lib/backend/native.ts) against independent references: tfjs' cpu backend over the shapes
 // the models use (strides 1 and 2, dilation 2, explicit and 'same' pads, reflection-padded inputs, odd sizes,
-// batch 1, 1 and 2 OpenMP threads), instance norm against its composition from tf ops, central finite differences,
+// batch 1, 1 and 2 OpenMP threads), instance norm against its composition from tf ops, Concat / SplitV / Sum,
+// central finite differences,
 // whole-network gradients against the plain wasm
 // kernels they replace, tensor leaks, and outputs that make the wasm heap grow. Skipped, saying why, where the
 // addon is not built (scripts/build-native.sh).
@@ -158,6 +159,42 @@ describe('native instance norm and its gradient match the composed tf ops on the
       assertClose(ours[1], reference[1], 'dL/dx', 1e-5);
     });
   }
+});
+
+describe('native Concat, SplitV and Sum match the cpu backend', { skip }, () => {
+  before(initNative);
+  const shape: Shape4 = [2, 5, 3, 4];
+  const xv = testValues(size(shape), 61);
+  test('concat along every axis (with an empty input), split with sizes and its gradient', async () => {
+    const run = () => {
+      const x = tf.tensor4d(xv, shape);
+      const outs: tf.Tensor[] = [];
+      for (const axis of [0, 1, 2, 3]) {
+        const other = tf.mul(x, 2);
+        const empty = tf.zeros(shape.map((d, i) => (i === axis ? 0 : d)));
+        outs.push(tf.concat([x, empty, other], axis));
+        outs.push(...tf.split(x, [1, shape[axis] - 1], axis));
+      }
+      outs.push(...tf.split(x, [1, 3], -1));
+      const g = tf.tensor(testValues(2 * 5 * 3 * 13, 62), [2, 5, 3, 13]);
+      const middle = tf.tensor4d(testValues(150, 63), [2, 5, 3, 5]);
+      outs.push(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.concat([a, middle, a], 3), g)))(x)); // SplitV
+      return outs;
+    };
+    const ours = await runOn('wasm', run);
+    const reference = await runOn('cpu', run);
+    ours.forEach((o, i) => assert.equal(maxAbsDiff(o, reference[i]), 0, `output ${i}`));
+  });
+  test('sum over contiguous and other axes, keepDims', async () => {
+    const cases: [number[], boolean][] = [[[0, 1, 2], false], [[1, 2], true], [[3], false], [[0, 1, 2, 3], false],
+      [[0], true], [[0, 2], false]];
+    const run = () => cases.map(([axes, keep]) => tf.sum(tf.tensor4d(xv, shape), axes, keep));
+    const ours = await runOn('wasm', run);
+    const reference = await runOn('cpu', run);
+    ours.forEach((o, i) => assertClose(o, reference[i], `sum over ${cases[i][0]}`, 1e-6));
+    await tf.setBackend('wasm');
+    assert.deepEqual(tf.tidy(() => tf.sum(tf.tensor4d(xv, shape), [1, 2], true).shape), [2, 1, 1, 4]);
+  });
 });
 
 describe('native kernels: finite differences, whole networks, leaks, heap growth', { skip }, () => {

@@ -1,7 +1,8 @@
 // oneDNN kernels from the native addon (native/, built by scripts/build-native.sh) registered on the wasm
 // backend: Conv2D, Conv2DBackpropInput (also conv2dTranspose's forward pass), Conv2DBackpropFilter,
-// BatchMatMul and our fused InstanceNorm with its gradient (lib/backend/instanceNorm.ts). The addon reads and
-// writes the tensors in place on the wasm heap (Float32Array views at each
+// BatchMatMul, our fused InstanceNorm with its gradient (lib/backend/instanceNorm.ts), and Concat, SplitV and Sum
+// (tfjs-wasm copies channel-axis blocks one JS subarray at a time and transposes before reducing leading axes).
+// The addon reads and writes the tensors in place on the wasm heap (Float32Array views at each
 // tensor's memory offset). Views are taken after the output is allocated: an allocation can grow the heap,
 // which on the single-threaded build detaches older views (the addon then throws on their length 0).
 // A case the addon does not take (other dtypes, empty tensors, pads oneDNN cannot express) runs the kernel
@@ -19,6 +20,8 @@ interface Addon {
   batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
   instanceNorm(x: Float32Array, y: Float32Array, dims: Int32Array, eps: number): void;
   instanceNormGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, dims: Int32Array, eps: number): void;
+  joinBlocks(joined: Float32Array, parts: Float32Array[], outer: number, inners: Int32Array, toJoined: boolean): void;
+  sumMiddle(x: Float32Array, y: Float32Array, dims: Int32Array): void;
   setThreads(n: number): void;
   threads(): number;
   version(): string;
@@ -26,10 +29,11 @@ interface Addon {
 
 export const NATIVE_KERNEL_NAMES = [
   'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', INSTANCE_NORM, INSTANCE_NORM_GRAD,
+  'Concat', 'SplitV', 'Sum',
 ] as const;
 type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
-type Kernel = (args: KernelArgs) => TensorInfo;
+type Kernel = (args: KernelArgs) => TensorInfo | TensorInfo[];
 
 const ADDON_FILE = path.join(__dirname, '..', '..', 'native', 'build', 'Release', 'tfjs_onednn.node');
 let addon: Addon | undefined;
@@ -38,6 +42,9 @@ let loadFailure: string | undefined;
 /** Loads the addon once; returns undefined, or why it cannot be used (with what to do). */
 export function loadNativeAddon(): string | undefined {
   if (addon || loadFailure) return loadFailure;
+  // OpenMP threads that spin while waiting for work take the cores from everything else (the wasm thread, other
+  // trainings): under load, 2-thread steps took 1.4 s instead of 0.16 s. libgomp reads this when it loads.
+  process.env.OMP_WAIT_POLICY ??= 'passive';
   try {
     addon = require(ADDON_FILE) as Addon;
   } catch (e) {
@@ -193,7 +200,58 @@ function instanceNormGrad(args: KernelArgs): TensorInfo {
   return dx;
 }
 
+const sizeOf = (shape: number[]) => shape.reduce((p, v) => p * v, 1);
+
+function concat(args: KernelArgs): TensorInfo | TensorInfo[] {
+  const { backend } = args;
+  const inputs = args.inputs as unknown as TensorInfo[];
+  const axis = tf.util.parseAxisParam(args.attrs.axis as number, inputs[0].shape)[0];
+  const parts = inputs.filter((t) => sizeOf(t.shape) > 0);
+  if (parts.length < 2 || !float32(...parts)) return fallback('Concat', args);
+  tf.backend_util.assertParamsConsistent(inputs.map((t) => t.shape), axis);
+  const out = backend.makeOutput(tf.backend_util.computeOutShape(inputs.map((t) => t.shape), axis), 'float32');
+  const inners = Int32Array.from(parts.map((t) => sizeOf(t.shape.slice(axis))));
+  const views = parts.map((t) => backend.typedArrayFromHeap(t));
+  const outer = sizeOf(parts[0].shape.slice(0, axis));
+  (addon as Addon).joinBlocks(backend.typedArrayFromHeap(out), views, outer, inners, true);
+  return out;
+}
+
+function splitV(args: KernelArgs): TensorInfo | TensorInfo[] {
+  const { inputs: { x }, backend } = args;
+  const { numOrSizeSplits, axis } = args.attrs as { numOrSizeSplits: number | number[]; axis: number };
+  const a = tf.util.parseAxisParam(axis, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, numOrSizeSplits, a);
+  if (!float32(x) || sizeOf(x.shape) === 0 || sizes.some((s) => s === 0)) return fallback('SplitV', args);
+  const outs = sizes.map((s) => backend.makeOutput(x.shape.map((d, i) => (i === a ? s : d)), 'float32'));
+  const inner = sizeOf(x.shape.slice(a + 1));
+  const views = outs.map((t) => backend.typedArrayFromHeap(t));
+  const inners = Int32Array.from(sizes.map((s) => s * inner));
+  (addon as Addon).joinBlocks(backend.typedArrayFromHeap(x), views, sizeOf(x.shape.slice(0, a)), inners, false);
+  return outs;
+}
+
+/** Sum over axes that form one contiguous run (e.g. a bias gradient over N, H, W); others run tfjs-wasm's. */
+function sum(args: KernelArgs): TensorInfo | TensorInfo[] {
+  const { inputs: { x }, backend } = args;
+  const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+  const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+  const contiguous = axes.length > 0 && axes.every((v, i) => v === axes[0] + i);
+  if (!contiguous || !float32(x) || sizeOf(x.shape) === 0) return fallback('Sum', args);
+  const first = axes[0];
+  const last = axes[axes.length - 1];
+  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const y = backend.makeOutput(keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i)), 'float32');
+  const dims = Int32Array.from([sizeOf(x.shape.slice(0, first)), sizeOf(x.shape.slice(first, last + 1)),
+    sizeOf(x.shape.slice(last + 1))]);
+  (addon as Addon).sumMiddle(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(y), dims);
+  return y;
+}
+
 const NATIVE_KERNELS: Record<NativeKernelName, Kernel> = {
+  Concat: concat,
+  SplitV: splitV,
+  Sum: sum,
   [INSTANCE_NORM]: instanceNorm,
   [INSTANCE_NORM_GRAD]: instanceNormGrad,
   Conv2D: conv2d,
@@ -203,5 +261,5 @@ const NATIVE_KERNELS: Record<NativeKernelName, Kernel> = {
 };
 
 function fallback(name: NativeKernelName, args: KernelArgs): TensorInfo {
-  return (replaced.get(name) as Kernel)(args);
+  return (replaced.get(name) as Kernel)(args) as TensorInfo;
 }

@@ -15,6 +15,8 @@
 //     transposeA, transposeB] (a batch of 1 broadcasts); row-major dnnl_sgemm per batch entry.
 //   instanceNorm(x, y, [N, H*W, C], eps), instanceNormGrad(dy, x, dx, [N, H*W, C], eps)   (lib/backend/instanceNorm.ts
 //     has the equations; statistics in double)
+//   joinBlocks(joined, parts, outer, inners, toJoined)   Concat / SplitV along one axis
+//   sumMiddle(x, y, [outer, reduce, inner])              Sum over a contiguous run of axes
 //   setThreads(n), threads(), version()    OpenMP threads used by oneDNN.
 // Sizes are checked against the views' lengths, so a view detached by wasm heap growth (length 0) throws
 // instead of silently doing nothing.
@@ -335,6 +337,55 @@ Napi::Value InstanceNormGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// joinBlocks(joined, parts, outer, inners, toJoined): joined is [outer, sum(inners)], part i is [outer, inners[i]];
+// copies the parts into joined (Concat) or joined into the parts (SplitV).
+Napi::Value JoinBlocks(const Napi::CallbackInfo& info) {
+  auto list = info[1].As<Napi::Array>();
+  const int64_t outer = info[2].As<Napi::Number>().Int64Value();
+  auto innerSizes = info[3].As<Napi::Int32Array>();
+  const bool toJoined = info[4].As<Napi::Boolean>().Value();
+  const uint32_t n = list.Length();
+  if (innerSizes.ElementLength() != n || outer < 1) throw Napi::Error::New(info.Env(), "joinBlocks: bad sizes");
+  std::vector<float*> parts(n);
+  std::vector<int64_t> inner(n);
+  int64_t total = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    inner[i] = innerSizes[i];
+    parts[i] = floats(list.Get(i), outer * inner[i], "part");
+    total += inner[i];
+  }
+  float* joined = floats(info[0], outer * total, "joined");
+  for (int64_t o = 0; o < outer; o++) {
+    float* row = joined + o * total;
+    for (uint32_t i = 0; i < n; i++) {
+      float* part = parts[i] + o * inner[i];
+      if (toJoined) std::copy(part, part + inner[i], row);
+      else std::copy(row, row + inner[i], part);
+      row += inner[i];
+    }
+  }
+  return info.Env().Undefined();
+}
+
+// sumMiddle(x, y, [outer, reduce, inner]): y[o, i] = sum over r of x[o, r, i], accumulated in double.
+Napi::Value SumMiddle(const Napi::CallbackInfo& info) {
+  auto d = info[2].As<Napi::Int32Array>();
+  if (d.ElementLength() != 3) throw Napi::Error::New(info.Env(), "sumMiddle dims must be [outer, reduce, inner]");
+  const int64_t outer = d[0], reduce = d[1], inner = d[2];
+  const float* x = floats(info[0], outer * reduce * inner, "x");
+  float* y = floats(info[1], outer * inner, "y");
+  std::vector<double> acc(inner);
+  for (int64_t o = 0; o < outer; o++) {
+    std::fill(acc.begin(), acc.end(), 0.0);
+    for (int64_t r = 0; r < reduce; r++) {
+      const float* row = x + (o * reduce + r) * inner;
+      for (int64_t i = 0; i < inner; i++) acc[i] += row[i];
+    }
+    for (int64_t i = 0; i < inner; i++) y[o * inner + i] = static_cast<float>(acc[i]);
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::Error::New(info.Env(), "setThreads: need a positive integer");
@@ -357,6 +408,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));
   exports.Set("instanceNorm", Napi::Function::New(env, InstanceNorm));
   exports.Set("instanceNormGrad", Napi::Function::New(env, InstanceNormGrad));
+  exports.Set("joinBlocks", Napi::Function::New(env, JoinBlocks));
+  exports.Set("sumMiddle", Napi::Function::New(env, SumMiddle));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("version", Napi::Function::New(env, Version));
