@@ -1,12 +1,14 @@
 // npm run bench:train -- [--preset cpu] [--threads 2] [--steps 3] [--stages edge,seg,image,segmenter,joint]
-//                         [--out bench/train.json] [--width W --blocks N] [--no-torch] [--profile]
-//   (width/blocks: try another architecture; it sets the discriminators' width too)
+//                         [--out bench/train.json] [--width W --blocks N --size S] [--no-torch] [--profile]
+//   (width/blocks: try another architecture; it sets the discriminators' width too; size: image side in pixels)
 // Seconds per training step of each stage (data generation + one G/D step), median of --steps steps after one
 // warm-up step, on the backend initBackend picks (wasm here). For the image stage, where Debian's python3-torch is
 // installed (and unless --no-torch), the same run also times PyTorch on CPU training the same architecture
 // (bench/pytorch_edgeconnect_bench.py config t, same threads and steps) and records ours / PyTorch's seconds per
-// step. --profile adds each stage's kernel times over one more step (tf.profile). Writes the figures to --out
-// (atomically).
+// step. --profile adds each stage's kernel times over one more step (tf.profile). --out holds one entry per
+// configuration (preset, size, threads, native or not): a run replaces its own entry and keeps the others
+// (written atomically).
+import * as fs from 'fs';
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index';
@@ -90,9 +92,11 @@ async function main(): Promise<void> {
   const base = getPreset(arg('preset', 'cpu'));
   const width = Number(arg('width', String(base.architecture.inpainterWidth)));
   const blocks = Number(arg('blocks', String(base.architecture.numResBlocks)));
+  const size = Number(arg('size', String(base.architecture.size)));
+  if (!Number.isInteger(size) || size < 32 || size % 4 !== 0) throw new Error(`bench-train: --size must be a multiple of 4, >= 32`);
   const preset: Preset = {
     ...base,
-    architecture: { ...base.architecture, inpainterWidth: width, numResBlocks: blocks, discriminatorWidth: width, segmenterWidth: width },
+    architecture: { ...base.architecture, size, inpainterWidth: width, numResBlocks: blocks, discriminatorWidth: width, segmenterWidth: width },
   };
   const threads = Number(arg('threads', '2'));
   const steps = Number(arg('steps', '3'));
@@ -101,6 +105,7 @@ async function main(): Promise<void> {
   const wantTorch = stages.includes('image') && !process.argv.includes('--no-torch');
   const torch = wantTorch && torchAvailable();
   if (wantTorch && !torch) console.log(TORCH_MISSING);
+  const loadAverageAtStart = os.loadavg()[0];
   const info = await initBackend({ threads });
   const results: Record<string, unknown> = {};
   let pytorchReference: string | undefined;
@@ -123,13 +128,28 @@ async function main(): Promise<void> {
         `ours / PyTorch = ${(r.secondsPerStep / ref.median_s).toFixed(2)} (generator params: ours ${r.generatorParams}, PyTorch ${ref.g_params})`);
     } else results[stage] = r;
   }
-  writeJsonAtomic(arg('out', 'bench/train.json'), {
-    what: 'seconds per training step (batch generation + G step + D steps), median after one warm-up step',
-    preset: preset.name, architecture: preset.architecture, batch: preset.batch, backend: info.name, threads: info.threads,
-    native: info.native, backendReasons: info.reasons,
-    cpu: os.cpus()[0]?.model, loadAverageAtEnd: os.loadavg()[0], date: new Date().toISOString().slice(0, 10), steps,
+  const out = arg('out', 'bench/train.json');
+  const key = `${preset.name} ${size}x${size}, ${info.threads} thread(s), ${info.native ? 'wasm + native oneDNN' : 'wasm'}`;
+  const run = {
+    command: `npm run bench:train -- ${process.argv.slice(2).join(' ')}`.trim(),
+    preset: preset.name, architecture: preset.architecture, batch: preset.batch,
+    backend: info.name, threads: info.threads, native: info.native, backendReasons: info.reasons,
+    cpu: os.cpus()[0]?.model, loadAverageAtStart, loadAverageAtEnd: os.loadavg()[0],
+    date: new Date().toISOString().slice(0, 10), steps,
     ...(pytorchReference ? { pytorchReference } : {}), stages: results,
+  };
+  writeJsonAtomic(out, {
+    what: 'seconds per training step (batch generation + G step + D steps), median after one warm-up step; ' +
+      'one entry per configuration',
+    runs: { ...previousRuns(out), [key]: run },
   });
+}
+
+/** The entries of an earlier --out file (none if it is absent or in another format). */
+function previousRuns(file: string): Record<string, unknown> {
+  if (!fs.existsSync(file)) return {};
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return typeof json.runs === 'object' && json.runs ? json.runs : {};
 }
 
 main().then(() => process.exit(0), (e) => {

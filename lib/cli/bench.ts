@@ -48,7 +48,7 @@ async function child(c: NonNullable<Args['child']>, steps: number): Promise<void
   const { initBackend } = await import('../backend/index');
   const bench = await import('../bench/backendBench');
   const info = await initBackend({ backend: c.backend as 'wasm' | 'cpu', threads: c.threads, log: false });
-  const out: Record<string, unknown> = { backend: info.name, threads: info.threads };
+  const out: Record<string, unknown> = { backend: info.name, threads: info.threads, native: info.native, reasons: info.reasons };
   if (c.what.includes('conv')) out.conv = bench.benchConvLayer(c.backend === 'cpu' ? 0 : 2, c.backend === 'cpu' ? 1 : steps);
   if (c.what.includes('gan')) out.gan = bench.benchGanStep(2, steps);
   process.stdout.write(JSON.stringify(out) + '\n');
@@ -77,8 +77,9 @@ async function main(): Promise<void> {
     const ours = runChild(`wasm:${threads}:conv+gan`, args.steps);
     const ref = torch ? runPytorchTrainStep('a', { threads, steps: args.steps, warmup: 2 }) : undefined;
     rows.push({
-      backend: 'wasm',
+      backend: ours.native ? 'wasm+native' : 'wasm',
       threads,
+      backendReasons: ours.reasons,
       convLayerGflopPerSecond: ours.conv.gflopPerSecond,
       convLayerSeconds: ours.conv.medianSeconds,
       ganStepSeconds: ours.gan.medianSeconds,
