@@ -1,6 +1,7 @@
 // The oneDNN kernels (lib/backend/native.ts) against independent references: tfjs' cpu backend over the shapes
 // the models use (strides 1 and 2, dilation 2, explicit and 'same' pads, reflection-padded inputs, odd sizes,
 // batch 1, 1 and 2 OpenMP threads), instance norm against its composition from tf ops, Concat / SplitV / Sum,
+// MirrorPad and its gradient,
 // central finite differences,
 // whole-network gradients against the plain wasm
 // kernels they replace, tensor leaks, and outputs that make the wasm heap grow. Skipped, saying why, where the
@@ -195,6 +196,27 @@ describe('native Concat, SplitV and Sum match the cpu backend', { skip }, () => 
     await tf.setBackend('wasm');
     assert.deepEqual(tf.tidy(() => tf.sum(tf.tensor4d(xv, shape), [1, 2], true).shape), [2, 1, 1, 4]);
   });
+});
+
+describe('native MirrorPad and its gradient match the cpu backend', { skip }, () => {
+  before(initNative);
+  for (const [shape, pad, mode] of [[[2, 6, 5, 3], 3, 'reflect'], [[1, 4, 4, 16], 1, 'reflect'],
+    [[2, 5, 7, 2], 2, 'symmetric']] as [Shape4, number, 'reflect' | 'symmetric'][]) {
+    test(`x[${shape}] pad ${pad} ${mode}`, async () => {
+      const xv = testValues(size(shape), 71);
+      const paddings: [number, number][] = [[0, 0], [pad, pad], [pad, pad - 1], [0, 0]];
+      const run = () => {
+        const x = tf.tensor4d(xv, shape);
+        const f = (a: tf.Tensor) => tf.mirrorPad(a, paddings, mode);
+        const g = tf.tensor(testValues(size(f(x).shape), 72), f(x).shape);
+        return [f(x), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), g)))(x)];
+      };
+      const ours = await runOn('wasm', run);
+      const reference = await runOn('cpu', run); // the gradient: lib/backend/mirrorPadGradient.ts's tf-op fold
+      assert.equal(maxAbsDiff(ours[0], reference[0]), 0, 'forward');
+      assertClose(ours[1], reference[1], 'dL/dx', 1e-6);
+    });
+  }
 });
 
 describe('native kernels: finite differences, whole networks, leaks, heap growth', { skip }, () => {

@@ -1,7 +1,8 @@
 // oneDNN kernels from the native addon (native/, built by scripts/build-native.sh) registered on the wasm
 // backend: Conv2D, Conv2DBackpropInput (also conv2dTranspose's forward pass), Conv2DBackpropFilter,
-// BatchMatMul, our fused InstanceNorm with its gradient (lib/backend/instanceNorm.ts), and Concat, SplitV and Sum
-// (tfjs-wasm copies channel-axis blocks one JS subarray at a time and transposes before reducing leading axes).
+// BatchMatMul, our fused InstanceNorm with its gradient (lib/backend/instanceNorm.ts), MirrorPad on H and W with
+// its gradient (lib/backend/mirrorPadGradient.ts), and Concat, SplitV and Sum (tfjs-wasm copies channel-axis
+// blocks one JS subarray at a time and transposes before reducing leading axes).
 // The addon reads and writes the tensors in place on the wasm heap (Float32Array views at each
 // tensor's memory offset). Views are taken after the output is allocated: an allocation can grow the heap,
 // which on the single-threaded build detaches older views (the addon then throws on their length 0).
@@ -11,6 +12,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { ConvAttrs } from './conv2dBackpropFilter';
 import { INSTANCE_NORM, INSTANCE_NORM_GRAD } from './instanceNorm';
+import { foldIndex, MIRROR_PAD_GRAD } from './mirrorPadGradient';
 import { TensorInfo, WasmBackend } from './wasmKernelCalls';
 
 interface Addon {
@@ -22,6 +24,8 @@ interface Addon {
   instanceNormGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, dims: Int32Array, eps: number): void;
   joinBlocks(joined: Float32Array, parts: Float32Array[], outer: number, inners: Int32Array, toJoined: boolean): void;
   sumMiddle(x: Float32Array, y: Float32Array, dims: Int32Array): void;
+  foldPixels(padded: Float32Array, x: Float32Array, dims: Int32Array, srcRow: Int32Array, srcCol: Int32Array,
+    toPadded: boolean): void;
   setThreads(n: number): void;
   threads(): number;
   version(): string;
@@ -29,7 +33,7 @@ interface Addon {
 
 export const NATIVE_KERNEL_NAMES = [
   'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', INSTANCE_NORM, INSTANCE_NORM_GRAD,
-  'Concat', 'SplitV', 'Sum',
+  'Concat', 'SplitV', 'Sum', 'MirrorPad', MIRROR_PAD_GRAD,
 ] as const;
 type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
@@ -248,7 +252,46 @@ function sum(args: KernelArgs): TensorInfo | TensorInfo[] {
   return y;
 }
 
+type MirrorPadAttrs = { paddings: [number, number][]; mode: 'reflect' | 'symmetric' };
+
+/** [N, H, W, C, Hp, Wp] and the padded-to-source row and column maps, if only H and W are padded. */
+function foldMaps(xShape: number[], { paddings, mode }: MirrorPadAttrs) {
+  if (xShape.length !== 4 || [...paddings[0], ...paddings[3]].some((p) => p !== 0)) return undefined;
+  const [N, H, W, C] = xShape;
+  const [Hp, Wp] = [H + paddings[1][0] + paddings[1][1], W + paddings[2][0] + paddings[2][1]];
+  if (N * H * W * C === 0) return undefined;
+  return {
+    dims: Int32Array.from([N, H, W, C, Hp, Wp]),
+    rows: Int32Array.from({ length: Hp }, (_, t) => foldIndex(t, paddings[1][0], H, mode)),
+    cols: Int32Array.from({ length: Wp }, (_, t) => foldIndex(t, paddings[2][0], W, mode)),
+    paddedShape: [N, Hp, Wp, C],
+  };
+}
+
+function mirrorPad(args: KernelArgs): TensorInfo {
+  const { inputs: { x }, backend } = args;
+  const maps = foldMaps(x.shape, args.attrs as unknown as MirrorPadAttrs);
+  if (!maps || !float32(x)) return fallback('MirrorPad', args);
+  const y = backend.makeOutput(maps.paddedShape, 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  (addon as Addon).foldPixels(view(y), view(x), maps.dims, maps.rows, maps.cols, true);
+  return y;
+}
+
+function mirrorPadGrad(args: KernelArgs): TensorInfo {
+  const { inputs: { dy }, backend } = args;
+  const attrs = args.attrs as unknown as MirrorPadAttrs & { xShape: number[] };
+  const maps = foldMaps(attrs.xShape, attrs);
+  if (!maps || !float32(dy)) return fallback(MIRROR_PAD_GRAD, args);
+  const dx = backend.makeOutput(attrs.xShape, 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  (addon as Addon).foldPixels(view(dy), view(dx), maps.dims, maps.rows, maps.cols, false);
+  return dx;
+}
+
 const NATIVE_KERNELS: Record<NativeKernelName, Kernel> = {
+  MirrorPad: mirrorPad,
+  [MIRROR_PAD_GRAD]: mirrorPadGrad,
   Concat: concat,
   SplitV: splitV,
   Sum: sum,

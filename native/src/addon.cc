@@ -17,6 +17,7 @@
 //     has the equations; statistics in double)
 //   joinBlocks(joined, parts, outer, inners, toJoined)   Concat / SplitV along one axis
 //   sumMiddle(x, y, [outer, reduce, inner])              Sum over a contiguous run of axes
+//   foldPixels(padded, x, dims, srcRow, srcCol, toPadded) MirrorPad on H and W, and its gradient
 //   setThreads(n), threads(), version()    OpenMP threads used by oneDNN.
 // Sizes are checked against the views' lengths, so a view detached by wasm heap growth (length 0) throws
 // instead of silently doing nothing.
@@ -386,6 +387,41 @@ Napi::Value SumMiddle(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// foldPixels(padded, x, [N, H, W, C, Hp, Wp], srcRow, srcCol, toPadded): padded pixel (y, x) is x's pixel
+// (srcRow[y], srcCol[x]). toPadded: padded = gather(x) (MirrorPad); else x = 0, x += scatter(padded) (its gradient).
+Napi::Value FoldPixels(const Napi::CallbackInfo& info) {
+  auto d = info[2].As<Napi::Int32Array>();
+  if (d.ElementLength() != 6) throw Napi::Error::New(info.Env(), "foldPixels dims must be [N, H, W, C, Hp, Wp]");
+  const int64_t N = d[0], H = d[1], W = d[2], C = d[3], Hp = d[4], Wp = d[5];
+  auto rows = info[3].As<Napi::Int32Array>();
+  auto cols = info[4].As<Napi::Int32Array>();
+  if (rows.ElementLength() != static_cast<size_t>(Hp) || cols.ElementLength() != static_cast<size_t>(Wp)) {
+    throw Napi::Error::New(info.Env(), "foldPixels: index maps must have Hp and Wp entries");
+  }
+  for (int64_t i = 0; i < Hp; i++) {
+    if (rows[i] < 0 || rows[i] >= H) throw Napi::Error::New(info.Env(), "foldPixels: row index out of range");
+  }
+  for (int64_t i = 0; i < Wp; i++) {
+    if (cols[i] < 0 || cols[i] >= W) throw Napi::Error::New(info.Env(), "foldPixels: column index out of range");
+  }
+  const bool toPadded = info[5].As<Napi::Boolean>().Value();
+  float* padded = floats(info[0], N * Hp * Wp * C, "padded");
+  float* x = floats(info[1], N * H * W * C, "x");
+  if (!toPadded) std::fill(x, x + N * H * W * C, 0.0f);
+  for (int64_t n = 0; n < N; n++) {
+    for (int64_t py = 0; py < Hp; py++) {
+      float* p = padded + ((n * Hp + py) * Wp) * C;
+      const float* rowStart = x + (n * H + rows[py]) * W * C;
+      for (int64_t px = 0; px < Wp; px++, p += C) {
+        float* src = const_cast<float*>(rowStart) + cols[px] * C;
+        if (toPadded) std::copy(src, src + C, p);
+        else for (int64_t c = 0; c < C; c++) src[c] += p[c];
+      }
+    }
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::Error::New(info.Env(), "setThreads: need a positive integer");
@@ -410,6 +446,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("instanceNormGrad", Napi::Function::New(env, InstanceNormGrad));
   exports.Set("joinBlocks", Napi::Function::New(env, JoinBlocks));
   exports.Set("sumMiddle", Napi::Function::New(env, SumMiddle));
+  exports.Set("foldPixels", Napi::Function::New(env, FoldPixels));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("version", Napi::Function::New(env, Version));
