@@ -129,7 +129,10 @@ describe('native BatchMatMul matches the cpu backend', { skip }, () => {
     { a: [3, 7, 5], b: [3, 4, 5], ta: false, tb: true },
     { a: [1, 7, 5], b: [3, 5, 4], ta: false, tb: false }, // broadcast a
     { a: [3, 1, 7, 5], b: [1, 3, 5, 4], ta: false, tb: false }, // [3,1] x [1,3] batches: fallback
-    { a: [64, 48], b: [64, 1], ta: true, tb: false }, // spectral norm power iteration
+    { a: [64, 48], b: [64, 1], ta: true, tb: false }, // spectral norm power iteration (matrix-vector loops)
+    { a: [48, 64], b: [64, 1], ta: false, tb: false },
+    { a: [1, 64], b: [64, 48], ta: false, tb: false },
+    { a: [2, 5, 1], b: [2, 3, 5], ta: true, tb: true },
   ];
   for (const c of cases) {
     test(`a[${c.a}]${c.ta ? '^T' : ''} b[${c.b}]${c.tb ? '^T' : ''}`, async () => {
