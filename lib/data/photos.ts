@@ -179,26 +179,29 @@ export async function loadPhotos(split: PhotoSplit, dir = photoLibraryDir()): Pr
   return out;
 }
 
-/** Smallest crop side, as a share of the photo's short side: crops between this and the whole short side. */
+/** Smallest crop, as a share of the largest window of the output's aspect: crops between this and the whole. */
 export const MIN_CROP_SCALE = 0.3;
 
-/** A size x size background: a square crop of side s * short side (s log-uniform in [MIN_CROP_SCALE, 1]) at a
- *  uniform position, resized (antialiased), mirrored left-right with probability 1/2. */
-export function photoCrop(photo: Photo, rng: Prng, size: number): Raster {
-  const short = Math.min(photo.height, photo.width);
-  const side = Math.max(1, Math.round(short * Math.exp(rng.uniform(Math.log(MIN_CROP_SCALE), 0))));
-  const top = rng.int(0, photo.height - side + 1);
-  const left = rng.int(0, photo.width - side + 1);
+/** A height x width background: a crop of the photo's aspect-matched window whose short side is s * the photo's
+ *  short side (s log-uniform in [MIN_CROP_SCALE, 1]), at a uniform position, resized (antialiased), mirrored
+ *  left-right with probability 1/2. */
+export function photoCrop(photo: Photo, rng: Prng, height: number, width: number): Raster {
+  const scale = Math.exp(rng.uniform(Math.log(MIN_CROP_SCALE), 0));
+  const fit = Math.min(photo.height / height, photo.width / width); // the largest window of the output's aspect
+  const ch = Math.max(1, Math.min(photo.height, Math.round(height * fit * scale)));
+  const cw = Math.max(1, Math.min(photo.width, Math.round(width * fit * scale)));
+  const top = rng.int(0, photo.height - ch + 1);
+  const left = rng.int(0, photo.width - cw + 1);
   const flip = rng.chance(0.5);
-  const data = new Float32Array(side * side * 3);
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      const s = ((top + y) * photo.width + left + (flip ? side - 1 - x : x)) * 3;
-      const t = (y * side + x) * 3;
+  const data = new Float32Array(ch * cw * 3);
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const s = ((top + y) * photo.width + left + (flip ? cw - 1 - x : x)) * 3;
+      const t = (y * cw + x) * 3;
       for (let c = 0; c < 3; c++) data[t + c] = photo.data[s + c] / 255;
     }
   }
-  return resize({ height: side, width: side, channels: 3, data }, size, size);
+  return resize({ height: ch, width: cw, channels: 3, data }, height, width);
 }
 
 /** An RGBA cutout as a sprite: colour where alpha >= 128. */

@@ -6,12 +6,23 @@
 // searched so the visible mask ratio lands in that bucket (area grows with scale squared; a few multiplicative
 // corrections, new placement each time, a new person if that fails). Test sets use balancedBucket(index), so
 // buckets get equal counts; training sets draw the bucket uniformly at random from the item's seed.
+//
+// Sources. Without `sources`: a procedural scene (lib/data/scene.ts) and a procedural person, as always. With them
+// (TripletSources): a photo background with probability photoShare (lib/data/photos.ts photoCrop; labelled as the
+// one "photo" stuff class), else a procedural scene; the pasted person procedural, or a real cutout from one of the
+// cutout groups (vtest.avi's people, the Tux Paint firemen) by the groups' shares, resized with its alpha and
+// mirrored half of the time. The choices come from their own streams of (seed, index), so an item stays a pure
+// function of (seed, index, sources).
 import { Prng, deriveSeed } from '../random/prng';
 import { Raster, Mask, maskArea, checkSize } from '../image/raster';
-import { PanopticLabels, pasteInstance } from './labels';
-import { generateScene, SceneOptions, SceneKind } from './scene';
+import { PanopticLabels, createLabels, pasteInstance } from './labels';
+import { generateScene, Scene, SceneOptions, SceneKind } from './scene';
 import { randomPerson, renderPerson } from './person';
-import { pasteSprite } from './paste';
+import { Sprite, pasteSprite } from './paste';
+import { Photo, loadFiremen, loadPhotos, photoCrop } from './photos';
+import { loadVtestCutouts, openVtestTestRange, vtestTestCutout, vtestTriplet } from './vtest';
+import { CLASS_ID } from './classes';
+import { resize } from '../image/resize';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO, bucketOf, balancedBucket } from './buckets';
 
 export interface Triplet {
@@ -35,6 +46,69 @@ export interface TripletOptions {
   /** Force a bucket (0..3) instead of the split's rule. */
   bucket?: number;
   scene?: SceneOptions;
+  sources?: TripletSources;
+}
+
+/** Real backgrounds and people to mix with the procedural ones (see the header). */
+export interface TripletSources {
+  photos: readonly Photo[];
+  /** probability of a photo background */
+  photoShare: number;
+  /** real person cutouts, each group with its probability; a procedural person the rest of the time */
+  cutouts: readonly { name: string; sprites: readonly Sprite[]; share: number }[];
+}
+
+/** The sprite resized to `height` px (alpha-weighted antialiased resize; mask where coverage >= 1/2), optionally
+ *  mirrored left-right. */
+export function resizeSprite(sprite: Sprite, height: number, mirror: boolean): Sprite {
+  const h = Math.max(2, Math.round(height));
+  const w = Math.max(1, Math.round((sprite.width * h) / sprite.height));
+  const n = sprite.height * sprite.width;
+  const premultiplied = new Float32Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    const a = sprite.mask[i];
+    for (let c = 0; c < 3; c++) premultiplied[4 * i + c] = sprite.rgb[3 * i + c] * a;
+    premultiplied[4 * i + 3] = a;
+  }
+  const r = resize({ height: sprite.height, width: sprite.width, channels: 4, data: premultiplied }, h, w);
+  const rgb = new Float32Array(h * w * 3);
+  const mask = new Uint8Array(h * w);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + (mirror ? w - 1 - x : x)) * 4;
+      const t = y * w + x;
+      const a = r.data[s + 3];
+      mask[t] = a >= 0.5 ? 1 : 0;
+      for (let c = 0; c < 3; c++) rgb[3 * t + c] = a > 1e-6 ? Math.min(1, Math.max(0, r.data[s + c] / a)) : 0;
+    }
+  }
+  return { height: h, width: w, rgb, mask };
+}
+
+/** The item's background: a photo crop (labelled "photo") or a procedural scene. */
+function backgroundFor(seed: number, index: number, H: number, W: number, opts: TripletOptions): Scene {
+  const src = opts.sources;
+  const rng = new Prng(deriveSeed(seed, index, 3));
+  if (src && src.photos.length > 0 && rng.chance(src.photoShare)) {
+    const image = photoCrop(rng.pick(src.photos), rng, H, W);
+    return { kind: 'photo', image, labels: createLabels(H, W, CLASS_ID.photo), horizon: 0.5 };
+  }
+  return generateScene(deriveSeed(seed, index, 0), H, W, opts.scene);
+}
+
+/** A person to paste, as a function of its scale (procedural: pixels per body unit; a cutout: its height in px). */
+function personFor(rng: Prng, pick: Prng, sources: TripletSources | undefined): (scale: number) => Sprite {
+  let u = sources ? pick.next() : 1;
+  for (const group of sources?.cutouts ?? []) {
+    if (u < group.share && group.sprites.length > 0) {
+      const cutout = pick.pick(group.sprites);
+      const mirror = pick.chance(0.5);
+      return (scale) => resizeSprite(cutout, scale, mirror);
+    }
+    u -= group.share;
+  }
+  const spec = randomPerson(rng);
+  return (scale) => renderPerson(spec, scale);
 }
 
 const MAX_PEOPLE = 20; // new person attempts per item
@@ -53,21 +127,22 @@ export function makeTriplet(seed: number, index: number, opts: TripletOptions): 
   if (!Number.isInteger(bucket) || bucket < 0 || bucket >= MASK_RATIO_BUCKETS.length) {
     throw new Error(`makeTriplet: bucket must be 0..${MASK_RATIO_BUCKETS.length - 1}, got ${bucket}`);
   }
-  const scene = generateScene(deriveSeed(seed, index, 0), H, W, opts.scene);
+  const scene = backgroundFor(seed, index, H, W, opts);
   const rng = new Prng(deriveSeed(seed, index, 1));
+  const pick = new Prng(deriveSeed(seed, index, 4));
   const { lo, hi } = MASK_RATIO_BUCKETS[bucket];
   const minRatio = Math.max(lo, MIN_MASK_RATIO);
   const N = H * W;
   for (let attempt = 0; attempt < MAX_PEOPLE; attempt++) {
-    const spec = randomPerson(rng);
+    const render = personFor(rng, pick, opts.sources);
     const target = rng.uniform(minRatio + 0.1 * (hi - minRatio), hi - 0.1 * (hi - minRatio));
     // first guess: a person as tall as the image covers roughly 15% of it; then correct the scale once from
     // the rendered (unclipped) area, which grows with the scale squared
     let pixelsPerUnit = Math.max(H, W) * Math.sqrt(target / 0.15);
-    let sprite = renderPerson(spec, pixelsPerUnit);
+    let sprite = render(pixelsPerUnit);
     pixelsPerUnit *= Math.sqrt((target * N) / Math.max(1, maskArea({ height: sprite.height, width: sprite.width, data: sprite.mask })));
     for (let step = 0; step < MAX_SCALE_STEPS; step++) {
-      sprite = renderPerson(spec, pixelsPerUnit);
+      sprite = render(pixelsPerUnit);
       let ratio = 0;
       for (let place = 0; place < 3; place++) { // clipping at the border depends on the placement
         const top = sprite.height <= H ? rng.int(0, H - sprite.height + 1) : Math.round(-rng.uniform(0, 0.2) * (sprite.height - H));
@@ -96,4 +171,50 @@ export function makeTriplets(seed: number, count: number, opts: TripletOptions, 
   const out: Triplet[] = [];
   for (let i = start; i < start + count; i++) out.push(makeTriplet(seed, i, opts));
   return out;
+}
+
+/** The test sets (lib/eval/experiments.ts names them): procedural scenes; people pasted onto photos of one split of
+ *  the library ('photo-test': the test split, 'photo-validation': the validation split); vtest.avi's pedestrians. */
+export type TestSetKind = 'procedural' | 'photo-test' | 'photo-validation' | 'vtest';
+export const TEST_SET_KINDS: readonly TestSetKind[] = ['procedural', 'photo-test', 'photo-validation', 'vtest'];
+
+export interface TestSetSpec {
+  kind: TestSetKind;
+  seed: number;
+  count: number;
+  size: number;
+  /** photo and vtest sets: bumped whenever their construction changes, so old results are not mixed in */
+  version?: number;
+}
+
+/**
+ * Item i of a test set, random access. procedural: makeTriplet(seed, i, split 'test'). photo-test and
+ * photo-validation: makeTriplet on the split's photos only (photoShare 1); pasted people half procedural, half
+ * real: for photo-test vtest.avi's test-range people (never pasted in training), for photo-validation its
+ * training cutouts and the firemen. vtest: vtestTriplet.
+ */
+export async function openTestSet(t: TestSetSpec): Promise<(index: number) => Promise<Triplet>> {
+  const opts = { height: t.size, width: t.size, split: 'test' as const };
+  if (t.kind === 'procedural') return async (i) => makeTriplet(t.seed, i, opts);
+  if (t.kind === 'vtest') {
+    const range = await openVtestTestRange();
+    const perBucket = Math.ceil(t.count / MASK_RATIO_BUCKETS.length);
+    return (i) => vtestTriplet(range, t.seed, i, t.size, perBucket);
+  }
+  const testSplit = t.kind === 'photo-test';
+  let people: Sprite[];
+  if (testSplit) {
+    const range = await openVtestTestRange();
+    // every 5th frame's people: consecutive frames show the same pose
+    const chosen = range.people.filter((p) => p.frame % 5 === 0);
+    people = await Promise.all(chosen.map((p) => vtestTestCutout(range, p)));
+  } else {
+    people = [...(await loadVtestCutouts()), ...(await loadFiremen())];
+  }
+  const sources: TripletSources = {
+    photos: await loadPhotos(testSplit ? 'test' : 'validation'),
+    photoShare: 1,
+    cutouts: [{ name: testSplit ? 'vtest-test-range' : 'vtest-and-firemen', sprites: people, share: 0.5 }],
+  };
+  return async (i) => makeTriplet(t.seed, i, { ...opts, sources });
 }

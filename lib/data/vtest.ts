@@ -18,7 +18,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import sharp from 'sharp';
-import { Mask } from '../image/raster';
+import { Mask, Raster, createMask, maskArea } from '../image/raster';
+import { resize } from '../image/resize';
+import { Prng, deriveSeed } from '../random/prng';
+import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO, bucketOf, balancedBucket } from './buckets';
+import { CLASS_ID } from './classes';
+import { createLabels, pasteInstance } from './labels';
+import type { Triplet } from './triplets';
 import { dilate, erode } from '../image/morphology';
 import { writeJsonAtomic, writeFileAtomic } from '../io/atomicWrite';
 import { repoPath, repoRelative } from '../io/repoRoot';
@@ -295,4 +301,116 @@ export function readVtestIndex(dir = vtestDir()): VtestIndex {
 export async function loadVtestCutouts(dir = vtestDir()): Promise<Sprite[]> {
   const files = readVtestIndex(dir).people.filter((p) => p.cutout).map((p) => path.join(dir, p.cutout!));
   return Promise.all(files.map((f) => readCutout(f)));
+}
+
+/** The test range as the test sets use it: the plate, and per frame its image and silhouettes, read on demand. */
+export interface VtestTestRange {
+  index: VtestIndex;
+  plate: Uint8Array;
+  /** test-range people whole in the frame, at least MIN_TEST_AREA px, in frame order */
+  people: VtestPerson[];
+  frame(f: number): Promise<{ rgb: Uint8Array; mask: Uint8Array }>;
+}
+
+const MIN_TEST_AREA = 400;
+
+export async function openVtestTestRange(dir = vtestDir()): Promise<VtestTestRange> {
+  const index = readVtestIndex(dir);
+  const plate = new Uint8Array(await sharp(path.join(dir, 'plate.png')).removeAlpha().raw().toBuffer());
+  const cache = new Map<number, { rgb: Uint8Array; mask: Uint8Array }>();
+  return {
+    index,
+    plate,
+    people: index.people.filter((p) => p.frame >= index.testRange[0] && !p.touchesBorder && p.area >= MIN_TEST_AREA),
+    async frame(f) {
+      let hit = cache.get(f);
+      if (!hit) {
+        const rgb = new Uint8Array(await sharp(path.join(dir, 'frames', `${pad3(f)}.jpg`)).removeAlpha().raw().toBuffer());
+        const mask = new Uint8Array(await sharp(path.join(dir, 'masks', `${pad3(f)}.png`)).extractChannel(0).raw().toBuffer());
+        hit = { rgb, mask };
+        cache.set(f, hit);
+      }
+      return hit;
+    },
+  };
+}
+
+/** A test-range person as a sprite (the frame's colour on its silhouette inside its box): photo-test's real people. */
+export async function vtestTestCutout(range: VtestTestRange, person: VtestPerson): Promise<Sprite> {
+  const { rgb, mask } = await range.frame(person.frame);
+  const [top, left, h, w] = person.box;
+  const W = range.index.width;
+  const out: Sprite = { height: h, width: w, rgb: new Float32Array(h * w * 3), mask: new Uint8Array(h * w) };
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (top + y) * W + left + x;
+      out.mask[y * w + x] = mask[s] ? 1 : 0;
+      for (let c = 0; c < 3; c++) out.rgb[(y * w + x) * 3 + c] = rgb[3 * s + c] / 255;
+    }
+  }
+  return out;
+}
+
+/**
+ * Item `index` of the vtest test set (size x size): bucket balancedBucket(index); a test-range person, stratified
+ * over time (item k of a bucket draws from the k-th of `perBucket` equal slices of the people list); a square window
+ * around the person whose side makes the silhouette cover a target ratio inside the bucket (corrected a few times
+ * from the measured ratio; a window smaller than the person cuts it, as the border cuts pasted people). Resized to
+ * size x size (antialiased; mask where coverage >= 1/2). I = the frame; I_G = the plate on the mask and the frame
+ * elsewhere (only the hole is scored differently from I: other pedestrians and sensor noise stay out of the score);
+ * M_G = the person's silhouette (within its box, so a neighbour's silhouette is not part of the hole).
+ */
+export async function vtestTriplet(range: VtestTestRange, seed: number, index: number, size: number, perBucket: number): Promise<Triplet> {
+  const bucket = balancedBucket(index);
+  const { lo, hi } = MASK_RATIO_BUCKETS[bucket];
+  const minRatio = Math.max(lo, MIN_MASK_RATIO);
+  const rng = new Prng(deriveSeed(seed, index));
+  const people = range.people;
+  const { height: FH, width: FW } = range.index;
+  const slice = Math.floor(index / MASK_RATIO_BUCKETS.length);
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const u = attempt === 0 ? (slice + rng.next()) / perBucket : rng.next();
+    const person = people[Math.min(people.length - 1, Math.floor(u * people.length))];
+    const [bt, bl, bh, bw] = person.box;
+    const target = rng.uniform(minRatio + 0.1 * (hi - minRatio), hi - 0.1 * (hi - minRatio));
+    let side = Math.sqrt(person.area / target);
+    const jitter = [rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5)];
+    const { rgb, mask } = await range.frame(person.frame);
+    for (let step = 0; step < 6; step++) {
+      const s = Math.round(Math.min(FH, FW, Math.max(size / 4, side)));
+      // the window's centre: the box's, moved by up to half the slack (so a person that fits stays inside)
+      const cy = bt + bh / 2 + jitter[0] * Math.max(0, s - bh);
+      const cx = bl + bw / 2 + jitter[1] * Math.max(0, s - bw);
+      const top = Math.min(FH - s, Math.max(0, Math.round(cy - s / 2)));
+      const left = Math.min(FW - s, Math.max(0, Math.round(cx - s / 2)));
+      const crop = (src: Uint8Array, channels: number, pick?: (y: number, x: number) => boolean): Raster => {
+        const data = new Float32Array(s * s * channels);
+        for (let y = 0; y < s; y++) {
+          for (let x = 0; x < s; x++) {
+            const p = (top + y) * FW + left + x;
+            for (let c = 0; c < channels; c++) {
+              data[(y * s + x) * channels + c] = pick ? (pick(top + y, left + x) && src[p] ? 1 : 0) : src[p * channels + c] / 255;
+            }
+          }
+        }
+        return resize({ height: s, width: s, channels, data }, size, size);
+      };
+      const inBox = (y: number, x: number) => y >= bt && y < bt + bh && x >= bl && x < bl + bw;
+      const cover = crop(mask, 1, inBox);
+      const hole = createMask(size, size);
+      for (let i = 0; i < hole.data.length; i++) hole.data[i] = cover.data[i] >= 0.5 ? 1 : 0;
+      const ratio = maskArea(hole) / (size * size);
+      if (ratio >= minRatio && bucketOf(ratio) === bucket) {
+        const image = crop(rgb, 3);
+        const plate = crop(range.plate, 3);
+        const background: Raster = { ...image, data: image.data.slice() };
+        for (let i = 0; i < hole.data.length; i++) if (hole.data[i]) for (let c = 0; c < 3; c++) background.data[3 * i + c] = plate.data[3 * i + c];
+        const backgroundLabels = createLabels(size, size, CLASS_ID.photo);
+        const { labels, instanceId } = pasteInstance(backgroundLabels, hole);
+        return { image, background, mask: hole, maskRatio: ratio, bucket, labels, backgroundLabels, personInstance: instanceId, sceneKind: 'photo' };
+      }
+      side *= Math.sqrt(Math.max(ratio, 1e-4) / target);
+    }
+  }
+  throw new Error(`vtestTriplet: no test-range person fits bucket ${MASK_RATIO_BUCKETS[bucket].label} at ${size}x${size} (item ${index})`);
 }

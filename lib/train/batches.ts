@@ -1,4 +1,4 @@
-// Training batches from the procedural triplet generator (lib/data/triplets.ts). The data order is a pure function
+// Training batches from the triplet generator (lib/data/triplets.ts). The data order is a pure function
 // of (dataSeed, pairs, sample counter): sample k of the run is item perm_e[k mod pairs] of the train split, with
 // e = floor(k / pairs) the epoch and perm_e a Fisher-Yates shuffle seeded by (dataSeed, e). So the whole
 // data-order state of a run is its step count, and a resumed run sees the same batches as an uninterrupted one.
@@ -9,9 +9,17 @@
 //           original image randomly masked". Our choice: its hole ratio is drawn in the same mask-ratio bucket as the
 //           item's M_G, so both variants see the same distribution of hole sizes and differ only in hole shape.
 // Either way the targets are I_G, its Canny edges and its labels.
+//
+// Data sources (the preset's DataMix, `--data`): 'photos' puts 75 % of the items on crops of the photo library's
+// train split and pastes real people (vtest.avi's training range, the Tux Paint firemen) on half of them
+// (lib/data/triplets.ts TripletSources); 'procedural' is the embedded generator alone. loadTrainingSources reads
+// them once per process; the items stay a pure function of (dataSeed, item index, sources).
 import * as tf from '@tensorflow/tfjs';
 import { Prng, deriveSeed } from '../random/prng';
-import { makeTriplet, Triplet } from '../data/triplets';
+import { makeTriplet, Triplet, TripletSources } from '../data/triplets';
+import { loadFiremen, loadPhotos, photoLibraryDir, readPhotoManifest } from '../data/photos';
+import { loadVtestCutouts } from '../data/vtest';
+import type { DataMix } from '../config/presets';
 import { irregularMask } from '../data/irregular-masks';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
 import { semanticOneHot, PanopticLabels } from '../data/labels';
@@ -30,6 +38,22 @@ export interface DataConfig {
   dataSeed: number;
   masks: MaskKind;
   cannySigma: number;
+  /** photo backgrounds and real people (loadTrainingSources); procedural data alone when absent */
+  sources?: TripletSources;
+}
+
+/** The photos and cutouts a data mix needs (undefined for procedural data). A missing library is one clear error. */
+export async function loadTrainingSources(mix: DataMix): Promise<TripletSources | undefined> {
+  if (mix.photoShare === 0 && mix.vtestShare === 0 && mix.firemenShare === 0) return undefined;
+  readPhotoManifest(photoLibraryDir()); // throws the one-line "missing, run bash scripts/fetch-photos.sh" message
+  return {
+    photos: await loadPhotos('train'),
+    photoShare: mix.photoShare,
+    cutouts: [
+      { name: 'vtest', sprites: await loadVtestCutouts(), share: mix.vtestShare },
+      { name: 'firemen', sprites: await loadFiremen(), share: mix.firemenShare },
+    ],
+  };
 }
 
 /** Everything any stage needs, [B,H,W,C] float32. "source" = what the networks see (I, or I_G for random masks). */
@@ -77,7 +101,7 @@ interface Sample {
 }
 
 function sampleFor(k: number, c: DataConfig): Sample {
-  const triplet = makeTriplet(c.dataSeed, itemOfSample(k, c.pairs, c.dataSeed), { height: c.size, width: c.size, split: 'train' });
+  const triplet = makeTriplet(c.dataSeed, itemOfSample(k, c.pairs, c.dataSeed), { height: c.size, width: c.size, split: 'train', sources: c.sources });
   if (c.masks === 'object') return { image: triplet.image, labels: triplet.labels, mask: triplet.mask, triplet };
   const { lo, hi } = MASK_RATIO_BUCKETS[triplet.bucket];
   // a new random mask per sample (not per item): repeated epochs see new holes
