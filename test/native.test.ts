@@ -290,7 +290,7 @@ describe('native kernels: finite differences, whole networks, leaks, heap growth
     },
   ];
   for (const n of networks) {
-    test(`${n.name}: gradients equal the plain wasm kernels, no tensor leak per step`, async () => {
+    test(`${n.name}: gradients equal the plain wasm kernels, repeat exactly, no tensor leak per step`, async () => {
       await tf.setBackend('wasm');
       const { vars, loss } = n.make();
       const gradients = () => {
@@ -302,6 +302,12 @@ describe('native kernels: finite differences, whole networks, leaks, heap growth
         return out;
       };
       const native = gradients();
+      for (const threads of [1, 2]) { // determinism: two runs give the same numbers, on 1 and on 2 OpenMP threads
+        setNativeThreads(threads);
+        const [first, second] = [gradients(), gradients()];
+        assert.ok(first.every((g, i) => maxAbsDiff(g, second[i]) === 0), `runs differ on ${threads} thread(s)`);
+      }
+      setNativeThreads(1);
       useNativeKernels(false);
       let plain: Float32Array[];
       try {
