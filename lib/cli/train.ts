@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend, BACKENDS, BackendName } from '../backend/index';
-import { getPreset, PRESETS, STAGES, StageName } from '../config/presets';
+import { getPreset, getDataMix, DATA_MIXES, PRESETS, STAGES, StageName } from '../config/presets';
 import { runTraining, RunOptions, PartName } from '../train/loop';
 import { LossWeights } from '../losses/weights';
 import { hasCheckpoint, MANIFEST } from '../train/checkpoint';
@@ -29,6 +29,7 @@ export const TRAIN_CLI: CliSpec = {
     masks: { type: 'string', value: 'random|object', help: 'inpainter stages: training masks (paper Table II; default object)' },
     init: { type: 'string', value: 'CKPT', help: 'start from the weights of a checkpoint of the same stage, fresh optimizer (Table III)' },
     pairs: { type: 'string', value: 'N', help: "number of training pairs (Table III; default: the preset's)" },
+    data: { type: 'string', value: Object.keys(DATA_MIXES).join('|'), help: "photo backgrounds + real people, or procedural only (default photos)" },
     'no-mel': { type: 'boolean', help: 'joint stage without the mask expansion loss (= --weights lambdaX=0)' },
     alpha: { type: 'string', value: 'A', help: 'joint stage: alpha of the mask expansion loss, >= 0 (= --weights alpha=A; default 0.03)' },
     'init-edge': { type: 'string', value: 'CKPT', help: 'joint stage (or image stage with --cues inpainted): pretrained edge inpainter' },
@@ -76,6 +77,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | null {
       l1Per: choiceArg('l1-per', o['l1-per'], ['batch', 'image'] as const),
       weights: o.weights === undefined ? undefined : parseWeights(o.weights),
       initParts: Object.keys(parts).length ? parts : undefined,
+      data: o.data === undefined ? undefined : getDataMix(o.data),
     },
     backend: choiceArg('backend', o.backend, BACKENDS),
     threads: integerArg('threads', o.threads),

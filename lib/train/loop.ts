@@ -12,12 +12,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { Preset, StageName, Architecture, ImageLossTarget, ImageCues } from '../config/presets';
+import { Preset, StageName, Architecture, ImageLossTarget, ImageCues, DataMix } from '../config/presets';
 import { repoRelative } from '../io/repoRoot';
 import { LossWeights } from '../losses/weights';
 import { L1Normalisation } from '../losses/reconstruction';
 import { Adam } from './adam';
-import { DataConfig, MaskKind, makeBatch, disposeBatch } from './batches';
+import { DataConfig, MaskKind, makeBatch, disposeBatch, loadTrainingSources } from './batches';
 import { buildStage, StageModel } from './stages';
 import { trainStep, Optimizers } from './trainStep';
 import {
@@ -45,6 +45,8 @@ export interface RunOptions {
   backend?: BackendRecord;
   /** training pairs (default: the preset's) */
   pairs?: number;
+  /** training data: photo backgrounds and real people, or procedural only (default: the preset's) */
+  data?: DataMix;
   /** generator-side learning rate (default: the preset's for the stage; discriminators get the preset's ratio) */
   lr?: number;
   checkpointEvery?: number;
@@ -76,6 +78,8 @@ export interface TrainingSettings {
   mel: boolean | null;
   alpha: number | null;
   pairs: number;
+  /** the data mix (lib/config/presets.ts DataMix) */
+  data: DataMix;
   batch: number;
   lr: number;
   discriminatorLr: number;
@@ -193,6 +197,7 @@ function settingsOf(o: RunOptions): TrainingSettings {
     mel: joint ? p.weights.lambdaX > 0 : null,
     alpha: joint ? p.weights.alpha : null,
     pairs: o.pairs ?? p.pairs,
+    data: o.data ?? p.data,
     batch: p.batch,
     lr,
     discriminatorLr: lr * p.discriminatorLrRatio,
@@ -362,7 +367,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
 
     const data: DataConfig = {
       size: preset.architecture.size, batch: preset.batch, pairs: settings.pairs, dataSeed: preset.dataSeed,
-      masks: settings.masks ?? 'object', cannySigma: preset.cannySigma,
+      masks: settings.masks ?? 'object', cannySigma: preset.cannySigma, sources: await loadTrainingSources(settings.data),
     };
     const save = (s: number, losses: Record<string, number> | null, dir = o.out) => saveCheckpoint<RunMeta>(dir, s, {
       stage, preset: preset.name, architecture: preset.architecture, settings, step: s,
