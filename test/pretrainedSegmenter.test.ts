@@ -154,7 +154,7 @@ describe('gradient through the network (cpu)', () => {
     const before = tf.memory().numTensors;
     const { value, grads } = tf.variableGrads(loss, targets.map(([, v]) => v));
     for (const [what, v] of targets) {
-      const gv = grads[v.name].dataSync();
+      const gv = grads[v.name].dataSync() as Float32Array;
       const i = gv.reduce((best, a, k) => (Math.abs(a) > Math.abs(gv[best]) ? k : best), 0);
       const original = v.clone();
       const d = tf.tidy(() => tf.oneHot(tf.tensor1d([i], 'int32'), v.size).reshape(v.shape));
