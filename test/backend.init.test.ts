@@ -40,7 +40,7 @@ test('automatic choice falls back to wasm when tfjs-node is not installed, and s
   assert.match(r.info.reasons.join('\n'), /tensorflow: not available/);
   assert.equal(typeof r.info.native, 'boolean');
   assert.deepEqual(r.info.customKernels.filter((k: string) => !k.startsWith('native:')), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'InstanceNorm', 'InstanceNormGrad', 'MirrorPadGrad',
-    'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter']);
+    'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'Identity']);
 });
 
 test('wasm with 1 thread uses the single-threaded binary', () => {

@@ -222,6 +222,17 @@ describe('native MirrorPad and its gradient match the cpu backend', { skip }, ()
   }
 });
 
+test('wasm Identity shares its input\'s memory and outlives it', async () => {
+  await initBackend({ backend: 'wasm', threads: 1, log: false });
+  await tf.setBackend('wasm');
+  const x = tf.tensor1d([1, 2, 3]);
+  const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+  assert.equal(y.dataId, x.dataId);
+  x.dispose();
+  assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3]);
+  y.dispose();
+});
+
 describe('native kernels: finite differences, whole networks, leaks, heap growth', { skip }, () => {
   before(initNative);
 

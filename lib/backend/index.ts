@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasm } from './conv2dBackpropFilter';
 import { conv2dBackpropInputWasm } from './conv2dBackpropInput';
 import { dilatedKernelBackends, registerConv2DGradient } from './conv2dGradient';
+import { identityWasm } from './identity';
 import { INSTANCE_NORM, INSTANCE_NORM_GRAD, instanceNormGradWasm, instanceNormWasm, registerInstanceNormGradient } from './instanceNorm';
 import { depthwiseConv2dNativeBackpropFilterWasm, depthwiseConv2dNativeBackpropInputWasm } from './depthwiseConv';
 import { MIRROR_PAD_GRAD, mirrorPadGradWasm, registerMirrorPadGradient } from './mirrorPadGradient';
@@ -52,6 +53,7 @@ export const WASM_KERNELS = {
   [MIRROR_PAD_GRAD]: mirrorPadGradWasm,
   DepthwiseConv2dNativeBackpropInput: depthwiseConv2dNativeBackpropInputWasm,
   DepthwiseConv2dNativeBackpropFilter: depthwiseConv2dNativeBackpropFilterWasm,
+  Identity: identityWasm,
 } as const;
 
 let current: BackendInfo | undefined;

@@ -1,0 +1,10 @@
+// Identity on the wasm backend without a copy: the output shares the input's memory (reference counted), as
+// tfjs-wasm's own Reshape does. Safe because no kernel writes into a tensor's memory after creating it.
+// tfjs-wasm's Identity copies, and backprop runs it ~1,000 times per training step (image stage).
+import { TensorInfo, WasmBackend } from './wasmKernelCalls';
+
+export function identityWasm(args: { inputs: { x: TensorInfo }; backend: WasmBackend }): TensorInfo {
+  const { x } = args.inputs;
+  args.backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
