@@ -1,4 +1,5 @@
-// npm run reproduce -- [--preset tiny|cpu|paper] [--only table1[,...]] [--inpainter telea[,meanFill,edgeconnect]]
+// npm run reproduce -- [--preset tiny|cpu|paper] [--only table1[,...]] [--test-set procedural|photo-test|vtest[,...]]
+//                      [--inpainter telea[,meanFill,edgeconnect]]
 //                      [--checkpoints edge=DIR,seg=DIR,image=DIR] [--results DIR] [--backend wasm|cpu|...] [--threads N]
 //
 // Runs the named experiments (lib/eval/experiments.ts) for each inpainter and writes results/<experiment>/
@@ -8,7 +9,7 @@
 // run directory or its ckpt.json; the checkpoints must be of the test set's resolution.
 // Figures and tables are rebuilt from results/ by `npm run figures`.
 import { initBackend, BACKENDS, BackendName } from '../backend/index';
-import { EXPERIMENTS, evalPreset, loadInpainter, resolveInpainter } from '../eval/experiments';
+import { EXPERIMENTS, TEST_SETS, evalPreset, loadInpainter, resolveInpainter } from '../eval/experiments';
 import { runExperiment } from '../eval/experiment';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
 import { CheckpointPaths } from '../inpaint/learnedInpainters';
@@ -26,6 +27,7 @@ const REPRODUCE_CLI: CliSpec = {
   options: {
     preset: { type: 'string', value: 'NAME', help: 'evaluation preset (default tiny)' },
     only: { type: 'string', value: 'EXP,...', help: 'experiments to run (default: all)' },
+    'test-set': { type: 'string', value: `${TEST_SETS.join('|')},...`, help: 'test sets (default procedural; the real ones need scripts/fetch-photos.sh)' },
     inpainter: { type: 'string', value: 'NAME,...', help: 'inpainters (default telea, meanFill, and edgeconnect with --checkpoints)' },
     checkpoints: { type: 'string', value: 'edge=DIR,seg=DIR,image=DIR', help: "the learned pipeline's weights (run folders or exports)" },
     results: { type: 'string', value: 'DIR', help: 'results folder (default results/, or RESULTS_DIR)' },
@@ -37,6 +39,7 @@ const REPRODUCE_CLI: CliSpec = {
 interface Args {
   preset: string;
   only: string[];
+  testSets: string[];
   inpainters: string[];
   checkpoints?: CheckpointPaths;
   results?: string;
@@ -57,15 +60,17 @@ function parseArgs(argv: string[]): Args | null {
     if (name === LEARNED_INPAINTER && !checkpoints) throw new Error(`--inpainter ${LEARNED_INPAINTER} needs --checkpoints edge=DIR,seg=DIR,image=DIR`);
     if (name !== LEARNED_INPAINTER) resolveInpainter(name);
   }
+  const testSets = listArg('test-set', o['test-set']) ?? ['procedural'];
+  for (const t of testSets) if (!(TEST_SETS as readonly string[]).includes(t)) throw new Error(`unknown test set '${t}' (expected ${TEST_SETS.join(', ')})`);
   const preset = o.preset ?? 'tiny';
   evalPreset(preset);
-  return { preset, only, inpainters, checkpoints, results: o.results, backend: choiceArg('backend', o.backend, BACKENDS), threads: integerArg('threads', o.threads) };
+  return { preset, only, testSets, inpainters, checkpoints, results: o.results, backend: choiceArg('backend', o.backend, BACKENDS), threads: integerArg('threads', o.threads) };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (!args) return;
-  const { preset, only, inpainters, checkpoints, results, backend, threads } = args;
+  const { preset, only, testSets, inpainters, checkpoints, results, backend, threads } = args;
   const { size } = evalPreset(preset);
   // the learned pipeline's weights are loaded and checked before any inpainter runs
   if (inpainters.includes(LEARNED_INPAINTER)) await initBackend({ backend, threads });
@@ -73,8 +78,8 @@ async function main(): Promise<void> {
   for (const name of inpainters) {
     const choice = name === LEARNED_INPAINTER ? learned! : loadInpainter(name, { size, checkpoints });
     try {
-      for (const experiment of only) {
-        const spec = EXPERIMENTS[experiment](preset, name, choice.checkpoints);
+      for (const experiment of only) for (const testSet of testSets) {
+        const spec = EXPERIMENTS[experiment](preset, name, choice.checkpoints, testSet);
         const t0 = Date.now();
         const s = await runExperiment(spec, { inpainter: choice.inpainter, resultsDir: results });
         // The command beside the results it produced (rewritten only when this run computed something).

@@ -11,7 +11,7 @@
 import * as crypto from 'crypto';
 import * as path from 'path';
 import { initBackend, BACKENDS } from '../backend/index';
-import { evalPreset, loadInpainter, validationSpec } from '../eval/experiments';
+import { VALIDATION_SETS, evalPreset, loadInpainter, validationSpec } from '../eval/experiments';
 import { runExperiment, resultsDir } from '../eval/experiment';
 import { readResultRows } from '../eval/resultRows';
 import { bucketStats } from '../eval/aggregate';
@@ -31,6 +31,7 @@ const SELECT_CLI: CliSpec = {
     candidates: { type: 'string', value: 'DIR,...', help: 'its candidate checkpoints or exported weights (required)' },
     checkpoints: { type: 'string', value: 'PART=DIR,...', help: 'the other two parts, fixed (the scored part may be left out)' },
     preset: { type: 'string', value: 'NAME', help: 'evaluation preset (default cpu)' },
+    'validation-set': { type: 'string', value: VALIDATION_SETS.join('|'), help: "procedural scenes, or people on the photo library's validation split (default procedural)" },
     backend: { type: 'string', value: BACKENDS.join('|'), help: "tfjs backend (default: initBackend's choice)" },
     threads: { type: 'string', value: 'N', help: 'wasm threads' },
   },
@@ -47,7 +48,8 @@ function parseArgs(argv: string[]) {
   const fixed = parseCheckpointsArg(o.checkpoints ?? '', INPAINTER_PARTS.filter((p) => p !== part));
   const preset = o.preset ?? 'cpu';
   evalPreset(preset);
-  return { part, candidates, fixed, preset, backend: choiceArg('backend', o.backend, BACKENDS), threads: integerArg('threads', o.threads) };
+  const validationSet = choiceArg('validation-set', o['validation-set'], VALIDATION_SETS) ?? 'procedural';
+  return { part, candidates, fixed, preset, validationSet, backend: choiceArg('backend', o.backend, BACKENDS), threads: integerArg('threads', o.threads) };
 }
 
 async function main(): Promise<void> {
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
       const rec = choice.checkpoints![a.part];
       // the folder names the candidate's step and, by a hash of all three parts' SHA-256s, the whole combination
       const combo = crypto.createHash('sha256').update(INPAINTER_PARTS.map((p) => choice.checkpoints![p].sha256).join(',')).digest('hex');
-      const spec = validationSpec(a.preset, `${a.part}-${rec.step}-${combo.slice(0, 8)}`, choice.checkpoints!);
+      const spec = validationSpec(a.preset, `${a.part}-${rec.step}-${combo.slice(0, 8)}`, choice.checkpoints!, a.validationSet);
       const s = await runExperiment(spec, { inpainter: choice.inpainter, resultsDir: dir, progress: false });
       const score = candidateScore(rec.path, rec.step, bucketStats(readResultRows(path.join(s.dir, 'per_image.jsonl'))));
       scores.push(score);
@@ -76,7 +78,8 @@ async function main(): Promise<void> {
     }
   }
   const pick = pickCheckpoint(scores);
-  const file = path.join(dir, `checkpoint-selection-${a.part}-${a.preset}.json`);
+  const setSuffix = a.validationSet === 'procedural' ? '' : `-${a.validationSet}`;
+  const file = path.join(dir, `checkpoint-selection-${a.part}-${a.preset}${setSuffix}.json`);
   writeJsonAtomic(file, {
     part: a.part, preset: a.preset, criterion: 'highest validation PSNR (paper protocol, d = 0) averaged over the buckets',
     fixed: a.fixed, command: `npm run select-checkpoint -- ${process.argv.slice(2).join(' ')}`, pick, scores,

@@ -356,7 +356,7 @@ export async function vtestTestCutout(range: VtestTestRange, person: VtestPerson
  * over time (item k of a bucket draws from the k-th of `perBucket` equal slices of the people list); a square window
  * around the person whose side makes the silhouette cover a target ratio inside the bucket (corrected a few times
  * from the measured ratio; a window smaller than the person cuts it, as the border cuts pasted people). Resized to
- * size x size (antialiased; mask where coverage >= 1/2). I = the frame; I_G = the plate on the mask and the frame
+ * size x size (antialiased; the silhouette grown by a frame pixel, mask where coverage >= 1/4). I = the frame; I_G = the plate on the mask and the frame
  * elsewhere (only the hole is scored differently from I: other pedestrians and sensor noise stay out of the score);
  * M_G = the person's silhouette (within its box, so a neighbour's silhouette is not part of the hole).
  */
@@ -383,26 +383,29 @@ export async function vtestTriplet(range: VtestTestRange, seed: number, index: n
       const cx = bl + bw / 2 + jitter[1] * Math.max(0, s - bw);
       const top = Math.min(FH - s, Math.max(0, Math.round(cy - s / 2)));
       const left = Math.min(FW - s, Math.max(0, Math.round(cx - s / 2)));
-      const crop = (src: Uint8Array, channels: number, pick?: (y: number, x: number) => boolean): Raster => {
-        const data = new Float32Array(s * s * channels);
-        for (let y = 0; y < s; y++) {
-          for (let x = 0; x < s; x++) {
-            const p = (top + y) * FW + left + x;
-            for (let c = 0; c < channels; c++) {
-              data[(y * s + x) * channels + c] = pick ? (pick(top + y, left + x) && src[p] ? 1 : 0) : src[p * channels + c] / 255;
-            }
-          }
-        }
-        return resize({ height: s, width: s, channels, data }, size, size);
+      const crop = (src: Uint8Array): Raster => {
+        const data = new Float32Array(s * s * 3);
+        for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) for (let c = 0; c < 3; c++) data[(y * s + x) * 3 + c] = src[((top + y) * FW + left + x) * 3 + c] / 255;
+        return resize({ height: s, width: s, channels: 3, data }, size, size);
       };
-      const inBox = (y: number, x: number) => y >= bt && y < bt + bh && x >= bl && x < bl + bw;
-      const cover = crop(mask, 1, inBox);
+      // the person's silhouette (inside its box) in the window, grown by one frame pixel so the hole also covers
+      // its blended outline; a model pixel is in the hole when a quarter of it is covered
+      const own: Mask = createMask(s, s);
+      for (let y = 0; y < s; y++) {
+        for (let x = 0; x < s; x++) {
+          const fy = top + y;
+          const fx = left + x;
+          own.data[y * s + x] = fy >= bt && fy < bt + bh && fx >= bl && fx < bl + bw && mask[fy * FW + fx] ? 1 : 0;
+        }
+      }
+      const grown = dilate3x3Within(own, { height: s, width: s, data: new Uint8Array(s * s).fill(1) });
+      const cover = resize({ height: s, width: s, channels: 1, data: Float32Array.from(grown.data) }, size, size);
       const hole = createMask(size, size);
-      for (let i = 0; i < hole.data.length; i++) hole.data[i] = cover.data[i] >= 0.5 ? 1 : 0;
+      for (let i = 0; i < hole.data.length; i++) hole.data[i] = cover.data[i] >= 0.25 ? 1 : 0;
       const ratio = maskArea(hole) / (size * size);
       if (ratio >= minRatio && bucketOf(ratio) === bucket) {
-        const image = crop(rgb, 3);
-        const plate = crop(range.plate, 3);
+        const image = crop(rgb);
+        const plate = crop(range.plate);
         const background: Raster = { ...image, data: image.data.slice() };
         for (let i = 0; i < hole.data.length; i++) if (hole.data[i]) for (let c = 0; c < 3; c++) background.data[3 * i + c] = plate.data[3 * i + c];
         const backgroundLabels = createLabels(size, size, CLASS_ID.photo);

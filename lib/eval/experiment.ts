@@ -23,7 +23,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import { Mask, Raster, assertRaster, maskArea, maskRatio } from '../image/raster';
 import { thresholdSignedDistance } from '../image/morphology';
-import { makeTriplet } from '../data/triplets';
+import { TEST_SET_KINDS, TestSetSpec, Triplet, openTestSet } from '../data/triplets';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
 import { irregularMask } from '../data/irregular-masks';
 import { deriveSeed } from '../random/prng';
@@ -51,7 +51,7 @@ export interface ExperimentSpec {
   table: string; // the paper table it reproduces (key of data/paper/tables.json), for figures
   inpainter: string; // name resolved by the caller (lib/eval/experiments.ts loadInpainter)
   checkpoints?: Record<InpainterPart, CheckpointRecord>; // the learned inpainter's weights (absent for classical fills)
-  testSet: { kind: 'procedural'; seed: number; count: number; size: number }; // makeTriplet(seed, i, split 'test')
+  testSet: TestSetSpec; // lib/data/triplets.ts openTestSet
   masks: MaskSpec[];
   metrics: MetricSpec[];
 }
@@ -85,6 +85,7 @@ export function checkSpec(spec: ExperimentSpec): void {
   if (!Number.isInteger(count) || count < 1) throw new Error(`${where}: testSet.count must be a positive integer, got ${count}`);
   if (!Number.isInteger(size) || size < 16) throw new Error(`${where}: testSet.size must be an integer >= 16, got ${size}`);
   if (!Number.isInteger(seed)) throw new Error(`${where}: testSet.seed must be an integer, got ${seed}`);
+  if (!TEST_SET_KINDS.includes(spec.testSet.kind)) throw new Error(`${where}: unknown test set '${spec.testSet.kind}' (expected ${TEST_SET_KINDS.join(', ')})`);
   if ((spec.inpainter === LEARNED_INPAINTER) !== (spec.checkpoints !== undefined)) {
     throw new Error(`${where}: checkpoints are recorded for the learned inpainter '${LEARNED_INPAINTER}' and only for it (inpainter '${spec.inpainter}')`);
   }
@@ -102,7 +103,7 @@ export function checkSpec(spec: ExperimentSpec): void {
 }
 
 /** The image to inpaint, the hole, and the ground truth for one test item and mask. */
-function maskedInput(spec: ExperimentSpec, index: number, m: MaskSpec, triplet: ReturnType<typeof makeTriplet>): { input: Raster; labels: PanopticLabels; hole: Mask; truth: Raster } {
+function maskedInput(spec: ExperimentSpec, index: number, m: MaskSpec, triplet: Triplet): { input: Raster; labels: PanopticLabels; hole: Mask; truth: Raster } {
   const { size, seed } = spec.testSet;
   if (m.kind === 'gt') {
     return { input: triplet.image, labels: triplet.labels, hole: thresholdSignedDistance(triplet.mask, (m.d256 * size) / 256), truth: triplet.background };
@@ -146,7 +147,8 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
     writeResultRows(rowsFile, sorted);
   };
 
-  const { count, size, seed } = spec.testSet;
+  const { count, size } = spec.testSet;
+  const itemAt = await openTestSet(spec.testSet);
   const flushMs = (opts.flushSeconds ?? 2) * 1000;
   let lastFlush = Date.now();
   let dirty = false;
@@ -161,7 +163,7 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
         progress?.update(index + 1, {});
         continue;
       }
-      const triplet = makeTriplet(seed, index, { height: size, width: size, split: 'test' });
+      const triplet = await itemAt(index);
       for (const m of missing) {
         const { input, labels, hole, truth } = maskedInput(spec, index, m, triplet);
         const output = await inpaintComposited(opts.inpainter, input, labels, hole);
