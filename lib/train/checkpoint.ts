@@ -236,7 +236,7 @@ export function checkOutputFolder(dir: string, flag: string, replaces: FolderKin
   const { kind, what } = describeFolder(dir);
   if (kind === 'file') throw new Error(`${flag} ${dir} is a file; give a folder`);
   if (kind !== 'missing' && kind !== 'empty' && !replaces.includes(kind)) {
-    throw new Error(`${flag} ${dir} holds ${what}; it is not replaced: choose another folder`);
+    throw new Error(`${flag} ${dir} holds ${what}; choose another folder (it is not replaced)`);
   }
   try {
     fs.mkdirSync(dir, { recursive: true });

@@ -2,8 +2,9 @@
 // The lock is the file <dir>/lock holding its owner's pid. It appears atomically with its content: the pid is
 // written to a private temporary file first, which is then hard-linked to 'lock' (link fails if 'lock' exists), so
 // no process ever sees an empty or half-written lock. A lock whose process is gone (a killed run) is taken over
-// through 'lock.stale-<dead pid>', created exclusively: of several processes finding the same stale lock, only the
-// one creating that file replaces the lock, and it re-checks that the lock still names the dead pid first.
+// through 'lock.stale-<dead pid>', created the same way: of several processes finding the same stale lock, only the
+// one creating that file replaces the lock, after re-checking that the lock still names the dead pid, and then
+// deletes that file (a process arriving later finds the lock naming its new owner and leaves it alone).
 // Release deletes the lock only while it still names this process.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -27,8 +28,8 @@ function readOwner(file: string): number | null {
   }
 }
 
-/** Links a file holding our pid to `file`; false when `file` exists. */
-function linkOwnLock(file: string): boolean {
+/** Links a file holding our pid to `file` (it appears with its content); false when `file` exists. */
+function linkOwnFile(file: string): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, String(process.pid));
   try {
@@ -45,13 +46,11 @@ function linkOwnLock(file: string): boolean {
 /** Claims `dir` for this process; returns the release function. */
 export function lockRunDir(dir: string): () => void {
   const file = path.join(dir, 'lock');
-  const takeovers: string[] = [];
   const release = () => {
     if (readOwner(file) === process.pid) fs.rmSync(file, { force: true });
-    for (const t of takeovers) fs.rmSync(t, { force: true });
   };
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (linkOwnLock(file)) return release;
+    if (linkOwnFile(file)) return release;
     const owner = readOwner(file);
     if (owner === null) continue; // released meanwhile
     if (owner === process.pid) throw new Error(`${dir} is already locked by this process (${file})`);
@@ -60,19 +59,21 @@ export function lockRunDir(dir: string): () => void {
     }
     if (alive(owner)) throw new Error(`${dir} is in use by another training process (pid ${owner}, ${file}); wait for it or stop it`);
     const takeover = path.join(dir, `lock.stale-${owner}`);
-    try {
-      fs.writeFileSync(takeover, String(process.pid), { flag: 'wx' });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    if (!linkOwnFile(takeover)) {
       const taker = readOwner(takeover);
-      if (taker !== null && !Number.isNaN(taker) && alive(taker)) {
+      if (taker === null) continue; // that takeover just ended
+      if (!Number.isNaN(taker) && alive(taker)) {
         throw new Error(`${dir} is being taken over by another training process (pid ${taker}, ${takeover})`);
       }
       throw new Error(`${takeover} was left by a killed process: if no training uses ${dir}, delete it and repeat the command`);
     }
-    takeovers.push(takeover);
-    if (readOwner(file) === owner) fs.rmSync(file, { force: true });
+    try {
+      // under the takeover file no other process removes a lock naming `owner`; a lock naming anyone else is kept
+      if (readOwner(file) === owner) fs.rmSync(file, { force: true });
+      if (linkOwnFile(file)) return release;
+    } finally {
+      fs.rmSync(takeover, { force: true });
+    }
   }
-  for (const t of takeovers) fs.rmSync(t, { force: true });
   throw new Error(`could not lock ${dir} (${file}): another process keeps taking it`);
 }
