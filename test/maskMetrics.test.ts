@@ -23,10 +23,12 @@ test('boundaryOf: the ring of a 4x4 square (12 px); the image border is not a bo
 test('identical masks: IoU 1, boundary F 1, coverage 1, offset 0', () => {
   const g = rect(10, 10, 3, 7, 3, 7);
   const r = maskMetrics(g, g);
-  assert.deepEqual(r, { iou: 1, coverage: 1, areaRatio: 1, boundaryPrecision: 1, boundaryRecall: 1, boundaryF: 1, meanOffset: 0 });
+  assert.deepEqual(r, {
+    iou: 1, coverage: 1, areaRatio: 1, boundaryPrecision: 1, boundaryRecall: 1, boundaryF: 1, meanOffset: 0,
+  });
 });
 
-test('m_G dilated by 2 px (4x4 -> 8x8): IoU 16/64, coverage 1, offset +2, boundary F 0 at tolerance 1 and 1 at 2', () => {
+test('m_G dilated by 2 px (4x4 -> 8x8): IoU 16/64, coverage 1, offset ~2 px, boundary F 0 at 1 px tolerance', () => {
   const g = rect(12, 12, 4, 8, 4, 8);
   const m = rect(12, 12, 2, 10, 2, 10);
   const r = maskMetrics(m, g, 1);
@@ -39,7 +41,14 @@ test('m_G dilated by 2 px (4x4 -> 8x8): IoU 16/64, coverage 1, offset +2, bounda
   const phi = (y: number, x: number) => Math.hypot(Math.max(0, 4 - y, y - 7), Math.max(0, 4 - x, x - 7));
   let sum = 0;
   let n = 0;
-  for (let y = 2; y < 10; y++) for (let x = 2; x < 10; x++) if (y === 2 || y === 9 || x === 2 || x === 9) { sum += phi(y, x); n++; }
+  for (let y = 2; y < 10; y++) {
+    for (let x = 2; x < 10; x++) {
+      if (y === 2 || y === 9 || x === 2 || x === 9) {
+        sum += phi(y, x);
+        n++;
+      }
+    }
+  }
   assert.equal(n, 28);
   close(r.meanOffset, sum / n, 'mean offset');
   assert.ok(r.meanOffset > 2 && r.meanOffset < 2.3);

@@ -39,7 +39,8 @@ async function referenceGraph(): Promise<tf.GraphModel> {
   });
 }
 
-const batchOf = (rasters: Raster[]) => tf.stack(rasters.map((r) => tf.tensor3d(r.data, [r.height, r.width, 3]))) as tf.Tensor4D;
+const batchOf = (rasters: Raster[]) =>
+  tf.stack(rasters.map((r) => tf.tensor3d(r.data, [r.height, r.width, 3]))) as tf.Tensor4D;
 
 describe('forward pass', () => {
   test('equals tf.loadGraphModel on photographs and procedural test images within 1e-4', async () => {
@@ -134,7 +135,7 @@ describe('resizeBilinearDifferentiable', () => {
       assert.ok(Math.abs(fd(stock, i) - ref) < 1e-3, 'same forward function as tfjs');
       stockErr = Math.max(stockErr, Math.abs(gStock[i] - ref));
     }
-    assert.ok(stockErr > 1e-2, `tfjs-core's own gradient is wrong here (max error ${stockErr}); if fixed, drop our workaround`);
+    assert.ok(stockErr > 1e-2, `tfjs-core's gradient is wrong here (error ${stockErr}); if fixed, drop the workaround`);
     tf.dispose([a, g]);
   });
 });
@@ -150,7 +151,8 @@ describe('gradient through the network (cpu)', () => {
     const g = tf.tensor4d(testValues(8 * 8, 12).map((v) => v + 0.5), [1, 8, 8, 1]);
     const loss = () => tf.sum(tf.mul(seg.personProbability(image as tf.Tensor as tf.Tensor4D), g)) as tf.Scalar;
     const names = ['Conv2D.filter', 'depthwise_3.filter_in', 'conv2d_9_1.y', 'segment.filter', 'Conv2D_43.filter'];
-    const targets: [string, tf.Variable][] = [...names.map((n): [string, tf.Variable] => [n, seg.params.get(n)]), ['image', image]];
+    const targets: [string, tf.Variable][] = [
+      ...names.map((n): [string, tf.Variable] => [n, seg.params.get(n)]), ['image', image]];
     const before = tf.memory().numTensors;
     const { value, grads } = tf.variableGrads(loss, targets.map(([, v]) => v));
     for (const [what, v] of targets) {
@@ -198,7 +200,7 @@ describe('personSegments / segmentAtPoint', () => {
     }
   });
 
-  test('segmentAtPoint returns the component under the point, null off a person, and refuses points outside', async () => {
+  test('segmentAtPoint: the component under the point, null off a person; points outside refused', async () => {
     const r = await photoWithPerson();
     const s = await personSegments(r, { segmenter: seg });
     const inside = s.labels.findIndex((l) => l >= 0);

@@ -8,7 +8,8 @@ import { WASM_KERNELS } from '../lib/backend/index';
 import { loadPretrainedSegmenter } from '../lib/models/pretrainedSegmenter';
 import { initWasmAndCpu, maxAbs, maxAbsDiff, runOn, size, testValues } from './backendHarness';
 
-interface Case { x: [number, number, number, number]; w: [number, number, number, number]; stride: number; pad: 'same' | 'valid' }
+type Shape4 = [number, number, number, number];
+interface Case { x: Shape4; w: Shape4; stride: number; pad: 'same' | 'valid' }
 const CASES: Case[] = [
   { x: [2, 9, 7, 3], w: [3, 3, 3, 1], stride: 1, pad: 'same' },
   { x: [1, 10, 10, 4], w: [5, 5, 4, 1], stride: 2, pad: 'same' }, // the segmenter's stride-2 5x5 (asymmetric pad)
@@ -33,7 +34,8 @@ describe('depthwise conv gradient kernels on wasm', () => {
       const f = () => {
         const x = tf.tensor4d(xv, c.x);
         const w = tf.tensor4d(wv, c.w);
-        const conv = (a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad);
+        const conv = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad);
         const y = conv(x, w);
         const g = tf.tensor(gv.subarray(0, y.size), y.shape);
         return [y, ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), g)))([x, w])];

@@ -62,7 +62,8 @@ export function maskMetrics(m: Mask, mG: Mask, tolerance = 1): MaskMetrics {
     return n === 0 ? 0 : hit / n;
   };
   // a mask filling the image has no boundary: nothing is within reach of it
-  const distanceTo = (x: Mask) => (maskArea(x) > 0 ? distanceToMask(x) : new Float64Array(x.data.length).fill(Infinity));
+  const distanceTo = (x: Mask) =>
+    (maskArea(x) > 0 ? distanceToMask(x) : new Float64Array(x.data.length).fill(Infinity));
   const precision = matched(b, distanceTo(bG));
   const recall = matched(bG, distanceTo(b));
   const phi = areaG < mG.data.length ? signedDistance64(mG) : null;

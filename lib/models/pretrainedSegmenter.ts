@@ -60,11 +60,9 @@ export class PretrainedSegmenter {
     this.order = topologicalOrder(nodes, this.outputName);
     const trainable = new Set<string>();
     for (const n of this.order) {
-      const unsupported = !SUPPORTED_OPS.has(n.op);
-      if (unsupported) throw new Error(`PretrainedSegmenter: graph op ${n.op} (node ${n.name}) is not supported`);
+      if (!SUPPORTED_OPS.has(n.op)) throw new Error(`PretrainedSegmenter: graph op ${n.op} (node ${n.name}) is not supported`);
       const inputs = n.input ?? [];
-      if (['Conv2D', 'DepthwiseConv2dNative'].includes(n.op)) trainable.add(inputs[1]);
-      if (n.op === 'Conv2DBackpropInput') trainable.add(inputs[1]);
+      if (['Conv2D', 'DepthwiseConv2dNative', 'Conv2DBackpropInput'].includes(n.op)) trainable.add(inputs[1]); // filter
       if (n.op === 'Add' || n.op === 'AddV2') for (const i of inputs) if (weights[i]?.rank === 1) trainable.add(i);
     }
     for (const n of this.order) {
@@ -114,7 +112,7 @@ export class PretrainedSegmenter {
 export async function loadPretrainedSegmenter(dir = DEFAULT_SELFIE_DIR): Promise<PretrainedSegmenter> {
   const jsonFile = path.join(dir, 'selfie.json');
   if (!fs.existsSync(jsonFile)) {
-    throw new Error(`loadPretrainedSegmenter: ${jsonFile} not found; data/models/selfie/README.md says where it comes from`);
+    throw new Error(`loadPretrainedSegmenter: ${jsonFile} not found (data/models/selfie/README.md: where it is from)`);
   }
   const graph = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as GraphModelJson;
   if (graph.format !== 'graph-model') throw new Error(`loadPretrainedSegmenter: ${jsonFile} is not a tfjs graph model`);
@@ -195,7 +193,7 @@ function applyNode(n: GraphNode, inputs: tf.Tensor[], batch: number): tf.Tensor 
       return resizeBilinearDifferentiable(a as tf.Tensor4D, h, w);
     }
     default:
-      throw new Error(`PretrainedSegmenter: graph op ${n.op} (node ${n.name}) is not supported`);
+      throw new Error(`PretrainedSegmenter: no implementation of graph op ${n.op} (node ${n.name})`);
   }
 }
 
@@ -251,7 +249,9 @@ let defaultSegmenter: Promise<PretrainedSegmenter> | undefined;
 export async function personSegments(raster: Raster, options: PersonSegmentOptions = {}): Promise<PersonSegments> {
   assertRaster(raster, 'personSegments', 3);
   const threshold = options.threshold ?? 0.5;
-  if (!(threshold > 0 && threshold < 1)) throw new Error(`personSegments: threshold must be in (0, 1), got ${threshold}`);
+  if (!(threshold > 0 && threshold < 1)) {
+    throw new Error(`personSegments: threshold must be in (0, 1), got ${threshold}`);
+  }
   const segmenter = options.segmenter ?? (await (defaultSegmenter ??= loadPretrainedSegmenter()));
   const { height, width } = raster;
   const p = tf.tidy(() => segmenter.personProbability(tf.tensor4d(raster.data, [1, height, width, 3])));
