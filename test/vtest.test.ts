@@ -113,7 +113,7 @@ test('vtestTriplet: each bucket, I = the frame, I_G = the plate on the hole and 
     people.push({ frame: f, box: [40, 30 + 6 * f - 7, 41, 15], area: m.data.reduce((a, v) => a + v, 0), track: 0, touchesBorder: false });
   }
   const range: VtestTestRange = {
-    index: { description: '', height: H, width: W, frames: 8, trainRange: [0, 0], testRange: [0, 8], people },
+    index: { description: '', version: 1, height: H, width: W, frames: 8, trainRange: [0, 0], testRange: [0, 8], people },
     plate, people, frame: async (f) => frames.get(f)!,
   };
   for (let i = 0; i < 8; i++) {

@@ -38,6 +38,8 @@ const THRESHOLD = 60;
 const MIN_AREA = 250;
 const RECONSTRUCT = 6;
 const PLATE_EVERY = 3;
+/** Bump when the extraction changes: an index of another version is rebuilt by scripts/fetch-photos.sh. */
+export const EXTRACTION_VERSION = 1;
 
 export interface VtestPerson {
   frame: number;
@@ -52,6 +54,8 @@ export interface VtestPerson {
 
 export interface VtestIndex {
   description: string;
+  /** EXTRACTION_VERSION of the code that wrote it */
+  version: number;
   height: number;
   width: number;
   frames: number;
@@ -194,10 +198,14 @@ function dilate3x3Within(m: Mask, limit: Mask): Mask {
 
 const pad3 = (i: number) => String(i).padStart(3, '0');
 
-/** Writes vtestDir() from the video (see the header). Skipped when index.json exists. */
+/** Writes vtestDir() from the video (see the header). Skipped when index.json of this version exists. */
 export async function extractVtest(avi: string, dir = vtestDir()): Promise<VtestIndex> {
   const indexFile = path.join(dir, 'index.json');
-  if (fs.existsSync(indexFile)) return JSON.parse(fs.readFileSync(indexFile, 'utf8')) as VtestIndex;
+  if (fs.existsSync(indexFile)) {
+    const old = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as VtestIndex;
+    if (old.version === EXTRACTION_VERSION) return old;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   const t0 = Date.now();
   const video = decodeVideo(avi);
   const { height: H, width: W, count } = video;
@@ -278,7 +286,7 @@ export async function extractVtest(avi: string, dir = vtestDir()): Promise<Vtest
     }
   }
   const index: VtestIndex = {
-    description: 'people of vtest.avi (lib/data/vtest.ts extractVtest)', height: H, width: W, frames: count,
+    description: 'people of vtest.avi (lib/data/vtest.ts extractVtest)', version: EXTRACTION_VERSION, height: H, width: W, frames: count,
     trainRange: [0, TRAIN_END], testRange: [TEST_START, count], people,
   };
   writeJsonAtomic(indexFile, index);
@@ -294,7 +302,11 @@ export function readVtestIndex(dir = vtestDir()): VtestIndex {
   if (!fs.existsSync(file)) {
     throw new Error(`vtest people are missing (${repoRelative(file)}): build them with \`bash scripts/fetch-photos.sh\``);
   }
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as VtestIndex;
+  const index = JSON.parse(fs.readFileSync(file, 'utf8')) as VtestIndex;
+  if (index.version !== EXTRACTION_VERSION) {
+    throw new Error(`${repoRelative(file)} was made by another version of lib/data/vtest.ts: rebuild it with \`bash scripts/fetch-photos.sh\``);
+  }
+  return index;
 }
 
 /** The training cutouts (training range, tracks not in the test range). */
