@@ -60,9 +60,10 @@ export class PretrainedSegmenter {
     this.order = topologicalOrder(nodes, this.outputName);
     const trainable = new Set<string>();
     for (const n of this.order) {
-      if (!SUPPORTED_OPS.has(n.op)) throw new Error(`PretrainedSegmenter: graph op ${n.op} (node ${n.name}) is not supported`);
+      if (!SUPPORTED_OPS.has(n.op)) throw new Error(`PretrainedSegmenter: graph op ${n.op} (${n.name}) is not supported`);
       const inputs = n.input ?? [];
-      if (['Conv2D', 'DepthwiseConv2dNative', 'Conv2DBackpropInput'].includes(n.op)) trainable.add(inputs[1]); // filter
+      const takesFilter = ['Conv2D', 'DepthwiseConv2dNative', 'Conv2DBackpropInput'].includes(n.op);
+      if (takesFilter) trainable.add(inputs[1]);
       if (n.op === 'Add' || n.op === 'AddV2') for (const i of inputs) if (weights[i]?.rank === 1) trainable.add(i);
     }
     for (const n of this.order) {
