@@ -60,7 +60,9 @@ export class PretrainedSegmenter {
     this.order = topologicalOrder(nodes, this.outputName);
     const trainable = new Set<string>();
     for (const n of this.order) {
-      if (!SUPPORTED_OPS.has(n.op)) throw new Error(`PretrainedSegmenter: graph op ${n.op} (${n.name}) is not supported`);
+      if (!SUPPORTED_OPS.has(n.op)) {
+        throw new Error(`PretrainedSegmenter: graph op ${n.op} (node ${n.name}) is not supported`);
+      }
       const inputs = n.input ?? [];
       const takesFilter = ['Conv2D', 'DepthwiseConv2dNative', 'Conv2DBackpropInput'].includes(n.op);
       if (takesFilter) trainable.add(inputs[1]);
