@@ -262,11 +262,24 @@ function keepSnapshot(out: string, step: number, logFile: string, save: (dir: st
   if (fs.existsSync(dir)) return; // a resumed run redoing a kept step: same weights
   const tmp = `${dir}.tmp`;
   fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
-  copyLossLog(logFile, path.join(tmp, 'log.jsonl'), step);
-  save(tmp);
-  // the manifest names its binary relative to its folder, so the folder can be renamed
-  fs.renameSync(tmp, dir);
+  try {
+    fs.mkdirSync(tmp, { recursive: true });
+    copyLossLog(logFile, path.join(tmp, 'log.jsonl'), step);
+    save(tmp);
+    // the manifest names its binary relative to its folder, so the folder can be renamed
+    fs.renameSync(tmp, dir);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`keeping the snapshot of step ${step} in ${dir} failed (${(e as Error).message})`);
+  }
+}
+
+/** Deletes what killed or failed writes left in a run folder: '*.<pid>.tmp' files and 'snapshots/step-N.tmp'. */
+function removeLeftovers(out: string): void {
+  removeTemporaryFiles(out);
+  const snapshots = path.join(out, 'snapshots');
+  if (!fs.existsSync(snapshots)) return;
+  for (const f of fs.readdirSync(snapshots)) if (/\.tmp$/.test(f)) fs.rmSync(path.join(snapshots, f), { recursive: true, force: true });
 }
 
 /** Checkpoint names: 'model.<variable>', 'adam.<optimizer>.<m|v>.<variable>'. */
@@ -329,8 +342,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   try {
     if (!o.resume) checkOutputFolder(o.out, '--out', ['unfinished-run']);
     unlock = lockRunDir(o.out);
-    removeTemporaryFiles(o.out);
-    removeTemporaryFiles(path.join(o.out, 'snapshots'));
+    removeLeftovers(o.out);
     let step = 0;
     let init: InitRecord[] = [];
     const initRecord = (part: InitRecord['part'], ckpt: LoadedCheckpoint<RunMeta>): InitRecord => ({
@@ -386,21 +398,32 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       } finally {
         disposeBatch(batch);
       }
+      const kept = () => lastSaved >= 0 ? `the last good checkpoint (step ${lastSaved}) is ${path.join(o.out, 'ckpt.json')}` : 'no checkpoint was written';
       const bad = Object.entries(losses).find(([, v]) => !Number.isFinite(v));
       if (bad) {
         progress?.break();
-        const kept = lastSaved >= 0 ? `the last good checkpoint (step ${lastSaved}) is ${path.join(o.out, 'ckpt.json')}` : 'no checkpoint was written';
-        throw new Error(`step ${s + 1}: loss '${bad[0]}' is ${bad[1]}; training stopped, ${kept}`);
+        throw new Error(`step ${s + 1}: loss '${bad[0]}' is ${bad[1]}; training stopped, ${kept()}`);
       }
       const record = { step: s + 1, seconds: Number(process.hrtime.bigint() - t0) / 1e9, losses };
-      appendLossRecord(logFile, record);
-      records.push(record);
-      progress?.update(s + 1, losses);
-      if ((s + 1) % every === 0 || s + 1 === total) {
-        save(s + 1, losses);
-        lastSaved = s + 1;
+      try {
+        try {
+          appendLossRecord(logFile, record);
+        } catch (e) {
+          throw new Error(`writing ${logFile} failed (${(e as Error).message})`);
+        }
+        records.push(record);
+        progress?.update(s + 1, losses);
+        if ((s + 1) % every === 0 || s + 1 === total) {
+          save(s + 1, losses);
+          lastSaved = s + 1;
+        }
+        if (o.keepEvery && (s + 1) % o.keepEvery === 0) keepSnapshot(o.out, s + 1, logFile, (dir) => save(s + 1, losses, dir));
+      } catch (e) {
+        progress?.break();
+        const message = (e as Error).message;
+        // saveCheckpoint names the good checkpoint itself
+        throw new Error(`step ${s + 1}: ${message}${message.startsWith('writing the checkpoint') ? '' : `; training stopped, ${kept()}`}`);
       }
-      if (o.keepEvery && (s + 1) % o.keepEvery === 0) keepSnapshot(o.out, s + 1, logFile, (dir) => save(s + 1, losses, dir));
       o.onStep?.(s + 1, losses);
     }
     finished = true;
