@@ -11,7 +11,8 @@ import { spawnSync } from 'child_process';
 import { Prng } from '../lib/random/prng';
 import { Mask } from '../lib/image/raster';
 import {
-  cleanSilhouettes, components, decodeVideo, fillHoles, foreground, medianPlate, vtestTriplet, VtestTestRange, VtestPerson,
+  TEST_START, TRAIN_END, cleanSilhouettes, components, decodeVideo, fillHoles, foreground, medianPlate, trainingCutoutPeople,
+  vtestTriplet, VtestTestRange, VtestPerson,
 } from '../lib/data/vtest';
 import { MASK_RATIO_BUCKETS } from '../lib/data/buckets';
 import { CLASS_ID } from '../lib/data/classes';
@@ -131,4 +132,21 @@ test('vtestTriplet: each bucket, I = the frame, I_G = the plate on the hole and 
     for (let p = 0; p < 32 * 32; p++) if (t.mask.data[p]) { red += t.image.data[3 * p] - t.background.data[3 * p]; n++; }
     assert.ok(red / n > 0.2, `hole: I is redder than I_G by ${(red / n).toFixed(2)}`);
   }
+});
+
+test('trainingCutoutPeople: a track that ends before the gap is pasted; one that merged into a later track is not', () => {
+  const at = (frame: number, track: number, left: number): VtestPerson => ({
+    frame, box: [10, left, 40, 15], area: 300, track, touchesBorder: false, ...(frame < TRAIN_END ? { cutout: `c${frame}-${track}` } : {}),
+  });
+  const people: VtestPerson[] = [
+    at(100, 1, 10), at(101, 1, 12), // track 1 ends at 101, the next frame's box of track 2 overlaps it: merged
+    at(101, 2, 20), at(102, 2, 18), at(TRAIN_END + 5, 2, 40), // track 2 reaches the gap
+    at(200, 3, 100), at(201, 3, 102), // track 3 ends alone
+    at(300, 4, 60), at(301, 4, 62), at(302, 5, 130), // track 4 ends; track 5 starts elsewhere (no overlap)
+    at(302, 6, 61), at(TEST_START, 6, 61), // ... but track 6 overlaps track 4's last box and reaches the test range
+  ];
+  const index = { description: '', version: 1, height: 100, width: 200, frames: 800, trainRange: [0, TRAIN_END] as [number, number],
+    testRange: [TEST_START, 800] as [number, number], people };
+  const kept = trainingCutoutPeople(index).map((p) => `${p.frame}-${p.track}`);
+  assert.deepEqual(kept, ['200-3', '201-3', '302-5']);
 });

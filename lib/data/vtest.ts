@@ -11,9 +11,9 @@
 // kept and grown back inside the raw foreground for RECONSTRUCT px (limbs the opening cut off, without regrowing
 // more than that much tape); a closing by 2 px joins parts, and holes are filled.
 // Time split: training range frames [0, TRAIN_END), test range [TEST_START, 795), 6 s apart. People are linked
-// across frames (a component continues the track of the previous frame's component it overlaps most), and a track
-// seen in the test range gives no training cutout. Two people whose silhouettes merge continue as one track, so the
-// rule can miss a person who merged with another before the gap; the gap is the second guard.
+// across frames (a component continues the track of the previous frame's component it overlaps most). Training
+// pastes only people whose track, and every track it merged into, ends before TRAIN_END (trainingCutoutPeople), so
+// no pasted person is seen in the gap or the test range as far as the tracks tell; the gap is the second guard.
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
@@ -309,9 +309,38 @@ export function readVtestIndex(dir = vtestDir()): VtestIndex {
   return index;
 }
 
-/** The training cutouts (training range, tracks not in the test range). */
+const boxesOverlap = (a: VtestPerson['box'], b: VtestPerson['box']) =>
+  a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+
+/**
+ * The cutouts that training pastes: training-range people whose track ends before TRAIN_END, and so does every
+ * track it ran into (a track that ends where the next frame's box of another track overlaps its last box: two
+ * people merged into one silhouette). Stricter than the extraction's rule (no track seen in the test range): no
+ * pasted person is seen in the gap or the test range, as far as the tracks tell.
+ */
+export function trainingCutoutPeople(index: VtestIndex): VtestPerson[] {
+  const byFrame = new Map<number, VtestPerson[]>();
+  const last = new Map<number, VtestPerson>();
+  for (const p of index.people) {
+    byFrame.set(p.frame, [...(byFrame.get(p.frame) ?? []), p]);
+    if ((last.get(p.track)?.frame ?? -1) < p.frame) last.set(p.track, p);
+  }
+  const memo = new Map<number, boolean>();
+  const late = (track: number): boolean => {
+    if (memo.has(track)) return memo.get(track)!;
+    memo.set(track, true); // a cycle counts as late
+    const end = last.get(track)!;
+    const next = (byFrame.get(end.frame + 1) ?? []).filter((q) => q.track !== track && boxesOverlap(q.box, end.box));
+    const verdict = end.frame >= TRAIN_END - 1 || next.some((q) => late(q.track));
+    memo.set(track, verdict);
+    return verdict;
+  };
+  return index.people.filter((p) => p.cutout && !late(p.track));
+}
+
+/** The training cutouts (trainingCutoutPeople). */
 export async function loadVtestCutouts(dir = vtestDir()): Promise<Sprite[]> {
-  const files = readVtestIndex(dir).people.filter((p) => p.cutout).map((p) => path.join(dir, p.cutout!));
+  const files = trainingCutoutPeople(readVtestIndex(dir)).map((p) => path.join(dir, p.cutout!));
   return Promise.all(files.map((f) => readCutout(f)));
 }
 
