@@ -85,12 +85,33 @@ export function resizeSprite(sprite: Sprite, height: number, mirror: boolean): S
   return { height: h, width: w, rgb, mask };
 }
 
-/** The item's background: a photo crop (labelled "photo") or a procedural scene. */
+const MAX_CROP_RETRIES = 10;
+
+/** A crop with nothing to inpaint: mostly blown-out white (the studio backgrounds of gcompris' tool photos) or flat
+ *  (gray standard deviation < 0.03). Measured: such crops gave Telea exact fills (infinite PSNR) on photo-test. */
+function isBlank(r: Raster): boolean {
+  const n = r.height * r.width;
+  let white = 0;
+  let sum = 0;
+  let sum2 = 0;
+  for (let i = 0; i < n; i++) {
+    const [red, g, b] = [r.data[3 * i], r.data[3 * i + 1], r.data[3 * i + 2]];
+    if (red > 0.97 && g > 0.97 && b > 0.97) white++;
+    const y = 0.2125 * red + 0.7154 * g + 0.0721 * b;
+    sum += y;
+    sum2 += y * y;
+  }
+  const std = Math.sqrt(Math.max(0, sum2 / n - (sum / n) ** 2));
+  return white > n / 2 || std < 0.03;
+}
+
+/** The item's background: a photo crop (labelled "photo"; a blank crop is redrawn) or a procedural scene. */
 function backgroundFor(seed: number, index: number, H: number, W: number, opts: TripletOptions): Scene {
   const src = opts.sources;
   const rng = new Prng(deriveSeed(seed, index, 3));
   if (src && src.photos.length > 0 && rng.chance(src.photoShare)) {
-    const image = photoCrop(rng.pick(src.photos), rng, H, W);
+    let image = photoCrop(rng.pick(src.photos), rng, H, W);
+    for (let retry = 0; retry < MAX_CROP_RETRIES && isBlank(image); retry++) image = photoCrop(rng.pick(src.photos), rng, H, W);
     return { kind: 'photo', image, labels: createLabels(H, W, CLASS_ID.photo), horizon: 0.5 };
   }
   return generateScene(deriveSeed(seed, index, 0), H, W, opts.scene);
