@@ -46,7 +46,9 @@ export function loadResults(dir: string): LoadedExperiment[] {
   });
 }
 
-const testSetKey = (e: LoadedExperiment) => `${e.spec.testSet.count} images @${e.spec.testSet.size}px (seed ${e.spec.testSet.seed})`;
+// the set's kind is part of the key (procedural, photo-test, vtest share count, size and seed), named unless procedural
+const testSetKey = ({ spec: { testSet: t } }: LoadedExperiment) =>
+  `${t.count} images @${t.size}px (seed ${t.seed}${t.kind === 'procedural' ? '' : `, ${t.kind}`})`;
 
 /** The experiments a figure may draw: finished ones of one test set; `leftOut` says why the others are not drawn. */
 export function drawableExperiments(all: LoadedExperiment[], preset?: string): { drawn: LoadedExperiment[]; leftOut: string[] } {
