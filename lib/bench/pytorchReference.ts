@@ -41,6 +41,10 @@ export interface TorchResult {
   [key: string]: unknown;
 }
 
+/** PyTorch's OpenMP waits as ours (lib/backend/native.ts): with its default spinning, 2-thread PyTorch steps took
+ *  3.6 s instead of 0.14 s while other processes used the cores, and the ratio measured only the load. */
+export const PYTORCH_OMP_WAIT_POLICY = process.env.OMP_WAIT_POLICY || 'passive';
+
 /** Times one training step of a named config ('a', 'b', 'c') or of a given training config, median of `steps`
  *  steps after `warmup`, with `threads` torch threads (OpenBLAS pinned to 1, the script's default). */
 export function runPytorchTrainStep(config: 'a' | 'b' | 'c' | TorchTrainConfig,
@@ -50,7 +54,8 @@ export function runPytorchTrainStep(config: 'a' | 'b' | 'c' | TorchTrainConfig,
   const which = typeof config === 'string' ? ['--configs', config] : ['--train-config', JSON.stringify(config)];
   try {
     execFileSync(PYTHON, [repoPath('bench', 'pytorch_edgeconnect_bench.py'), ...which, '--threads', String(threads),
-      '--steps', String(steps), '--warmup', String(warmup), '--out', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      '--steps', String(steps), '--warmup', String(warmup), '--out', file],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OMP_WAIT_POLICY: PYTORCH_OMP_WAIT_POLICY } });
     const result = JSON.parse(fs.readFileSync(file, 'utf8'));
     return { torchVersion: result.meta.torch_version, ...result.results[0] };
   } catch (e) {

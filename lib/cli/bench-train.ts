@@ -18,7 +18,9 @@ import { Adam } from '../train/adam';
 import { makeBatch, disposeBatch } from '../train/batches';
 import { trainStep } from '../train/trainStep';
 import { writeJsonAtomic } from '../io/atomicWrite';
-import { runPytorchTrainStep, torchAvailable, TORCH_MISSING, TorchResult } from '../bench/pytorchReference';
+import {
+  PYTORCH_OMP_WAIT_POLICY, runPytorchTrainStep, torchAvailable, TORCH_MISSING, TorchResult,
+} from '../bench/pytorchReference';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -93,7 +95,9 @@ async function main(): Promise<void> {
   const width = Number(arg('width', String(base.architecture.inpainterWidth)));
   const blocks = Number(arg('blocks', String(base.architecture.numResBlocks)));
   const size = Number(arg('size', String(base.architecture.size)));
-  if (!Number.isInteger(size) || size < 32 || size % 4 !== 0) throw new Error(`bench-train: --size must be a multiple of 4, >= 32`);
+  if (!Number.isInteger(size) || size < 32 || size % 4 !== 0) {
+    throw new Error(`bench-train: --size must be a multiple of 4 and >= 32, got ${arg('size', '')}`);
+  }
   const preset: Preset = {
     ...base,
     architecture: { ...base.architecture, size, inpainterWidth: width, numResBlocks: blocks, discriminatorWidth: width, segmenterWidth: width },
@@ -118,7 +122,8 @@ async function main(): Promise<void> {
       const ref = benchImageStageInPytorch(preset, info.threads, steps);
       results[stage] = { ...r, pytorchSecondsPerStep: ref.median_s, pytorchTimes: ref.times_s,
         pytorchGeneratorParams: ref.g_params, ratioToPytorch: r.secondsPerStep / ref.median_s };
-      pytorchReference = `PyTorch ${ref.torchVersion} on CPU (${info.threads} thread(s), OpenBLAS 1), ` +
+      pytorchReference = `PyTorch ${ref.torchVersion} on CPU (${info.threads} thread(s), OpenBLAS 1, ` +
+        `OMP_WAIT_POLICY=${PYTORCH_OMP_WAIT_POLICY} as ours), ` +
         `bench/pytorch_edgeconnect_bench.py ${ref.config}: the image inpainter's generator and an SN PatchGAN ` +
         'discriminator of the same width, Adam, loss hinge + L1 + feature matching, median of as many steps after ' +
         'one warm-up step, one fixed random batch. Ours (stages.image) does slightly more: it also computes a Gram ' +
@@ -129,7 +134,8 @@ async function main(): Promise<void> {
     } else results[stage] = r;
   }
   const out = arg('out', 'bench/train.json');
-  const key = `${preset.name} ${size}x${size}, ${info.threads} thread(s), ${info.native ? 'wasm + native oneDNN' : 'wasm'}`;
+  const kernels = info.native ? 'wasm + native oneDNN' : info.name;
+  const key = `${preset.name} ${size}x${size}, ${info.threads} thread(s), ${kernels}`;
   const run = {
     command: `npm run bench:train -- ${process.argv.slice(2).join(' ')}`.trim(),
     preset: preset.name, architecture: preset.architecture, batch: preset.batch,

@@ -8,7 +8,7 @@
 // PyTorch and our runs are interleaved per thread count, since 2-thread timings here drift 20-30 %.
 import { execFileSync } from 'child_process';
 import * as os from 'os';
-import { runPytorchTrainStep, torchAvailable, TORCH_MISSING } from '../bench/pytorchReference';
+import { PYTORCH_OMP_WAIT_POLICY, runPytorchTrainStep, torchAvailable, TORCH_MISSING } from '../bench/pytorchReference';
 import { writeJsonAtomic } from '../io/atomicWrite';
 
 interface Args {
@@ -48,7 +48,9 @@ async function child(c: NonNullable<Args['child']>, steps: number): Promise<void
   const { initBackend } = await import('../backend/index');
   const bench = await import('../bench/backendBench');
   const info = await initBackend({ backend: c.backend as 'wasm' | 'cpu', threads: c.threads, log: false });
-  const out: Record<string, unknown> = { backend: info.name, threads: info.threads, native: info.native, reasons: info.reasons };
+  const out: Record<string, unknown> = {
+    backend: info.name, threads: info.threads, native: info.native, reasons: info.reasons,
+  };
   if (c.what.includes('conv')) out.conv = bench.benchConvLayer(c.backend === 'cpu' ? 0 : 2, c.backend === 'cpu' ? 1 : steps);
   if (c.what.includes('gan')) out.gan = bench.benchGanStep(2, steps);
   process.stdout.write(JSON.stringify(out) + '\n');
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.child) return child(args.child, args.steps);
 
+  const loadAverageAtStart = os.loadavg()[0];
   const torch = args.torch && torchAvailable();
   if (args.torch && !torch) console.log(TORCH_MISSING);
   const rows: Record<string, any>[] = [];
@@ -103,6 +106,9 @@ async function main(): Promise<void> {
     node: process.version,
     cpu: os.cpus()[0]?.model,
     cores: os.cpus().length,
+    loadAverageAtStart,
+    loadAverageAtEnd: os.loadavg()[0],
+    pytorchOmpWaitPolicy: PYTORCH_OMP_WAIT_POLICY,
     convLayer: '[4,64,64,64] 3x3 64->64 same: forward + dx + dW',
     ganStep: 'G base 32, 8 res blocks, 64x64, batch 4, SN PatchGAN, Adam; hinge + L1 + FM (bench/pytorch_edgeconnect_bench.py config a)',
     rows,
