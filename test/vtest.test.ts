@@ -126,6 +126,7 @@ test('vtestTriplet: each bucket, I = the frame, I_G = the plate on the hole and 
       assert.equal(t.labels.semantic[p], t.mask.data[p] ? CLASS_ID.person : CLASS_ID.photo);
       if (!t.mask.data[p]) for (let c = 0; c < 3; c++) assert.equal(t.background.data[3 * p + c], t.image.data[3 * p + c]);
     }
+    for (const r of [t.image, t.background]) assert.ok(r.data.every((v) => v >= 0 && v <= 1), 'values in [0, 1]');
     // in the hole I shows the red person, I_G the grey-brown plate
     let red = 0;
     let n = 0;

@@ -201,7 +201,9 @@ export function photoCrop(photo: Photo, rng: Prng, height: number, width: number
       for (let c = 0; c < 3; c++) data[t + c] = photo.data[s + c] / 255;
     }
   }
-  return resize({ height: ch, width: cw, channels: 3, data }, height, width);
+  const out = resize({ height: ch, width: cw, channels: 3, data }, height, width);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = Math.min(1, Math.max(0, out.data[i])); // rounding of the filter
+  return out;
 }
 
 /** An RGBA cutout as a sprite: colour where alpha >= 128. */

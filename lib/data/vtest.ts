@@ -427,7 +427,9 @@ export async function vtestTriplet(range: VtestTestRange, seed: number, index: n
       const crop = (src: Uint8Array): Raster => {
         const data = new Float32Array(s * s * 3);
         for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) for (let c = 0; c < 3; c++) data[(y * s + x) * 3 + c] = src[((top + y) * FW + left + x) * 3 + c] / 255;
-        return resize({ height: s, width: s, channels: 3, data }, size, size);
+        const out = resize({ height: s, width: s, channels: 3, data }, size, size);
+        for (let i = 0; i < out.data.length; i++) out.data[i] = Math.min(1, Math.max(0, out.data[i])); // filter rounding
+        return out;
       };
       // the person's silhouette (inside its box) in the window, grown by one frame pixel so the hole also covers
       // its blended outline; a model pixel is in the hole when a quarter of it is covered
