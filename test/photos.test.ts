@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Prng } from '../lib/random/prng';
 import { PHOTO_SPLITS, Photo, makePhotoSplit, photoCrop, readPhotoSources, readPhotoSplit, MIN_CROP_SCALE } from '../lib/data/photos';
 import { makeTriplet, resizeSprite, TripletSources } from '../lib/data/triplets';
-import { loadTrainingSources } from '../lib/train/batches';
+import { loadTrainingData } from '../lib/train/batches';
 import { DATA_MIXES } from '../lib/config/presets';
 import { CLASS_ID } from '../lib/data/classes';
 import { MASK_RATIO_BUCKETS } from '../lib/data/buckets';
@@ -141,13 +141,13 @@ test('triplets: share 0 of photos and cutouts gives exactly the procedural items
   assert.ok(Math.abs(photos - 150) < 25, `${photos} of ${n} on photos`);
 });
 
-test('loadTrainingSources: procedural needs nothing; a missing photo library is one line naming scripts/fetch-photos.sh', async () => {
-  assert.equal(await loadTrainingSources(DATA_MIXES.procedural), undefined);
+test('loadTrainingData: procedural needs nothing; a missing photo library is one line naming scripts/fetch-photos.sh', async () => {
+  assert.deepEqual(await loadTrainingData(DATA_MIXES.procedural), {});
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-photos-'));
   const saved = process.env.PHOTO_LIBRARY;
   process.env.PHOTO_LIBRARY = empty;
   try {
-    await assert.rejects(loadTrainingSources(DATA_MIXES.photos), (e: Error) =>
+    await assert.rejects(loadTrainingData(DATA_MIXES.photos), (e: Error) =>
       !e.message.includes('\n') && /photo library is missing .*bash scripts\/fetch-photos\.sh/.test(e.message));
   } finally {
     if (saved === undefined) delete process.env.PHOTO_LIBRARY;

@@ -29,7 +29,7 @@ export const TRAIN_CLI: CliSpec = {
     masks: { type: 'string', value: 'random|object', help: 'inpainter stages: training masks (paper Table II; default object)' },
     init: { type: 'string', value: 'CKPT', help: 'start from the weights of a checkpoint of the same stage, fresh optimizer (Table III)' },
     pairs: { type: 'string', value: 'N', help: "number of training pairs (Table III; default: the preset's)" },
-    data: { type: 'string', value: Object.keys(DATA_MIXES).join('|'), help: "photo backgrounds + real people, or procedural only (default photos)" },
+    data: { type: 'string', value: `${Object.keys(DATA_MIXES).join('|')}|coco:ROOT[#SPLIT]`, help: 'photo backgrounds + real people, procedural only, or a local COCO copy (default photos)' },
     'no-mel': { type: 'boolean', help: 'joint stage without the mask expansion loss (= --weights lambdaX=0)' },
     alpha: { type: 'string', value: 'A', help: 'joint stage: alpha of the mask expansion loss, >= 0 (= --weights alpha=A; default 0.03)' },
     'init-edge': { type: 'string', value: 'CKPT', help: 'joint stage (or image stage with --cues inpainted): pretrained edge inpainter' },

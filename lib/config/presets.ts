@@ -41,19 +41,21 @@ export interface Architecture {
   segmenterWidth: number;
 }
 
-/** What training items are made of (lib/train/batches.ts loadTrainingSources, lib/data/triplets.ts TripletSources):
+/** What training items are made of (lib/train/batches.ts loadTrainingData, lib/data/triplets.ts TripletSources):
  *  the share of photo backgrounds (the library's train split) against procedural scenes, and the shares of the
  *  pasted people that are real cutouts (vtest.avi's training range, the Tux Paint firemen); procedural people the
- *  rest. */
+ *  rest. 'coco' is the paper's data instead: people of a local COCO copy pasted onto its images (lib/data/coco.ts). */
 export interface DataMix {
   name: DataMixName;
   photoShare: number;
   vtestShare: number;
   firemenShare: number;
+  /** 'coco': the COCO root and split (default train2017) */
+  coco?: { root: string; split: string };
 }
-export type DataMixName = 'photos' | 'procedural';
+export type DataMixName = 'photos' | 'procedural' | 'coco';
 
-export const DATA_MIXES: Record<DataMixName, DataMix> = {
+export const DATA_MIXES: Record<'photos' | 'procedural', DataMix> = {
   // issue 14: real photos >= 70 % of the backgrounds. People: half procedural (endless variety of shape and
   // clothing), 40 % real pedestrians, 10 % the two firemen (only two: more would be learnt by heart).
   photos: { name: 'photos', photoShare: 0.75, vtestShare: 0.4, firemenShare: 0.1 },
@@ -61,9 +63,15 @@ export const DATA_MIXES: Record<DataMixName, DataMix> = {
   procedural: { name: 'procedural', photoShare: 0, vtestShare: 0, firemenShare: 0 },
 };
 
+/** 'photos', 'procedural', or 'coco:ROOT[#SPLIT]' (a COCO copy: ROOT/annotations/instances_SPLIT.json, ROOT/SPLIT/). */
 export function getDataMix(name: string): DataMix {
-  if (!(name in DATA_MIXES)) throw new Error(`unknown --data '${name}'; choose one of ${Object.keys(DATA_MIXES).join(', ')}`);
-  return DATA_MIXES[name as DataMixName];
+  if (name.startsWith('coco:')) {
+    const [root, split] = name.slice(5).split('#');
+    if (!root) throw new Error(`--data coco:ROOT needs the folder of a COCO copy, got '${name}'`);
+    return { name: 'coco', photoShare: 0, vtestShare: 0, firemenShare: 0, coco: { root, split: split || 'train2017' } };
+  }
+  if (!(name in DATA_MIXES)) throw new Error(`unknown --data '${name}'; choose one of ${Object.keys(DATA_MIXES).join(', ')}, coco:ROOT`);
+  return DATA_MIXES[name as keyof typeof DATA_MIXES];
 }
 
 export interface Preset {

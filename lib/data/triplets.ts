@@ -22,6 +22,7 @@ import { Sprite, pasteSprite } from './paste';
 import { Photo, loadFiremen, loadPhotos, photoCrop } from './photos';
 import { loadVtestCutouts, openVtestTestRange, vtestTestCutout, vtestTriplet } from './vtest';
 import { CLASS_ID } from './classes';
+import { cocoPaths, loadCocoIndex, makeCocoTriplet } from './coco';
 import { resize } from '../image/resize';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO, bucketOf, balancedBucket } from './buckets';
 
@@ -196,8 +197,8 @@ export function makeTriplets(seed: number, count: number, opts: TripletOptions, 
 
 /** The test sets (lib/eval/experiments.ts names them): procedural scenes; people pasted onto photos of one split of
  *  the library ('photo-test': the test split, 'photo-validation': the validation split); vtest.avi's pedestrians. */
-export type TestSetKind = 'procedural' | 'photo-test' | 'photo-validation' | 'vtest';
-export const TEST_SET_KINDS: readonly TestSetKind[] = ['procedural', 'photo-test', 'photo-validation', 'vtest'];
+export type TestSetKind = 'procedural' | 'photo-test' | 'photo-validation' | 'vtest' | 'coco';
+export const TEST_SET_KINDS: readonly TestSetKind[] = ['procedural', 'photo-test', 'photo-validation', 'vtest', 'coco'];
 
 export interface TestSetSpec {
   kind: TestSetKind;
@@ -206,17 +207,24 @@ export interface TestSetSpec {
   size: number;
   /** photo and vtest sets: bumped whenever their construction changes, so old results are not mixed in */
   version?: number;
+  /** coco: the user's COCO copy and split (the paper's test triplets, lib/data/coco.ts makeCocoTriplet) */
+  coco?: { root: string; split: string };
 }
 
 /**
  * Item i of a test set, random access. procedural: makeTriplet(seed, i, split 'test'). photo-test and
  * photo-validation: makeTriplet on the split's photos only (photoShare 1); pasted people half procedural, half
  * real: for photo-test vtest.avi's test-range people (never pasted in training), for photo-validation its
- * training cutouts and the firemen. vtest: vtestTriplet.
+ * training cutouts and the firemen. vtest: vtestTriplet. coco: makeCocoTriplet on the user's copy (split 'test').
  */
 export async function openTestSet(t: TestSetSpec): Promise<(index: number) => Promise<Triplet>> {
   const opts = { height: t.size, width: t.size, split: 'test' as const };
   if (t.kind === 'procedural') return async (i) => makeTriplet(t.seed, i, opts);
+  if (t.kind === 'coco') {
+    if (!t.coco) throw new Error(`test set 'coco' needs the COCO root and split`);
+    const index = loadCocoIndex(cocoPaths(t.coco.root, t.coco.split));
+    return (i) => makeCocoTriplet(index, t.seed, i, opts);
+  }
   if (t.kind === 'vtest') {
     const range = await openVtestTestRange();
     const perBucket = Math.ceil(t.count / MASK_RATIO_BUCKETS.length);

@@ -6,6 +6,7 @@
 //   procedural  makeTriplet(TEST_SEED, i, split 'test'): the embedded generator
 //   photo-test  people (procedural, and vtest.avi's test-range pedestrians) pasted onto the photo library's test split
 //   vtest       vtest.avi's test-range pedestrians in their own frames, the median plate as the truth in the hole
+//   coco:ROOT   for users with COCO: the paper's copy-paste triplets from ROOT (split val2017; coco:ROOT#SPLIT)
 // The real sets carry a version (REAL_TEST_SET_VERSION), part of the spec, so results of another construction are
 // never mixed in.
 // Sizes and counts are the presets' `evaluation` (lib/config/presets.ts): tiny 8 images at 64x64 (CI, seconds; 64 px
@@ -67,6 +68,11 @@ export const REAL_TEST_SET_VERSION = 1;
 /** The test set of a preset: seed TEST_SEED, the preset's size and count (100 a bucket at cpu). */
 export function testSetSpec(preset: string, testSet: string = 'procedural'): TestSetSpec {
   const { size, count } = evalPreset(preset);
+  if (testSet.startsWith('coco:')) { // the user's COCO copy: coco:ROOT[#SPLIT], split val2017 by default
+    const [root, split] = testSet.slice(5).split('#');
+    if (!root) throw new Error(`--test-set coco:ROOT needs the folder of a COCO copy, got '${testSet}'`);
+    return { kind: 'coco', seed: TEST_SEED, count, size, version: REAL_TEST_SET_VERSION, coco: { root, split: split || 'val2017' } };
+  }
   if (!(TEST_SETS as readonly string[]).includes(testSet)) throw new Error(`unknown test set '${testSet}' (expected ${TEST_SETS.join(', ')})`);
   if (testSet === 'procedural') return { kind: 'procedural', seed: TEST_SEED, count, size };
   return { kind: testSet as TestSetKind, seed: TEST_SEED, count, size, version: REAL_TEST_SET_VERSION };
@@ -74,7 +80,7 @@ export function testSetSpec(preset: string, testSet: string = 'procedural'): Tes
 
 /** Result folder names: the procedural set's keep their old names (results/table1-<inpainter>-<preset>). */
 function withTestSet(name: string, testSet: string): string {
-  return testSet === 'procedural' ? name : `${name}-${testSet}`;
+  return testSet === 'procedural' ? name : `${name}-${testSet.startsWith('coco:') ? 'coco' : testSet}`;
 }
 
 /** checkpoints: the learned inpainter's (InpainterChoice.checkpoints), recorded in the spec */

@@ -12,13 +12,15 @@
 //
 // Data sources (the preset's DataMix, `--data`): 'photos' puts 75 % of the items on crops of the photo library's
 // train split and pastes real people (vtest.avi's training range, the Tux Paint firemen) on half of them
-// (lib/data/triplets.ts TripletSources); 'procedural' is the embedded generator alone. loadTrainingSources reads
-// them once per process; the items stay a pure function of (dataSeed, item index, sources).
+// (lib/data/triplets.ts TripletSources); 'procedural' is the embedded generator alone; 'coco:ROOT' the paper's
+// triplets from a local COCO copy (read from disk: prepareBatch(step) loads them before makeBatch(step)).
+// loadTrainingData reads the data once per process; the items stay a pure function of (dataSeed, item index, data).
 import * as tf from '@tensorflow/tfjs';
 import { Prng, deriveSeed } from '../random/prng';
 import { makeTriplet, Triplet, TripletSources } from '../data/triplets';
 import { loadFiremen, loadPhotos, photoLibraryDir, readPhotoManifest } from '../data/photos';
 import { loadVtestCutouts } from '../data/vtest';
+import { CocoIndex, cocoPaths, loadCocoIndex, makeCocoTriplet } from '../data/coco';
 import type { DataMix } from '../config/presets';
 import { irregularMask } from '../data/irregular-masks';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
@@ -38,22 +40,45 @@ export interface DataConfig {
   dataSeed: number;
   masks: MaskKind;
   cannySigma: number;
-  /** photo backgrounds and real people (loadTrainingSources); procedural data alone when absent */
+  /** photo backgrounds and real people (loadTrainingData); procedural data alone when absent */
   sources?: TripletSources;
+  /** COCO instead (loadTrainingData; prepareBatch before makeBatch) */
+  coco?: CocoData;
 }
 
-/** The photos and cutouts a data mix needs (undefined for procedural data). A missing library is one clear error. */
-export async function loadTrainingSources(mix: DataMix): Promise<TripletSources | undefined> {
-  if (mix.photoShare === 0 && mix.vtestShare === 0 && mix.firemenShare === 0) return undefined;
+/** Training items read from a local COCO copy (async, from disk): prepareBatch loads a step's items. */
+export interface CocoData {
+  index: CocoIndex;
+  items: Map<number, Triplet>;
+}
+
+/** The photos and cutouts, or the COCO index, a data mix needs (nothing for procedural data). A missing photo
+ *  library is one clear error. */
+export async function loadTrainingData(mix: DataMix): Promise<{ sources?: TripletSources; coco?: CocoData }> {
+  if (mix.coco) return { coco: { index: loadCocoIndex(cocoPaths(mix.coco.root, mix.coco.split)), items: new Map() } };
+  if (mix.photoShare === 0 && mix.vtestShare === 0 && mix.firemenShare === 0) return {};
   readPhotoManifest(photoLibraryDir()); // throws the one-line "missing, run bash scripts/fetch-photos.sh" message
   return {
-    photos: await loadPhotos('train'),
-    photoShare: mix.photoShare,
-    cutouts: [
-      { name: 'vtest', sprites: await loadVtestCutouts(), share: mix.vtestShare },
-      { name: 'firemen', sprites: await loadFiremen(), share: mix.firemenShare },
-    ],
+    sources: {
+      photos: await loadPhotos('train'),
+      photoShare: mix.photoShare,
+      cutouts: [
+        { name: 'vtest', sprites: await loadVtestCutouts(), share: mix.vtestShare },
+        { name: 'firemen', sprites: await loadFiremen(), share: mix.firemenShare },
+      ],
+    },
   };
+}
+
+/** Loads the COCO items of step `step` (and forgets the previous step's); without COCO data it does nothing. */
+export async function prepareBatch(step: number, c: DataConfig): Promise<void> {
+  if (!c.coco) return;
+  const wanted = Array.from({ length: c.batch }, (_, j) => itemOfSample(step * c.batch + j, c.pairs, c.dataSeed));
+  const items = new Map<number, Triplet>();
+  for (const i of wanted) {
+    items.set(i, c.coco.items.get(i) ?? await makeCocoTriplet(c.coco.index, c.dataSeed, i, { height: c.size, width: c.size, split: 'train' }));
+  }
+  c.coco.items = items;
 }
 
 /** Everything any stage needs, [B,H,W,C] float32. "source" = what the networks see (I, or I_G for random masks). */
@@ -101,7 +126,9 @@ interface Sample {
 }
 
 function sampleFor(k: number, c: DataConfig): Sample {
-  const triplet = makeTriplet(c.dataSeed, itemOfSample(k, c.pairs, c.dataSeed), { height: c.size, width: c.size, split: 'train', sources: c.sources });
+  const item = itemOfSample(k, c.pairs, c.dataSeed);
+  const triplet = c.coco ? c.coco.items.get(item) : makeTriplet(c.dataSeed, item, { height: c.size, width: c.size, split: 'train', sources: c.sources });
+  if (!triplet) throw new Error(`COCO item ${item} of sample ${k} is not loaded: call prepareBatch(step, config) before makeBatch`);
   if (c.masks === 'object') return { image: triplet.image, labels: triplet.labels, mask: triplet.mask, triplet };
   const { lo, hi } = MASK_RATIO_BUCKETS[triplet.bucket];
   // a new random mask per sample (not per item): repeated epochs see new holes

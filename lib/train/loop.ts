@@ -17,7 +17,7 @@ import { repoRelative } from '../io/repoRoot';
 import { LossWeights } from '../losses/weights';
 import { L1Normalisation } from '../losses/reconstruction';
 import { Adam } from './adam';
-import { DataConfig, MaskKind, makeBatch, disposeBatch, loadTrainingSources } from './batches';
+import { DataConfig, MaskKind, makeBatch, disposeBatch, loadTrainingData, prepareBatch } from './batches';
 import { buildStage, StageModel } from './stages';
 import { trainStep, Optimizers } from './trainStep';
 import {
@@ -379,7 +379,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
 
     const data: DataConfig = {
       size: preset.architecture.size, batch: preset.batch, pairs: settings.pairs, dataSeed: preset.dataSeed,
-      masks: settings.masks ?? 'object', cannySigma: preset.cannySigma, sources: await loadTrainingSources(settings.data),
+      masks: settings.masks ?? 'object', cannySigma: preset.cannySigma, ...(await loadTrainingData(settings.data)),
     };
     const save = (s: number, losses: Record<string, number> | null, dir = o.out) => saveCheckpoint<RunMeta>(dir, s, {
       stage, preset: preset.name, architecture: preset.architecture, settings, step: s,
@@ -391,6 +391,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     const records: LossRecord[] = [];
     for (let s = step; s < total; s++) {
       const t0 = process.hrtime.bigint();
+      await prepareBatch(s, data);
       const batch = makeBatch(s, data);
       let losses: Record<string, number>;
       try {
