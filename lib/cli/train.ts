@@ -21,7 +21,7 @@ export const TRAIN_CLI: CliSpec = {
   options: {
     stage: { type: 'string', value: STAGES.join('|'), help: 'the stage to train (required)' },
     preset: { type: 'string', value: Object.keys(PRESETS).join('|'), help: 'the preset (default cpu)' },
-    out: { type: 'string', value: 'DIR', help: 'run directory (default runs/<stage>-<preset>[-random][-cues][-nomel][-alphaA][-pairsN])' },
+    out: { type: 'string', value: 'DIR', help: 'run directory (default runs/<stage>-<preset>[-random][-cues][-nomel][-alphaA][-pairsN][-procedural|-coco])' },
     steps: { type: 'string', value: 'N', help: "total steps (default: the preset's for the stage)" },
     resume: { type: 'boolean', help: 'continue the run in --out from its checkpoint' },
     'checkpoint-every': { type: 'string', value: 'K', help: "checkpoint every K steps (default: the preset's)" },
@@ -67,7 +67,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs | null {
   const parts: Partial<Record<PartName, string>> = {};
   for (const p of PARTS) if (o[`init-${p}`] !== undefined) parts[p] = o[`init-${p}`];
   const suffix = [masks === 'random' ? 'random' : '', cues === 'inpainted' ? 'cues' : '', o['no-mel'] ? 'nomel' : '',
-    alpha !== undefined ? `alpha${o.alpha}` : '', pairs !== undefined ? `pairs${pairs}` : ''].filter(Boolean).map((s) => `-${s}`).join('');
+    alpha !== undefined ? `alpha${o.alpha}` : '', pairs !== undefined ? `pairs${pairs}` : '',
+    o.data === undefined || o.data === 'photos' ? '' : o.data.startsWith('coco:') ? 'coco' : o.data].filter(Boolean).map((s) => `-${s}`).join('');
   return {
     run: {
       stage, preset, out: o.out ?? `runs/${stage}-${preset}${suffix}`, steps: integerArg('steps', o.steps), resume: Boolean(o.resume),

@@ -75,7 +75,7 @@ export function photoLibraryDir(): string {
 /** The one-line message for a missing library, naming the command that builds it. */
 export function missingLibraryMessage(dir = photoLibraryDir()): string {
   return `the photo library is missing (${repoRelative(path.join(dir, 'manifest.json'))}): build it with ` +
-    '`bash scripts/fetch-photos.sh` (downloads ~490 MB of Debian packages, about a minute)';
+    '`bash scripts/fetch-photos.sh` (downloads ~490 MB of Debian packages; 5-10 minutes, most of it vtest.avi)';
 }
 
 /** Library id of a source: the resource file's activity and the entry's name (gcompris), else package + name. */
