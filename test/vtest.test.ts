@@ -11,7 +11,7 @@ import { spawnSync } from 'child_process';
 import { Prng } from '../lib/random/prng';
 import { Mask } from '../lib/image/raster';
 import {
-  TEST_START, TRAIN_END, cleanSilhouettes, components, decodeVideo, fillHoles, foreground, medianPlate, trainingCutoutPeople,
+  TEST_START, TRAIN_END, balanceTracks, cleanSilhouettes, components, decodeVideo, fillHoles, foreground, medianPlate, trainingCutoutPeople,
   vtestTriplet, VtestTestRange, VtestPerson,
 } from '../lib/data/vtest';
 import { MASK_RATIO_BUCKETS } from '../lib/data/buckets';
@@ -150,4 +150,15 @@ test('trainingCutoutPeople: a track that ends before the gap is pasted; one that
     testRange: [TEST_START, 800] as [number, number], people };
   const kept = trainingCutoutPeople(index).map((p) => `${p.frame}-${p.track}`);
   assert.deepEqual(kept, ['200-3', '201-3', '302-5']);
+});
+
+test('balanceTracks: tracks under the minimum dropped, long ones thinned evenly in time to the maximum', () => {
+  const people: VtestPerson[] = [];
+  for (let f = 0; f < 100; f++) people.push({ frame: f, box: [0, 0, 1, 1], area: 1, track: 1, touchesBorder: false });
+  for (let f = 0; f < 3; f++) people.push({ frame: f, box: [0, 0, 1, 1], area: 1, track: 2, touchesBorder: false });
+  for (let f = 0; f < 8; f++) people.push({ frame: f, box: [0, 0, 1, 1], area: 1, track: 3, touchesBorder: false });
+  const kept = balanceTracks(people, 5, 10);
+  assert.deepEqual(kept.filter((p) => p.track === 1).map((p) => p.frame), [5, 15, 25, 35, 45, 55, 65, 75, 85, 95]);
+  assert.equal(kept.filter((p) => p.track === 2).length, 0);
+  assert.equal(kept.filter((p) => p.track === 3).length, 8);
 });

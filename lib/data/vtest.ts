@@ -338,9 +338,24 @@ export function trainingCutoutPeople(index: VtestIndex): VtestPerson[] {
   return index.people.filter((p) => p.cutout && !late(p.track));
 }
 
-/** The training cutouts (trainingCutoutPeople). */
+/** Per track at most `most` people, evenly spaced in time, and no track of fewer than `fewest` (short-lived
+ *  components are fragments more often than people). Measured on vtest.avi: one track (a couple walking side by side
+ *  as one silhouette) held 394 of the 691 training cutouts; capped at 60 it is 60 of 270 (8 tracks). */
+export function balanceTracks(people: readonly VtestPerson[], fewest = 5, most = 60): VtestPerson[] {
+  const byTrack = new Map<number, VtestPerson[]>();
+  for (const p of people) byTrack.set(p.track, [...(byTrack.get(p.track) ?? []), p]);
+  const out: VtestPerson[] = [];
+  for (const list of byTrack.values()) {
+    if (list.length < fewest) continue;
+    const n = Math.min(most, list.length);
+    for (let k = 0; k < n; k++) out.push(list[Math.floor(((k + 0.5) * list.length) / n)]);
+  }
+  return out.sort((a, b) => a.frame - b.frame || a.track - b.track);
+}
+
+/** The training cutouts: trainingCutoutPeople, balanced over the tracks (balanceTracks). */
 export async function loadVtestCutouts(dir = vtestDir()): Promise<Sprite[]> {
-  const files = trainingCutoutPeople(readVtestIndex(dir)).map((p) => path.join(dir, p.cutout!));
+  const files = balanceTracks(trainingCutoutPeople(readVtestIndex(dir))).map((p) => path.join(dir, p.cutout!));
   return Promise.all(files.map((f) => readCutout(f)));
 }
 
