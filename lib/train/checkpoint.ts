@@ -241,11 +241,14 @@ export function checkOutputFolder(dir: string, flag: string, replaces: FolderKin
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
     let parent = path.dirname(path.resolve(dir));
     while (!fs.existsSync(parent)) parent = path.dirname(parent);
-    const why = code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'ENOENT'
-      ? `${parent} is not writable (${code})` : oneLineMessage(e);
+    let why = oneLineMessage(e);
+    try {
+      fs.accessSync(parent, fs.constants.W_OK); // names a read-only file system as such (mkdir may say ENOENT)
+    } catch (denied) {
+      why = `${parent} is not writable (${(denied as NodeJS.ErrnoException).code})`;
+    }
     throw new Error(`${flag} ${dir}: cannot create the folder: ${why}`);
   }
 }

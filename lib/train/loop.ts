@@ -12,13 +12,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { Preset, StageName, Architecture, ImageLossTarget, ImageCues, DataMix } from '../config/presets';
+import { Preset, StageName, Architecture, ImageLossTarget, ImageCues, DataMix, DATA_MIXES } from '../config/presets';
 import { repoRelative } from '../io/repoRoot';
 import { LossWeights } from '../losses/weights';
 import { L1Normalisation } from '../losses/reconstruction';
 import { Adam } from './adam';
 import { DataConfig, MaskKind, makeBatch, disposeBatch, loadTrainingData, prepareBatch } from './batches';
-import { buildStage, StageModel } from './stages';
+import { buildStage, StageModel, SegmenterKind, DEFAULT_SEGMENTER } from './stages';
 import { trainStep, Optimizers } from './trainStep';
 import {
   saveCheckpoint, loadCheckpoint, assignTensors, hasCheckpoint, LoadedCheckpoint, checkOutputFolder, removeTemporaryFiles,
@@ -41,6 +41,8 @@ export interface RunOptions {
    *  preset's, the paper's 0.03). Each may be given here or in `weights`, not both. */
   mel?: boolean;
   alpha?: number;
+  /** segmenter and joint stages: the pretrained person segmenter or ours from scratch (default DEFAULT_SEGMENTER) */
+  segmenter?: SegmenterKind;
   /** the backend the run computes on (recorded; a resume must use the same); default: tfjs's current, no native kernels */
   backend?: BackendRecord;
   /** training pairs (default: the preset's) */
@@ -94,6 +96,8 @@ export interface TrainingSettings {
   l1Per: L1Normalisation | null;
   /** image stage: the cues it trains on */
   imageCues: ImageCues | null;
+  /** segmenter and joint stages: which segmenter (runs from before it was recorded: 'scratch') */
+  segmenter: SegmenterKind | null;
 }
 
 /** Where a run's starting weights came from (--init, --init-<part>): the manifest, its step and SHA-256, and that
@@ -191,7 +195,11 @@ function settingsOf(o: RunOptions): TrainingSettings {
   if (!joint && (o.mel === false || o.alpha !== undefined)) throw new Error(`--no-mel and --alpha apply to the joint stage only`);
   if ((o.cues ?? o.imageLoss) !== undefined && o.stage !== 'image') throw new Error(`--cues and --image-loss apply to the image stage only`);
   if (o.l1Per !== undefined && o.stage !== 'image' && !joint) throw new Error(`--l1-per applies to the image and joint stages only`);
-  const lr = o.lr ?? p.lr[o.stage];
+  const usesSegmenter = o.stage === 'segmenter' || joint;
+  if (o.segmenter !== undefined && !usesSegmenter) throw new Error(`--segmenter applies to the segmenter and joint stages only`);
+  const segmenter = usesSegmenter ? o.segmenter ?? DEFAULT_SEGMENTER[p.name] : null;
+  // fine-tuning the pretrained segmenter alone: the joint stage's rate (the segmenter stage's is for training from scratch)
+  const lr = o.lr ?? p.lr[o.stage === 'segmenter' && segmenter === 'pretrained' ? 'joint' : o.stage];
   return {
     masks: o.stage === 'segmenter' || joint ? null : masks,
     mel: joint ? p.weights.lambdaX > 0 : null,
@@ -208,8 +216,14 @@ function settingsOf(o: RunOptions): TrainingSettings {
     imageLoss: o.stage === 'image' ? o.imageLoss ?? p.imageLoss : null,
     l1Per: o.stage === 'image' || joint ? o.l1Per ?? p.l1Per : null,
     imageCues: o.stage === 'image' ? o.cues ?? 'gt' : null,
+    segmenter,
   };
 }
+
+/** Settings recorded only since some date, as the checkpoints written before them were made: procedural data;
+ *  the image stage on ground-truth cues (the other stages have none). */
+const settingsBeforeRecorded = (stage: StageName): Partial<TrainingSettings> =>
+  ({ data: DATA_MIXES.procedural, imageCues: stage === 'image' ? 'gt' : null });
 
 function describeDifference(what: string, a: unknown, b: unknown): string | null {
   const ja = JSON.stringify(a);
@@ -221,6 +235,9 @@ function describeDifference(what: string, a: unknown, b: unknown): string | null
 function checkCompatible(ckpt: LoadedCheckpoint<RunMeta>, stage: StageName, preset: Preset, settings: TrainingSettings | null): void {
   const m = ckpt.meta;
   if (!m || typeof m !== 'object' || !m.architecture) throw new Error(`checkpoint ${ckpt.file}: no run metadata`);
+  if (m.settings && m.settings.segmenter === undefined) { // written before --segmenter: every segmenter was ours from scratch
+    m.settings.segmenter = m.stage === 'segmenter' || m.stage === 'joint' ? 'scratch' : null;
+  }
   const problems = [
     describeDifference('stage', m.stage, stage),
     ...Object.keys({ ...preset.architecture, ...m.architecture }).map((k) =>
@@ -228,8 +245,9 @@ function checkCompatible(ckpt: LoadedCheckpoint<RunMeta>, stage: StageName, pres
   ];
   if (settings) {
     problems.push(describeDifference('preset', m.preset, preset.name));
-    for (const k of Object.keys({ ...settings, ...m.settings })) {
-      problems.push(describeDifference(`setting '${k}'`, (m.settings as unknown as Record<string, unknown>)[k], (settings as unknown as Record<string, unknown>)[k]));
+    const recorded = { ...settingsBeforeRecorded(stage), ...m.settings } as unknown as Record<string, unknown>;
+    for (const k of Object.keys({ ...settings, ...recorded })) {
+      problems.push(describeDifference(`setting '${k}'`, recorded[k], (settings as unknown as Record<string, unknown>)[k]));
     }
   }
   const found = problems.filter((x): x is string => x !== null);
@@ -326,7 +344,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   const model = buildStage(stage, preset, {
     mel: settings.mel ?? true, alpha: settings.alpha ?? preset.weights.alpha,
     imageLoss: settings.imageLoss ?? preset.imageLoss, l1Per: settings.l1Per ?? preset.l1Per,
-    imageCues: settings.imageCues ?? 'gt',
+    imageCues: settings.imageCues ?? 'gt', segmenter: settings.segmenter ?? undefined,
   });
   const gb = stage === 'segmenter' ? preset.segmenterBetas : preset.ganBetas;
   const opt: Optimizers = {
@@ -358,7 +376,13 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       optimizerNames.forEach((n, i) => (adams[i].step = ckpt.meta.optimizerSteps[n]));
       step = ckpt.meta.step;
       init = ckpt.meta.init;
-      truncateLossLog(logFile, step);
+      try {
+        truncateLossLog(logFile, step);
+      } catch (e) {
+        removeTemporaryFiles(o.out);
+        throw new Error(`rewriting ${logFile} up to the checkpoint's step ${step} failed (${(e as Error).message}); ` +
+          `the checkpoint and the log are intact: free some space and repeat the command`);
+      }
     } else {
       fs.rmSync(logFile, { force: true });
       if (o.init) {
@@ -371,6 +395,10 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       for (const [part, file] of Object.entries(o.initParts ?? {}) as [PartName, string][]) {
         const ckpt = loadCheckpoint<RunMeta>(file);
         checkCompatible(ckpt, part, preset, null);
+        if (part === 'segmenter' && ckpt.meta.settings.segmenter !== settings.segmenter) {
+          throw new Error(`--init-segmenter ${file} holds the ${ckpt.meta.settings.segmenter} segmenter, this run trains the ` +
+            `${settings.segmenter} one: pass --segmenter ${ckpt.meta.settings.segmenter}, or another checkpoint`);
+        }
         assignTensors(ckpt, modelTensors(model, PART_PREFIXES[part]), false);
         init.push(initRecord(part, ckpt));
       }

@@ -31,7 +31,12 @@ function readOwner(file: string): number | null {
 /** Links a file holding our pid to `file` (it appears with its content); false when `file` exists. */
 function linkOwnFile(file: string): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, String(process.pid));
+  try {
+    fs.writeFileSync(tmp, String(process.pid));
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new Error(`cannot write the lock ${file} (${(e as Error).message})`);
+  }
   try {
     fs.linkSync(tmp, file);
     return true;
