@@ -13,7 +13,7 @@ import * as zlib from 'zlib';
 import { spawn, spawnSync } from 'child_process';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/index';
-import { PRESETS } from '../lib/config/presets';
+import { PRESETS, DATA_MIXES } from '../lib/config/presets';
 import { runTraining, RunOptions, RunMeta } from '../lib/train/loop';
 import { saveCheckpoint, loadCheckpoint } from '../lib/train/checkpoint';
 import { averageCheckpoints } from '../lib/train/averageCheckpoints';
@@ -32,6 +32,7 @@ const run = (o: Omit<RunOptions, 'preset'>) => runTraining({ preset: tiny, progr
 const ROOT = path.join(__dirname, '..');
 
 before(async () => {
+  process.env.TFJS_NATIVE = '0'; // the committed runs were computed without native kernels
   await initBackend({ backend: 'wasm', threads: 1, log: false });
 });
 
@@ -209,6 +210,16 @@ test('resume: refused on another backend or native setting; a manifest without t
   await assert.rejects(run({ stage: 'segmenter', out: dir, steps: 3, resume: true, backend: { name: 'wasm', native: true } }), /native kernels off/);
   const resumed = await run({ stage: 'segmenter', out: dir, steps: 3, resume: true });
   assert.deepEqual(resumed.records.map((r) => r.step), [3]);
+});
+
+test('a committed run (written before the backend, data mix and cues were recorded) resumes and repeats its logged step', async () => {
+  const dir = path.join(tmp(), 'edge-cpu');
+  fs.cpSync(path.join(ROOT, 'checkpoints/cpu/resume/edge-cpu'), dir, { recursive: true });
+  const step = loadCheckpoint<RunMeta>(dir).meta.step;
+  const logged = readLossLog(path.join(dir, 'log.jsonl')).find((r) => r.step === step + 1)!; // the run went on past it
+  const r = await runTraining({ preset: PRESETS.cpu, progress: false, stage: 'edge', out: dir, steps: step + 1, resume: true,
+    data: DATA_MIXES.procedural, backend: WASM_PLAIN });
+  assert.deepEqual(r.records[0].losses, logged.losses); // measured: identical (2 threads then, 1 here)
 });
 
 test('resume: refused when log.jsonl is missing or does not reach the checkpoint', async () => {
