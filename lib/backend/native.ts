@@ -8,12 +8,12 @@
 // which on the single-threaded build detaches older views (the addon then throws on their length 0).
 // A case the addon does not take (other dtypes, empty tensors, pads oneDNN cannot express) runs the kernel
 // it replaced.
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { ConvAttrs } from './conv2dBackpropFilter';
 import { INSTANCE_NORM, INSTANCE_NORM_GRAD } from './instanceNorm';
 import { foldIndex, MIRROR_PAD_GRAD } from './mirrorPadGradient';
 import { TensorInfo, WasmBackend } from './wasmKernelCalls';
+import { repoPath } from '../io/repoRoot';
 
 interface Addon {
   conv2d(x: Float32Array, w: Float32Array, y: Float32Array, shape: Int32Array): void;
@@ -39,7 +39,8 @@ type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
 type Kernel = (args: KernelArgs) => TensorInfo | TensorInfo[];
 
-const ADDON_FILE = path.join(__dirname, '..', '..', 'native', 'build', 'Release', 'tfjs_onednn.node');
+// from the repository root, not __dirname: a notebook loads lib through the notebooks/lib symlink
+const ADDON_FILE = repoPath('native', 'build', 'Release', 'tfjs_onednn.node');
 let addon: Addon | undefined;
 let loadFailure: string | undefined;
 
