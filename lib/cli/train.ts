@@ -7,6 +7,7 @@ import * as path from 'path';
 import { initBackend, BACKENDS, BackendName } from '../backend/index';
 import { getPreset, getDataMix, DATA_MIXES, PRESETS, STAGES, StageName } from '../config/presets';
 import { runTraining, RunOptions, PartName } from '../train/loop';
+import { SEGMENTER_KINDS, DEFAULT_SEGMENTER } from '../train/stages';
 import { LossWeights } from '../losses/weights';
 import { hasCheckpoint, MANIFEST } from '../train/checkpoint';
 import { CliSpec, parseCli, integerArg, numberArg, choiceArg, runCli } from './args';
@@ -36,6 +37,8 @@ export const TRAIN_CLI: CliSpec = {
     'init-seg': { type: 'string', value: 'CKPT', help: 'likewise, the segmentation inpainter' },
     'init-image': { type: 'string', value: 'CKPT', help: 'joint stage: the image inpainter' },
     'init-segmenter': { type: 'string', value: 'CKPT', help: 'joint stage: the segmenter' },
+    segmenter: { type: 'string', value: SEGMENTER_KINDS.join('|'),
+      help: "segmenter and joint stages: MediaPipe's pretrained person segmenter or ours from scratch (default: pretrained; tiny: scratch)" },
     lr: { type: 'string', value: 'X', help: "generator-side learning rate (discriminators: the preset's ratio x X)" },
     cues: { type: 'string', value: 'gt|inpainted', help: 'image stage: ground-truth cues (default) or the frozen edge and seg inpainters\' outputs' },
     'image-loss': { type: 'string', value: 'output|composite', help: "image stage: what its losses see (default: the preset's)" },
@@ -74,7 +77,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | null {
       stage, preset, out: o.out ?? `runs/${stage}-${preset}${suffix}`, steps: integerArg('steps', o.steps), resume: Boolean(o.resume),
       checkpointEvery: integerArg('checkpoint-every', o['checkpoint-every']), keepEvery: integerArg('keep-every', o['keep-every']),
       masks, init: o.init, pairs, mel: o['no-mel'] ? false : undefined, alpha, lr: numberArg('lr', o.lr, { min: 0, exclusiveMin: true }),
-      cues, imageLoss: choiceArg('image-loss', o['image-loss'], ['output', 'composite'] as const),
+      cues, segmenter: choiceArg('segmenter', o.segmenter, SEGMENTER_KINDS), imageLoss: choiceArg('image-loss', o['image-loss'], ['output', 'composite'] as const),
       l1Per: choiceArg('l1-per', o['l1-per'], ['batch', 'image'] as const),
       weights: o.weights === undefined ? undefined : parseWeights(o.weights),
       initParts: Object.keys(parts).length ? parts : undefined,
@@ -115,7 +118,8 @@ async function main(): Promise<void> {
   const preset = getPreset(run.preset);
   const info = await initBackend({ backend, threads });
   if (run.stage === 'joint' && !run.resume && !run.init) {
-    const missing = PARTS.filter((p) => !run.initParts?.[p]);
+    const pretrained = (run.segmenter ?? DEFAULT_SEGMENTER[preset.name]) === 'pretrained'; // starts from its own weights
+    const missing = PARTS.filter((p) => !run.initParts?.[p] && !(p === 'segmenter' && pretrained));
     if (missing.length) console.error(`train: joint stage without pretrained ${missing.join(', ')} (--init-<part>): those parts start from scratch`);
   }
   process.once('SIGINT', () => {

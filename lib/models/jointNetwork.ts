@@ -4,16 +4,21 @@
 //   image inpainter(I, E_I composited, S_I composited, M) -> I_I
 // Every inpainter input that depends on M or S keeps a gradient path to the segmenter's weights, so the inpainting
 // losses L_E + L_S + L_I train it. S enters the segmentation inpainter as a one-hot map (the form it is pretrained
-// on) with a softmax straight-through gradient.
+// on) with a straight-through gradient.
+// The segmenter is either ours from scratch (lib/models/segmenter.ts: classes + instance boundaries, its segments
+// selected by differentiableMask.ts) or the pretrained person segmenter (lib/models/pretrainedSegmenter.ts: person
+// logits, its connected components selected by selectPersonMask, S = person over the triplet's stuff labels, so
+// it needs JointInputs.labels).
 import * as tf from '@tensorflow/tfjs';
 import { Segmenter, SegmenterOutput } from './segmenter';
+import { PretrainedSegmenter, selectPersonMask, personSegmentation } from './pretrainedSegmenter';
 import { EdgeInpainter, SegmentationInpainter, ImageInpainter, composite, assertMask } from './inpainters';
-import { selectDifferentiableMask, straightThroughOneHot } from './differentiableMask';
+import { selectDifferentiableMask, straightThroughOneHot, MaskSelectionOutput } from './differentiableMask';
 import { Selection } from './maskSelection';
 import { prefixed } from '../nn/params';
 
 export interface JointParts {
-  segmenter: Segmenter;
+  segmenter: Segmenter | PretrainedSegmenter;
   edge: EdgeInpainter;
   segmentation: SegmentationInpainter;
   image: ImageInpainter;
@@ -28,16 +33,24 @@ export interface JointInputs {
   edges: tf.Tensor4D;
   /** m_G [B,H,W,1], binary */
   maskGT: tf.Tensor4D;
+  /** one-hot labels of I [B,H,W,K]: the stuff labels around the pretrained segmenter's people (unused otherwise) */
+  labels?: tf.Tensor4D;
 }
 
+/** What the segmenter produced, for L_PS: the scratch segmenter's two heads, or the pretrained one's tempered
+ *  person logits (PretrainedSegmenter.temperedLogits). */
+export type JointSegmenterOutput =
+  | { kind: 'scratch'; output: SegmenterOutput }
+  | { kind: 'pretrained'; personLogits: tf.Tensor4D };
+
 export interface JointOutput {
-  segmenter: SegmenterOutput;
+  segmenter: JointSegmenterOutput;
   selections: Selection[];
   /** m_hat [B,H,W,1]: soft mask of the selected segment (for L_B / L_X) */
   softMask: tf.Tensor4D;
   /** M [B,H,W,1]: binary mask fed to the inpainters, straight-through gradient of softMask */
   mask: tf.Tensor4D;
-  /** S: the segmenter's one-hot segmentation [B,H,W,K] (straight-through) */
+  /** S: the one-hot segmentation [B,H,W,K] (straight-through) */
   segmentation: tf.Tensor4D;
   /** E_I [B,H,W,1] and E_I composited with the known edges */
   edges: tf.Tensor4D;
@@ -56,32 +69,50 @@ export class JointNetwork {
 
   /** windowRadius: reach of the soft mask beyond the selected segment (px; default H/8) */
   constructor(readonly parts: JointParts, readonly windowRadius?: number) {
-    const k = parts.segmenter.config.numClasses;
-    if (parts.segmentation.numClasses !== k || parts.image.numClasses !== k) {
-      throw new Error(`JointNetwork: class counts differ: segmenter ${k}, segmentation inpainter ` +
-        `${parts.segmentation.numClasses}, image inpainter ${parts.image.numClasses}`);
+    const k = parts.segmentation.numClasses;
+    const kSegmenter = parts.segmenter instanceof Segmenter ? parts.segmenter.config.numClasses : k;
+    if (kSegmenter !== k || parts.image.numClasses !== k) {
+      throw new Error(`JointNetwork: class counts differ: segmenter ${kSegmenter}, segmentation inpainter ` +
+        `${k}, image inpainter ${parts.image.numClasses}`);
     }
     this.numClasses = k;
   }
 
-  apply({ image, gray, edges, maskGT }: JointInputs): JointOutput {
+  apply({ image, gray, edges, maskGT, labels }: JointInputs): JointOutput {
     assertMask(maskGT, image, 'JointNetwork (m_G)');
-    const { segmenter, edge, segmentation, image: imageInpainter } = this.parts;
-    const seg = segmenter.apply(image);
-    const { mask, softMask, selections } = selectDifferentiableMask(seg, maskGT, this.windowRadius);
+    const { segmenter: segmenterNet, edge, segmentation, image: imageInpainter } = this.parts;
+    let segmenter: JointSegmenterOutput;
+    let selected: MaskSelectionOutput;
+    let s: tf.Tensor4D;
+    if (segmenterNet instanceof PretrainedSegmenter) {
+      if (!labels || !tf.util.arraysEqual(labels.shape, [...image.shape.slice(0, 3), this.numClasses])) {
+        const want = [...image.shape.slice(0, 3), this.numClasses];
+        throw new Error(`JointNetwork: the pretrained segmenter needs the one-hot labels of I [${want}] ` +
+          `(JointInputs.labels), got ${labels ? `[${labels.shape}]` : 'none'}`);
+      }
+      const personLogits = segmenterNet.temperedLogits(image);
+      segmenter = { kind: 'pretrained', personLogits };
+      selected = selectPersonMask(personLogits, maskGT, this.windowRadius);
+      s = personSegmentation(personLogits, labels);
+    } else {
+      const output = segmenterNet.apply(image);
+      segmenter = { kind: 'scratch', output };
+      selected = selectDifferentiableMask(output, maskGT, this.windowRadius);
+      s = straightThroughOneHot(output.semanticLogits);
+    }
+    const { mask, softMask, selections } = selected;
     const out = tf.tidy(() => {
-      const s = straightThroughOneHot(seg.semanticLogits);
       const e = edge.apply({ gray, edges, mask });
       const eComp = composite(e, edges, mask);
       const { logits, probs } = segmentation.apply({ segmentation: s, mask });
       const sComp = composite(probs, s, mask);
       const i = imageInpainter.apply({ image, edges: eComp, segmentation: sComp, mask });
       return {
-        segmentation: s, edges: e, edgesComposite: eComp, segmentationLogits: logits, segmentationProbs: probs,
+        edges: e, edgesComposite: eComp, segmentationLogits: logits, segmentationProbs: probs,
         segmentationComposite: sComp, output: i, outputComposite: composite(i, image, mask),
       };
     });
-    return { segmenter: seg, selections, softMask, mask, ...out };
+    return { segmenter, selections, softMask, mask, segmentation: s, ...out };
   }
 
   /** Every variable of the four networks, name -> variable, prefixed 'seg.', 'edge.', 'segInpaint.', 'image.' */
@@ -104,13 +135,16 @@ export interface JointNetworkConfig {
   numResBlocks: number;
   seed: number;
   windowRadius?: number;
+  /** the pretrained person segmenter instead of a fresh scratch one (the inpainters keep seeds seed+1..seed+3) */
+  pretrainedSegmenter?: PretrainedSegmenter;
 }
 
 /** Fresh joint network; the four parts get seeds seed..seed+3. */
 export function createJointNetwork(c: JointNetworkConfig): JointNetwork {
   const inp = (seed: number) => ({ width: c.inpainterWidth, numResBlocks: c.numResBlocks, seed });
   return new JointNetwork({
-    segmenter: new Segmenter({ numClasses: c.numClasses, width: c.segmenterWidth, seed: c.seed }),
+    segmenter: c.pretrainedSegmenter
+      ?? new Segmenter({ numClasses: c.numClasses, width: c.segmenterWidth, seed: c.seed }),
     edge: new EdgeInpainter(inp(c.seed + 1)),
     segmentation: new SegmentationInpainter(c.numClasses, inp(c.seed + 2)),
     image: new ImageInpainter(c.numClasses, inp(c.seed + 3)),

@@ -1,8 +1,12 @@
 // Mask selection (paper Sec. III-C): among the segments of the segmentation S, take the one whose overlap with the
 // ground-truth object mask m_G is the largest. Segments of our segmenter = 4-connected components of the argmax
-// class map after cutting out the pixels predicted as instance boundary. Plain typed-array code: selection is a
-// discrete choice, it has no gradient (lib/models/differentiableMask.ts makes the selected mask differentiable).
+// class map after cutting out the pixels predicted as instance boundary; segments of the pretrained person
+// segmenter = 4-connected components of {P(person) > 0.5} (selectPersonSegment). Plain typed-array code: selection
+// is a discrete choice, it has no gradient (lib/models/differentiableMask.ts and selectPersonMask in
+// lib/models/pretrainedSegmenter.ts make the selected mask differentiable).
 // All maps are one image, row-major [H*W].
+
+import { CLASS_ID } from '../data/classes';
 
 export interface Segments {
   /** segment id per pixel, -1 for cut (instance-boundary) pixels */
@@ -99,6 +103,20 @@ export function selectSegment(labels: ArrayLike<number>, cut: ArrayLike<number> 
     for (const i of seam) mask[i] = 1;
   }
   return { mask, classIndex, overlap: best.overlap };
+}
+
+/**
+ * The person segment of largest overlap with m_G: person [H*W] is 1 on person pixels (P(person) > threshold), its
+ * 4-connected components are the segments. If no person pixel lies in m_G the selection is empty (overlap 0): the
+ * segmenter missed the object, and the joint network then removes nothing (its L_I penalises that).
+ */
+export function selectPersonSegment(person: ArrayLike<number>, maskGT: ArrayLike<number>, height: number,
+  width: number): Selection {
+  const notPerson = Uint8Array.from(person as ArrayLike<number>, (v) => (v ? 0 : 1));
+  const segments = labelSegments(person, notPerson, height, width);
+  const best = largestOverlapSegment(segments, maskGT);
+  const mask = Uint8Array.from(segments.ids, (id) => (best.segment >= 0 && id === best.segment ? 1 : 0));
+  return { mask, classIndex: CLASS_ID.person, overlap: best.overlap };
 }
 
 /** Square (Chebyshev) dilation of a binary map by r pixels, separable running max. */

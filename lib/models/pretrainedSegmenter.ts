@@ -2,14 +2,17 @@
 // its README for provenance and licences), rebuilt from its tfjs graph JSON with every convolution filter and bias
 // a trainable tf.Variable, so gradients reach its weights as the paper fine-tunes PanopticFPN (Sec. III-C).
 //
-//   const seg = await loadPretrainedSegmenter();           // default: data/models/selfie
-//   const p = seg.personProbability(images);               // [B,H,W,3] in [0,1] -> [B,H,W,1] P(person), any H, W
+//   const seg = loadPretrainedSegmenter();                 // default: data/models/selfie
+//   const z = seg.personLogits(images);                    // [B,H,W,3] in [0,1] -> [B,H,W,1] logit of P(person)
+//   const p = seg.personProbability(images);               // [B,H,W,1] P(person), any H, W
 //   seg.params.trainableVariables();                       // what an optimizer updates (lib/nn/params Params)
 //   const { labels, components } = await personSegments(raster);   // connected person components
 //   const hit = await segmentAtPoint(raster, x, y);        // the component under pixel (x, y), or null
 //
 // The network (a MobileNetV3-like encoder-decoder with squeeze-excitation gates) runs at its native 256x256:
-// personProbability resizes the input to 256x256 and the probability map back to H x W. Both resizes and the
+// both resize the input to 256x256; personProbability resizes the graph's output back to H x W, personLogits the
+// input of its final Sigmoid (at 64 px the two give masks that differ on a few boundary pixels: an average of
+// probabilities is not the sigmoid of an average of logits). Both resizes and the
 // graph's own up-samplings use resizeBilinearDifferentiable (interpolation matrices and matMul), because
 // tfjs-core 4.22's ResizeBilinear gradient ignores halfPixelCenters (the graph's setting) and so does not match
 // its forward pass. Depthwise-conv gradients on wasm come from lib/backend/depthwiseConv.ts.
@@ -17,15 +20,38 @@
 // Mul, Relu, Relu6, Sigmoid, AvgPool, ResizeBilinear); weights are the graph's float16 constants as float32.
 // Convolution filters and rank-1 constants added to a conv output (biases) are variables; scalar constants
 // (hard-swish's 3 and 1/6) and shape constants are fixed.
+//
+// In the joint network (lib/models/jointNetwork.ts, paper Sec. III-C) the tempered person logits
+// z = personLogits / PERSON_LOGIT_TEMPERATURE (temperedLogits) stand in for PanopticFPN's output. The temperature
+// keeps the masks (z > 0 is unchanged) but not the saturation: the model's raw logits reach -360..+180, and on cpu
+// training batches (64 px) their median is -6 one pixel outside its person mask and -74 two pixels outside, where
+// sigmoid' ~ 1e-32: L_X and L_I could move the mask's boundary by one pixel at most. Divided by 16: -0.4 and -4.6.
+//   segments  the 4-connected components of {sigmoid(z) > 0.5}; the one overlapping m_G most is selected
+//             (selectPersonSegment), as the paper selects among panoptic segments;
+//   m_hat     sigmoid(z) inside a window around the selected component (dilated by windowRadius px; around m_G
+//             when no component overlaps it), as differentiableMask.ts windows the scratch segmenter's class
+//             probability; M = the binary component with m_hat's straight-through gradient;
+//   S         the labels the segmentation inpainter needs: person where sigmoid(z) > 0.5, else the training
+//             triplet's own stuff labels (its person pixels outside the predicted person: 'photo', no finer
+//             label), one-hot with the gradient of p e_person + (1 - p) stuff (personSegmentation).
+//   L_PS      the model has one output, P(person), and no instance-boundary head (touching people are one
+//             component): L_PS = binary cross-entropy on the logits against the triplet's person mask (its
+//             class-person pixels, the pasted person and people already in the scene), mean over pixels. No
+//             boundary term: nothing predicts instance boundaries to train (personSegmentationLoss).
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { Params } from '../nn/params';
 import { Raster, Mask, assertRaster } from '../image/raster';
-import { labelSegments } from './maskSelection';
+import { Selection, labelSegments, selectPersonSegment, dilateSquare } from './maskSelection';
+import { straightThrough, MaskSelectionOutput } from './differentiableMask';
+import { binaryCrossEntropyWithLogits } from '../losses/crossEntropy';
+import { CLASS_ID } from '../data/classes';
 import { repoPath } from '../io/repoRoot';
 
 export const SELFIE_INPUT_SIZE = 256;
+/** raw logits / this = the logits the joint network and L_PS work on (see the header) */
+export const PERSON_LOGIT_TEMPERATURE = 16;
 export const DEFAULT_SELFIE_DIR = repoPath('data', 'models', 'selfie');
 
 interface GraphNode {
@@ -52,12 +78,18 @@ export class PretrainedSegmenter {
   private readonly order: GraphNode[];
   private readonly inputName: string;
   private readonly outputName: string;
+  private readonly logitsName: string;
 
   constructor(graph: GraphModelJson, weights: tf.NamedTensorMap) {
     const nodes = new Map(graph.modelTopology.node.map((n) => [n.name, n]));
     this.inputName = Object.keys(graph.signature.inputs)[0].replace(/:0$/, '');
     this.outputName = Object.keys(graph.signature.outputs)[0].replace(/:0$/, '');
-    this.order = topologicalOrder(nodes, this.outputName);
+    const output = nodes.get(this.outputName);
+    if (output?.op !== 'Sigmoid' || output.input?.length !== 1) {
+      throw new Error(`PretrainedSegmenter: the graph's output ${this.outputName} is not a sigmoid (no logits)`);
+    }
+    this.logitsName = output.input[0].replace(/:0$/, '');
+    this.order = topologicalOrder(nodes, this.logitsName);
     const trainable = new Set<string>();
     for (const n of this.order) {
       if (!SUPPORTED_OPS.has(n.op)) {
@@ -77,19 +109,32 @@ export class PretrainedSegmenter {
     }
   }
 
-  /** P(person) [B,H,W,1] for images [B,H,W,3] in [0,1]; differentiable w.r.t. the images and params. */
-  personProbability(images: tf.Tensor4D): tf.Tensor4D {
+  /** logit of P(person) [B,H,W,1] for images [B,H,W,3] in [0,1]; differentiable w.r.t. the images and params. */
+  personLogits(images: tf.Tensor4D): tf.Tensor4D {
+    return this.resized(images, (x) => this.run(x));
+  }
+
+  /** f of the images resized to the graph's input size, resized back to theirs. */
+  private resized(images: tf.Tensor4D, f: (x: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D {
     if (images.rank !== 4 || images.shape[3] !== 3) {
       throw new Error(`personProbability: images must be [B,H,W,3] in [0,1], got [${images.shape}]`);
     }
     const [, h, w] = images.shape;
-    return tf.tidy(() => {
-      const x = resizeBilinearDifferentiable(images, SELFIE_INPUT_SIZE, SELFIE_INPUT_SIZE);
-      return resizeBilinearDifferentiable(this.run(x), h, w);
-    });
+    return tf.tidy(() => resizeBilinearDifferentiable(f(resizeBilinearDifferentiable(images, SELFIE_INPUT_SIZE,
+      SELFIE_INPUT_SIZE)), h, w));
   }
 
-  /** The graph itself: [B,256,256,3] -> [B,256,256,1]. */
+  /** personLogits / PERSON_LOGIT_TEMPERATURE: the joint network's and L_PS's logits [B,H,W,1] (see the header). */
+  temperedLogits(images: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => tf.div(this.personLogits(images), PERSON_LOGIT_TEMPERATURE));
+  }
+
+  /** P(person) [B,H,W,1] for images [B,H,W,3] in [0,1]; differentiable w.r.t. the images and params. */
+  personProbability(images: tf.Tensor4D): tf.Tensor4D {
+    return this.resized(images, (x) => tf.sigmoid(this.run(x)));
+  }
+
+  /** The graph up to its final sigmoid: [B,256,256,3] -> logits [B,256,256,1]. */
   private run(x: tf.Tensor4D): tf.Tensor4D {
     const values = new Map<string, tf.Tensor>([[this.inputName, x]]);
     const get = (name: string): tf.Tensor => {
@@ -101,7 +146,7 @@ export class PretrainedSegmenter {
       if (n.op === 'Const' || n.op === 'Placeholder') continue;
       values.set(n.name, applyNode(n, (n.input ?? []).map(get), x.shape[0]));
     }
-    return get(this.outputName) as tf.Tensor4D;
+    return get(this.logitsName) as tf.Tensor4D;
   }
 
   dispose(): void {
@@ -111,8 +156,8 @@ export class PretrainedSegmenter {
   }
 }
 
-/** Loads the graph JSON and its weight files from `dir` (default data/models/selfie). */
-export async function loadPretrainedSegmenter(dir = DEFAULT_SELFIE_DIR): Promise<PretrainedSegmenter> {
+/** Loads the graph JSON and its weight files from `dir` (default data/models/selfie); synchronous file reads. */
+export function loadPretrainedSegmenter(dir = DEFAULT_SELFIE_DIR): PretrainedSegmenter {
   const jsonFile = path.join(dir, 'selfie.json');
   if (!fs.existsSync(jsonFile)) {
     throw new Error(`loadPretrainedSegmenter: ${jsonFile} not found (data/models/selfie/README.md: where it is from)`);
@@ -246,7 +291,7 @@ export interface PersonSegmentOptions {
   threshold?: number;
 }
 
-let defaultSegmenter: Promise<PretrainedSegmenter> | undefined;
+let defaultSegmenter: PretrainedSegmenter | undefined;
 
 /** The 4-connected components of {P(person) > threshold} of an RGB raster. */
 export async function personSegments(raster: Raster, options: PersonSegmentOptions = {}): Promise<PersonSegments> {
@@ -255,7 +300,7 @@ export async function personSegments(raster: Raster, options: PersonSegmentOptio
   if (!(threshold > 0 && threshold < 1)) {
     throw new Error(`personSegments: threshold must be in (0, 1), got ${threshold}`);
   }
-  const segmenter = options.segmenter ?? (await (defaultSegmenter ??= loadPretrainedSegmenter()));
+  const segmenter = options.segmenter ?? (defaultSegmenter ??= loadPretrainedSegmenter());
   const { height, width } = raster;
   const p = tf.tidy(() => segmenter.personProbability(tf.tensor4d(raster.data, [1, height, width, 3])));
   const probability = (await p.data()) as Float32Array;
@@ -294,4 +339,73 @@ export async function segmentAtPoint(raster: Raster, x: number, y: number, optio
   if (id < 0) return null;
   const mask: Mask = { height: s.height, width: s.width, data: Uint8Array.from(s.labels, (l) => (l === id ? 1 : 0)) };
   return { mask, component: s.components[id] };
+}
+
+/**
+ * Mask selection on tempered person logits z [B,H,W,1] (see the header): M, m_hat and the selections.
+ * maskGT: m_G [B,H,W,1] binary.
+ * windowRadius: how far (px) m_hat reaches beyond the selected component (default H/8 rounded up).
+ */
+export function selectPersonMask(personLogits: tf.Tensor4D, maskGT: tf.Tensor4D,
+  windowRadius?: number): MaskSelectionOutput {
+  const [b, h, w] = personLogits.shape;
+  if (personLogits.shape[3] !== 1 || !tf.util.arraysEqual(maskGT.shape, [b, h, w, 1])) {
+    throw new Error(`selectPersonMask: logits [${personLogits.shape}] and m_G [${maskGT.shape}] must be [B,H,W,1]`);
+  }
+  const r = windowRadius ?? Math.ceil(Math.max(h, w) / 8);
+  const z = personLogits.dataSync();
+  const gt = maskGT.dataSync();
+  const n = h * w;
+  const selections: Selection[] = [];
+  const hard = new Float32Array(b * n);
+  const window = new Float32Array(b * n);
+  for (let i = 0; i < b; i++) {
+    const person = Uint8Array.from(z.subarray(i * n, (i + 1) * n), (v) => (v > 0 ? 1 : 0)); // sigmoid(z) > 0.5
+    const mG = gt.subarray(i * n, (i + 1) * n);
+    const sel = selectPersonSegment(person, mG, h, w);
+    selections.push(sel);
+    hard.set(sel.mask, i * n);
+    window.set(dilateSquare(sel.overlap > 0 ? sel.mask : Uint8Array.from(mG), h, w, r), i * n);
+  }
+  const { mask, softMask } = tf.tidy(() => {
+    const soft = tf.mul(tf.sigmoid(personLogits), tf.tensor4d(window, [b, h, w, 1])) as tf.Tensor4D;
+    return { mask: straightThrough(tf.tensor4d(hard, [b, h, w, 1]), soft), softMask: soft };
+  });
+  return { mask, softMask, selections };
+}
+
+/** The triplet's labels [B,H,W,K] one-hot with the person class moved to 'photo' (stuff only). */
+function stuffLabels(labels: tf.Tensor4D): tf.Tensor4D {
+  const k = labels.shape[3];
+  const move = new Float32Array(k * k); // [K_in, K_out]
+  for (let c = 0; c < k; c++) move[c * k + (c === CLASS_ID.person ? CLASS_ID.photo : c)] = 1;
+  return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(labels, [-1, k]), tf.tensor2d(move, [k, k])), labels.shape));
+}
+
+/**
+ * S for the segmentation inpainter from the person logits [B,H,W,1] and the triplet's one-hot labels [B,H,W,K]:
+ * one-hot person where sigmoid(z) > 0.5, the stuff label elsewhere; gradient of p e_person + (1 - p) stuff.
+ */
+export function personSegmentation(personLogits: tf.Tensor4D, labels: tf.Tensor4D): tf.Tensor4D {
+  const [b, h, w, k] = labels.shape;
+  if (!tf.util.arraysEqual(personLogits.shape, [b, h, w, 1])) {
+    throw new Error(`personSegmentation: logits [${personLogits.shape}] do not match labels [${labels.shape}]`);
+  }
+  return tf.tidy(() => {
+    const p = tf.sigmoid(personLogits);
+    const person = tf.oneHot(tf.fill([b, h, w], CLASS_ID.person, 'int32'), k).toFloat();
+    const stuff = stuffLabels(labels);
+    const soft = tf.add(tf.mul(p, person), tf.mul(tf.sub(1, p), stuff)) as tf.Tensor4D;
+    const isPerson = tf.step(personLogits); // z > 0
+    const hard = tf.add(tf.mul(isPerson, person), tf.mul(tf.sub(1, isPerson), stuff)) as tf.Tensor4D;
+    return straightThrough(hard, soft);
+  });
+}
+
+/** L_PS of the pretrained segmenter (see the header): BCE of the tempered logits against labels[..., person]. */
+export function personSegmentationLoss(personLogits: tf.Tensor4D, labels: tf.Tensor4D): tf.Scalar {
+  return tf.tidy(() => {
+    const target = tf.slice(labels, [0, 0, 0, CLASS_ID.person], [-1, -1, -1, 1]);
+    return binaryCrossEntropyWithLogits(personLogits, target);
+  });
 }

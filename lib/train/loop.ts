@@ -221,9 +221,10 @@ function settingsOf(o: RunOptions): TrainingSettings {
 }
 
 /** Settings recorded only since some date, as the checkpoints written before them were made: procedural data;
- *  the image stage on ground-truth cues (the other stages have none). */
+ *  the image stage on ground-truth cues (the other stages have none); our segmenter from scratch. */
 const settingsBeforeRecorded = (stage: StageName): Partial<TrainingSettings> =>
-  ({ data: DATA_MIXES.procedural, imageCues: stage === 'image' ? 'gt' : null });
+  ({ data: DATA_MIXES.procedural, imageCues: stage === 'image' ? 'gt' : null, segmenter: segmenterBeforeRecorded(stage) });
+const segmenterBeforeRecorded = (stage: StageName) => (stage === 'segmenter' || stage === 'joint' ? 'scratch' : null);
 
 function describeDifference(what: string, a: unknown, b: unknown): string | null {
   const ja = JSON.stringify(a);
@@ -235,9 +236,6 @@ function describeDifference(what: string, a: unknown, b: unknown): string | null
 function checkCompatible(ckpt: LoadedCheckpoint<RunMeta>, stage: StageName, preset: Preset, settings: TrainingSettings | null): void {
   const m = ckpt.meta;
   if (!m || typeof m !== 'object' || !m.architecture) throw new Error(`checkpoint ${ckpt.file}: no run metadata`);
-  if (m.settings && m.settings.segmenter === undefined) { // written before --segmenter: every segmenter was ours from scratch
-    m.settings.segmenter = m.stage === 'segmenter' || m.stage === 'joint' ? 'scratch' : null;
-  }
   const problems = [
     describeDifference('stage', m.stage, stage),
     ...Object.keys({ ...preset.architecture, ...m.architecture }).map((k) =>
@@ -395,9 +393,10 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       for (const [part, file] of Object.entries(o.initParts ?? {}) as [PartName, string][]) {
         const ckpt = loadCheckpoint<RunMeta>(file);
         checkCompatible(ckpt, part, preset, null);
-        if (part === 'segmenter' && ckpt.meta.settings.segmenter !== settings.segmenter) {
-          throw new Error(`--init-segmenter ${file} holds the ${ckpt.meta.settings.segmenter} segmenter, this run trains the ` +
-            `${settings.segmenter} one: pass --segmenter ${ckpt.meta.settings.segmenter}, or another checkpoint`);
+        const made = ckpt.meta.settings?.segmenter ?? segmenterBeforeRecorded(part);
+        if (part === 'segmenter' && made !== settings.segmenter) {
+          throw new Error(`--init-segmenter ${file} holds the ${made} segmenter, this run trains the ` +
+            `${settings.segmenter} one: pass --segmenter ${made}, or another checkpoint`);
         }
         assignTensors(ckpt, modelTensors(model, PART_PREFIXES[part]), false);
         init.push(initRecord(part, ckpt));

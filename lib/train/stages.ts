@@ -13,21 +13,29 @@
 //          image the user gets, as in the joint stage): see lib/config/presets.ts for why the cpu preset composites.
 //          With --cues inpainted it trains instead on the cues the pipeline gives it at test time, from the frozen
 //          pretrained edge and seg inpainters (EdgeConnect's model 3, "edge-inpaint").
-// - segmenter: L_PS on I with its own panoptic labels.
+// - segmenter: L_PS on I with its own panoptic labels. Two segmenters (StageOptions.segmenter, `--segmenter`):
+//          'scratch', ours (lib/models/segmenter.ts), L_PS = CE on the classes + BCE on instance boundaries;
+//          'pretrained', MediaPipe's selfie segmenter rebuilt with trainable weights
+//          (lib/models/pretrainedSegmenter.ts, starting from its shipped weights, as the paper starts from a pretrained
+//          PanopticFPN), L_PS = BCE of its tempered person logits against the triplet's person pixels (no boundary
+//          head, so no boundary term; see that file).
+//          The default is pretrained (DEFAULT_SEGMENTER), except at the tiny preset, whose CI runs cannot afford its
+//          256x256 pass.
 // - joint: L_SN = L_PS + L_E + L_S + L_I + lambda_X L_X (Eq. 10), differentiated w.r.t. all four networks (as in
 //          EdgeConnect's joint model, the inpainting losses also reach the upstream inpainters). L_E and L_S are
 //          computed as in pretraining; L_I is computed on the composited output I_I * M + I * (1 - M), the image the
 //          user gets: it is the term in which object pixels left outside M count as errors, which is what drives M
 //          (through its straight-through gradient) to cover m_G. N_M in L_IR counts m_G's pixels (Eq. 7).
 import * as tf from '@tensorflow/tfjs';
-import { Preset, StageName, ImageLossTarget, ImageCues } from '../config/presets';
+import { Preset, PresetName, StageName, ImageLossTarget, ImageCues } from '../config/presets';
 import { Discriminator } from '../models/discriminator';
 import { Segmenter } from '../models/segmenter';
 import {
   EdgeInpainter, SegmentationInpainter, ImageInpainter, createEdgeDiscriminator, createSegmentationDiscriminator,
   createImageDiscriminator, conditionalDiscriminatorInput as cond, composite,
 } from '../models/inpainters';
-import { JointNetwork } from '../models/jointNetwork';
+import { JointNetwork, JointSegmenterOutput } from '../models/jointNetwork';
+import { PretrainedSegmenter, loadPretrainedSegmenter, personSegmentationLoss } from '../models/pretrainedSegmenter';
 import { edgeInpainterLoss, segmentationInpainterLoss, imageInpainterLoss, segmentationNetworkLoss } from '../losses/inpainting';
 import { panopticSegmentationLoss } from '../losses/panoptic';
 import { maskExpansionLoss } from '../losses/boundary';
@@ -71,7 +79,17 @@ export interface StageOptions {
   l1Per: L1Normalisation;
   /** image stage: train on ground-truth or inpainted cues (default 'gt') */
   imageCues?: ImageCues;
+  /** segmenter and joint stages: which segmenter (default 'scratch'; runs default to DEFAULT_SEGMENTER) */
+  segmenter?: SegmenterKind;
 }
+
+export const SEGMENTER_KINDS = ['pretrained', 'scratch'] as const;
+export type SegmenterKind = (typeof SEGMENTER_KINDS)[number];
+
+/** The segmenter a run uses when none is chosen: tiny is CI's preset, too small for the pretrained net's cost. */
+export const DEFAULT_SEGMENTER: Record<PresetName, SegmenterKind> = {
+  tiny: 'scratch', cpu: 'pretrained', paper: 'pretrained',
+};
 
 const run = (D: Discriminator, x: tf.Tensor4D) => D.apply(x, { training: true });
 
@@ -82,8 +100,16 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
   const inp = (s: number) => ({ width: a.inpainterWidth, numResBlocks: a.numResBlocks, seed: seed + s });
   const dis = (s: number) => ({ width: a.discriminatorWidth, seed: seed + s });
   // the same seeds in every stage, so a part initialised alone equals that part of a fresh joint network
+  const newSegmenter = () => o.segmenter === 'pretrained' ? loadPretrainedSegmenter()
+    : new Segmenter({ numClasses: a.numClasses, width: a.segmenterWidth, seed });
+  /** L_PS of either segmenter on the batch's labels of I, and its terms to log (the pretrained one's: none) */
+  const segmenterLoss = (out: JointSegmenterOutput, b: Batch): { loss: tf.Scalar; terms: Record<string, tf.Scalar> } => {
+    if (out.kind === 'pretrained') return { loss: personSegmentationLoss(out.personLogits, b.segmentation), terms: {} };
+    const l = panopticSegmentationLoss(out.output, { semantic: b.segmentation, boundary: b.boundary }, p.panoptic);
+    return { loss: l.loss, terms: { ce: l.terms.semantic, boundary: l.terms.boundary } };
+  };
   const parts = () => ({
-    segmenter: new Segmenter({ numClasses: a.numClasses, width: a.segmenterWidth, seed }),
+    segmenter: newSegmenter(),
     edge: new EdgeInpainter(inp(1)),
     segmentation: new SegmentationInpainter(a.numClasses, inp(2)),
     image: new ImageInpainter(a.numClasses, inp(3)),
@@ -97,7 +123,10 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
     const variables = new Map([...gen, ...prefixed(Object.fromEntries(critics.map((c) => [c.name, c.D.params.named()])))]);
     return {
       stage, variables, generatorTrainable: trainable(updated), critics, pass,
-      dispose: () => tf.dispose([...variables.values()]),
+      dispose: () => {
+        tf.dispose([...variables.values()]);
+        for (const m of Object.values(named)) if (m instanceof PretrainedSegmenter) m.dispose(); // its constants
+      },
     };
   };
 
@@ -143,10 +172,11 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
     }, Object.keys(cueNets ?? {}));
   }
   if (stage === 'segmenter') {
-    const S = new Segmenter({ numClasses: a.numClasses, width: a.segmenterWidth, seed });
+    const S = newSegmenter();
     return make({ seg: S }, [], (b) => {
-      const l = panopticSegmentationLoss(S.apply(b.image), { semantic: b.segmentation, boundary: b.boundary }, p.panoptic);
-      return { loss: l.loss, terms: { ce: l.terms.semantic, boundary: l.terms.boundary }, critics: [] };
+      const out: JointSegmenterOutput = S instanceof Segmenter ? { kind: 'scratch', output: S.apply(b.image) }
+        : { kind: 'pretrained', personLogits: S.temperedLogits(b.image) };
+      return { ...segmenterLoss(out, b), critics: [] };
     });
   }
   const net = new JointNetwork(parts());
@@ -158,8 +188,8 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
   const { segmenter, edge, segmentation, image } = net.parts;
   return make({ seg: segmenter, edge, segInpaint: segmentation, image }, critics, (b) => {
     const [dE, dS, dI] = critics.map((c) => c.D);
-    const out = net.apply({ image: b.image, gray: b.gray, edges: b.edges, maskGT: b.mask });
-    const ps = panopticSegmentationLoss(out.segmenter, { semantic: b.segmentation, boundary: b.boundary }, p.panoptic).loss;
+    const out = net.apply({ image: b.image, gray: b.gray, edges: b.edges, maskGT: b.mask, labels: b.segmentation });
+    const ps = segmenterLoss(out.segmenter, b).loss;
     const cE = { real: cond(b.targetEdges, b.targetGray), fake: cond(out.edges, b.targetGray) };
     const lE = edgeInpainterLoss(run(dE, cE.fake), run(dE, cE.real).features, w).loss;
     const cS = { real: cond(b.targetSegmentation, b.targetGray), fake: cond(out.segmentationProbs, b.targetGray) };
