@@ -318,6 +318,24 @@ test('a CLI error is one line on stderr without a stack trace, exit 1; --help ex
   assert.match(help.stdout.toString(), /^usage: npm run export-weights -- RUN \[--out DIR\]/);
 });
 
+test('Ctrl-C during training: exit 130 with a line naming the kept checkpoint and --resume', async () => {
+  const out = path.join(tmp(), 'run');
+  const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/cli/train.ts'), '--preset', 'tiny', '--stage', 'edge',
+    '--steps', '100000', '--checkpoint-every', '2', '--out', out], { cwd: ROOT, env: { ...process.env, TFJS_NATIVE: '0' } });
+  let stderr = '';
+  p.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => p.on('close', resolve));
+  const log = path.join(out, 'log.jsonl');
+  for (let t = 0; t < 600 && !(fs.existsSync(log) && readLossLog(log).length >= 4); t++) await new Promise((r) => setTimeout(r, 100));
+  p.kill('SIGINT');
+  const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('still running 30 s after SIGINT'), 30_000).unref());
+  const code = await Promise.race([exited, timeout]);
+  p.kill('SIGKILL');
+  assert.equal(code, 130);
+  const last = stderr.split(/[\r\n]/).filter(Boolean).pop();
+  assert.match(last!, /^train: interrupted; the last checkpoint is step \d+ in .*run: repeat the command with --resume to continue$/);
+});
+
 // --- readMask: what it accepts --------------------------------------------------------------------------------
 
 /** A minimal PNG encoder (one IDAT, filter 0) for images sharp does not write: 16-bit, grey + alpha. */

@@ -222,9 +222,11 @@ function settingsOf(o: RunOptions): TrainingSettings {
 
 /** Settings recorded only since some date, as the checkpoints written before them were made: procedural data;
  *  the image stage on ground-truth cues (the other stages have none); our segmenter from scratch. */
+function segmenterBeforeRecorded(stage: StageName): SegmenterKind | null {
+  return stage === 'segmenter' || stage === 'joint' ? 'scratch' : null;
+}
 const settingsBeforeRecorded = (stage: StageName): Partial<TrainingSettings> =>
   ({ data: DATA_MIXES.procedural, imageCues: stage === 'image' ? 'gt' : null, segmenter: segmenterBeforeRecorded(stage) });
-const segmenterBeforeRecorded = (stage: StageName) => (stage === 'segmenter' || stage === 'joint' ? 'scratch' : null);
 
 function describeDifference(what: string, a: unknown, b: unknown): string | null {
   const ja = JSON.stringify(a);
@@ -453,6 +455,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
         throw new Error(`step ${s + 1}: ${message}${message.startsWith('writing the checkpoint') ? '' : `; training stopped, ${kept()}`}`);
       }
       o.onStep?.(s + 1, losses);
+      await new Promise((resolve) => setImmediate(resolve)); // lets signal handlers (Ctrl-C in the CLI) run between steps
     }
     finished = true;
     return { records, checkpoint: path.join(o.out, 'ckpt.json'), step: total };
