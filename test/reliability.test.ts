@@ -212,9 +212,18 @@ test('resume: refused on another backend or native setting; a manifest without t
   assert.deepEqual(resumed.records.map((r) => r.step), [3]);
 });
 
-test('a committed run (written before the backend, data mix and cues were recorded) resumes and repeats its logged step', async () => {
-  const dir = path.join(tmp(), 'edge-cpu');
-  fs.cpSync(path.join(ROOT, 'checkpoints/cpu/resume/edge-cpu'), dir, { recursive: true });
+// The committed run left the tree (checkpoints/README.md): it is restored from the history commit that still holds it.
+const OLD_RUN_COMMIT = '73ea9f5';
+const OLD_RUN = 'checkpoints/cpu/resume/edge-cpu';
+const oldRunInHistory = spawnSync('git', ['cat-file', '-e', `${OLD_RUN_COMMIT}:${OLD_RUN}/ckpt.json`], { cwd: ROOT }).status === 0;
+
+test('a committed run (written before the backend, data mix and cues were recorded) resumes and repeats its logged step',
+  { skip: oldRunInHistory ? false : `${OLD_RUN} is not in this clone's history (shallow clone?): git fetch --unshallow` }, async () => {
+  const base = tmp();
+  const archive = spawnSync('git', ['archive', OLD_RUN_COMMIT, OLD_RUN], { cwd: ROOT, maxBuffer: 1 << 26 });
+  assert.equal(archive.status, 0, String(archive.stderr));
+  assert.equal(spawnSync('tar', ['-x', '-C', base], { input: archive.stdout }).status, 0);
+  const dir = path.join(base, OLD_RUN);
   const step = loadCheckpoint<RunMeta>(dir).meta.step;
   const logged = readLossLog(path.join(dir, 'log.jsonl')).find((r) => r.step === step + 1)!; // the run went on past it
   const r = await runTraining({ preset: PRESETS.cpu, progress: false, stage: 'edge', out: dir, steps: step + 1, resume: true,
