@@ -2,11 +2,10 @@
 // into another) and the optimisation settings; CLI flags override only what they name.
 //
 //   tiny   CI and tests: 32x32, width 4, 1 residual block, a few steps; seconds on one core.
-//   cpu    this machine (2 cores, wasm backend): 64x64, batch 4, inpainters width 16 with 4 residual blocks,
-//          discriminators width 16, segmenter width 16. Chosen from measured step times (bench/train.json, wasm,
-//          2 threads, machine shared, load ~4): edge 0.48, seg 0.50, image 0.53-0.76, segmenter 0.32, joint 1.8 s a
-//          step, so 10k steps of each pretraining stage take 1-2 h and 5k joint steps ~2.5 h. Width 32 / 8 blocks
-//          (the PyTorch benchmark's network) measured 1.8 s (edge) and 8.6 s (joint) a step: 3-4x more.
+//   cpu    this machine (2 cores, wasm backend with the native oneDNN kernels): 64x64, batch 4, inpainters width 16
+//          with 4 residual blocks, discriminators width 16, segmenter width 16. It stays at 64x64 because the image
+//          stage's step at 128x128 (same widths) measured 0.705 s on 1 thread (bench/train.json), over the 0.35 s
+//          that would let a pretraining stage finish in about an hour; at 64x64 it is 0.22 s.
 //   paper  a GPU: 256x256, batch 4, EdgeConnect widths (64, 8 residual blocks, D width 64), Adam lr 1e-5 (paper
 //          Sec. IV-A). Steps are our choice: the paper gives none.
 // Learning rates: the paper uses 1e-5 (it fine-tunes a pretrained PanopticFPN and trains for long); EdgeConnect's
