@@ -1,6 +1,6 @@
 // Data benchmark: triplets per second at 64x64 and 256x256 (generated in memory, single thread), irregular
 // masks per second, and reading cached triplets back from PNGs. Writes bench/data.json.
-//   npx tsx lib/cli/bench-data.ts [--out bench/data.json]
+//   npm run bench:data -- [--out bench/data.json]
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -8,6 +8,14 @@ import { makeTriplet } from '../data/triplets';
 import { irregularMask } from '../data/irregular-masks';
 import { writeTripletCache, readCachedTriplet } from '../data/cache';
 import { writeFileAtomic } from '../io/atomicWrite';
+import { CliSpec, parseCli, runCli } from './args';
+
+const CLI: CliSpec = {
+  name: 'bench:data',
+  usage: '[--out FILE]',
+  summary: 'Triplets, irregular masks and cached triplets per second (one thread).',
+  options: { out: { type: 'string', value: 'FILE', help: 'JSON file (default bench/data.json)' } },
+};
 
 function rate(label: string, count: number, fn: (i: number) => void): { label: string; count: number; seconds: number; perSecond: number } {
   fn(-1); // warm up the JIT on one item outside the timing
@@ -18,8 +26,9 @@ function rate(label: string, count: number, fn: (i: number) => void): { label: s
 }
 
 async function main(): Promise<void> {
-  const outIdx = process.argv.indexOf('--out');
-  const out = outIdx >= 0 ? process.argv[outIdx + 1] : path.join('bench', 'data.json');
+  const cli = parseCli(CLI, process.argv.slice(2));
+  if (!cli) return;
+  const out = (cli.values.out as string | undefined) ?? path.join('bench', 'data.json');
   const results = [
     rate('triplets 64x64', 400, (i) => makeTriplet(1, i + 1, { height: 64, width: 64 })),
     rate('triplets 256x256', 40, (i) => makeTriplet(1, i + 1, { height: 256, width: 256 })),
@@ -50,4 +59,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${out}`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+runCli('bench:data', main);

@@ -18,14 +18,28 @@ import { Adam } from '../train/adam';
 import { makeBatch, disposeBatch } from '../train/batches';
 import { trainStep } from '../train/trainStep';
 import { writeJsonAtomic } from '../io/atomicWrite';
+import { CliSpec, integerArg, listArg, parseCli, runCli } from './args';
 import {
   PYTORCH_OMP_WAIT_POLICY, runPytorchTrainStep, torchAvailable, TORCH_MISSING, TorchResult,
 } from '../bench/pytorchReference';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
+const CLI: CliSpec = {
+  name: 'bench:train',
+  usage: '[--preset cpu] [--threads 2] [--steps 3] [--stages LIST] [--out FILE] [--width W --blocks N --size S]',
+  usage: '[options]',
+  options: {
+    preset: { type: 'string', value: 'NAME', help: 'preset (default cpu)' },
+    threads: { type: 'string', value: 'N', help: 'threads (default 2)' },
+    steps: { type: 'string', value: 'N', help: 'timed steps after one warm-up step (default 3)' },
+    stages: { type: 'string', value: 'LIST', help: `stages, comma-separated (default ${STAGES.join(',')})` },
+    out: { type: 'string', value: 'FILE', help: 'JSON file, one entry per configuration (default bench/train.json)' },
+    width: { type: 'string', value: 'W', help: 'inpainter and discriminator width (default: the preset\'s)' },
+    blocks: { type: 'string', value: 'N', help: 'residual blocks (default: the preset\'s)' },
+    size: { type: 'string', value: 'S', help: 'image side in pixels, a multiple of 4, >= 32 (default: the preset\'s)' },
+    'no-torch': { type: 'boolean', help: 'skip PyTorch' },
+    profile: { type: 'boolean', help: 'also record the kernel times of one more step (tf.profile)' },
+  },
+};
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -93,22 +107,23 @@ function benchImageStageInPytorch(p: Preset, threads: number, steps: number): To
 }
 
 async function main(): Promise<void> {
-  const base = getPreset(arg('preset', 'cpu'));
-  const width = Number(arg('width', String(base.architecture.inpainterWidth)));
-  const blocks = Number(arg('blocks', String(base.architecture.numResBlocks)));
-  const size = Number(arg('size', String(base.architecture.size)));
-  if (!Number.isInteger(size) || size < 32 || size % 4 !== 0) {
-    throw new Error(`bench-train: --size must be a multiple of 4 and >= 32, got ${arg('size', '')}`);
-  }
+  const cli = parseCli(CLI, process.argv.slice(2));
+  if (!cli) return;
+  const o = cli.values as Record<string, string | undefined>;
+  const base = getPreset(o.preset ?? 'cpu');
+  const width = integerArg('width', o.width) ?? base.architecture.inpainterWidth;
+  const blocks = integerArg('blocks', o.blocks) ?? base.architecture.numResBlocks;
+  const size = integerArg('size', o.size, 32) ?? base.architecture.size;
+  if (size % 4 !== 0) throw new Error(`--size must be a multiple of 4 and >= 32, got ${size}`);
   const preset: Preset = {
     ...base,
     architecture: { ...base.architecture, size, inpainterWidth: width, numResBlocks: blocks, discriminatorWidth: width, segmenterWidth: width },
   };
-  const threads = Number(arg('threads', '2'));
-  const steps = Number(arg('steps', '3'));
-  const stages = arg('stages', STAGES.join(',')).split(',') as StageName[];
-  for (const stage of stages) if (!STAGES.includes(stage)) throw new Error(`bench-train: unknown stage '${stage}'`);
-  const wantTorch = stages.includes('image') && !process.argv.includes('--no-torch');
+  const threads = integerArg('threads', o.threads) ?? 2;
+  const steps = integerArg('steps', o.steps) ?? 3;
+  const stages = (listArg('stages', o.stages) ?? [...STAGES]) as StageName[];
+  for (const stage of stages) if (!STAGES.includes(stage)) throw new Error(`--stages: unknown stage '${stage}'`);
+  const wantTorch = stages.includes('image') && !cli.values['no-torch'];
   const torch = wantTorch && torchAvailable();
   if (wantTorch && !torch) console.log(TORCH_MISSING);
   const loadAverageAtStart = os.loadavg()[0];
@@ -116,7 +131,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   let pytorchReference: string | undefined;
   for (const stage of stages) {
-    const r = await benchStage(stage, preset, steps, process.argv.includes('--profile'));
+    const r = await benchStage(stage, preset, steps, Boolean(cli.values.profile));
     const stepsDefault = preset.steps[stage];
     console.log(`${stage.padEnd(9)} ${r.secondsPerStep.toFixed(3)} s/step (data ${r.dataSecondsPerStep.toFixed(3)} s); ` +
       `${stepsDefault} steps ~ ${((r.secondsPerStep * stepsDefault) / 3600).toFixed(1)} h`);
@@ -138,7 +153,7 @@ async function main(): Promise<void> {
         `PyTorch ${ref.g_params})`);
     } else results[stage] = r;
   }
-  const out = arg('out', 'bench/train.json');
+  const out = o.out ?? 'bench/train.json';
   const kernels = info.native ? 'wasm + native oneDNN' : info.name;
   const key = `${preset.name} ${size}x${size}, ${info.threads} thread(s), ${kernels}`;
   const run = {
@@ -163,7 +178,4 @@ function previousRuns(file: string): Record<string, unknown> {
   return typeof json.runs === 'object' && json.runs ? json.runs : {};
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(`bench-train: ${e instanceof Error ? e.message : e}`);
-  process.exit(1);
-});
+runCli('bench:train', main);
