@@ -25,8 +25,8 @@ import {
 
 const CLI: CliSpec = {
   name: 'bench:train',
-  usage: '[--preset cpu] [--threads 2] [--steps 3] [--stages LIST] [--out FILE] [--width W --blocks N --size S]',
   usage: '[options]',
+  summary: 'Seconds per training step of each stage; PyTorch training the image stage\'s architecture in the same run.',
   options: {
     preset: { type: 'string', value: 'NAME', help: 'preset (default cpu)' },
     threads: { type: 'string', value: 'N', help: 'threads (default 2)' },
