@@ -101,3 +101,9 @@ test('missing files, malformed JSON and no persons give errors naming the file',
   assert.throws(() => loadCocoIndex({ ...PATHS, instances: noImages }), /no "images" list/);
   fs.rmSync(dir, { recursive: true });
 });
+
+test('makeCocoTriplet: a size of 0 or a bucket out of range is one clear error, before any image is read', async () => {
+  const coco = loadCocoIndex(PATHS);
+  await assert.rejects(makeCocoTriplet(coco, 5, 0, { height: 0, width: 64 }), /makeCocoTriplet: image size must be positive integers, got 0x64/);
+  await assert.rejects(makeCocoTriplet(coco, 5, 0, { height: 64, width: 64, bucket: 9 }), /makeCocoTriplet: bucket must be 0\.\.3, got 9/);
+});

@@ -94,6 +94,15 @@ test('a different spec under the same name is refused', async () => {
     /holds a different spec/);
 });
 
+test('a corrupt spec.json is named as corrupt, not as a different spec', async () => {
+  const dir = tmp();
+  await runExperiment(spec, { inpainter: inpaintMeanFill, resultsDir: dir, progress: false });
+  const specFile = path.join(dir, spec.name, 'spec.json');
+  fs.writeFileSync(specFile, fs.readFileSync(specFile, 'utf8').slice(0, 40));
+  await assert.rejects(runExperiment(spec, { inpainter: inpaintMeanFill, resultsDir: dir, progress: false }),
+    /spec\.json is corrupt \(not JSON\): delete .* to recompute/);
+});
+
 test('bad specs and names get clear errors', async () => {
   const small = { ...spec, testSet: { ...spec.testSet, size: 32 }, metrics: [{ metric: 'ssim' as const, protocol: 'paper' as const }] };
   await assert.rejects(runExperiment(small, { inpainter: inpaintMeanFill, resultsDir: tmp() }), /SSIM under the 'paper' protocol needs images of at least 51 px/);

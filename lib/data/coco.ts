@@ -15,7 +15,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Prng, deriveSeed } from '../random/prng';
-import { Raster, Mask, maskArea } from '../image/raster';
+import { Raster, Mask, maskArea, checkSize } from '../image/raster';
 import { readImage, readImageBytes } from '../image/io';
 import { coverGeometry, resize, crop, nearestIndexMap } from '../image/resize';
 import { CLASS_ID } from './classes';
@@ -200,6 +200,10 @@ export interface CocoTripletOptions {
 /** Triplet `index` of a COCO-derived dataset, deterministic in (seed, index). */
 export async function makeCocoTriplet(coco: CocoIndex, seed: number, index: number, opts: CocoTripletOptions): Promise<Triplet> {
   const { height: H, width: W } = opts;
+  checkSize(H, W, 'makeCocoTriplet');
+  if (opts.bucket !== undefined && !(Number.isInteger(opts.bucket) && opts.bucket >= 0 && opts.bucket < MASK_RATIO_BUCKETS.length)) {
+    throw new Error(`makeCocoTriplet: bucket must be 0..${MASK_RATIO_BUCKETS.length - 1}, got ${opts.bucket}`);
+  }
   const want = opts.bucket ?? (opts.split === 'test' ? balancedBucket(index) : -1);
   const rng = new Prng(deriveSeed(seed, index, 0xc0c0));
   const N = H * W;

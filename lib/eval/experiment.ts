@@ -129,6 +129,11 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
   const specFile = path.join(dir, 'spec.json');
   if (fs.existsSync(specFile)) {
     const old = fs.readFileSync(specFile, 'utf8');
+    try {
+      JSON.parse(old);
+    } catch {
+      throw new Error(`${specFile} is corrupt (not JSON): delete ${dir} to recompute experiment '${spec.name}'`);
+    }
     if (old !== JSON.stringify(spec, null, 1) + '\n') {
       throw new Error(`${specFile} holds a different spec than experiment '${spec.name}': delete ${dir} to recompute, or give the experiment another name`);
     }
