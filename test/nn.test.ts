@@ -131,3 +131,12 @@ test('Params: seeded init is reproducible, load checks names and shapes', () => 
   assert.deepEqual(a.get('w').dataSync(), c.get('w').dataSync());
   assert.throws(() => a.normal('w', [1]), /duplicate parameter 'w'/);
 });
+
+test('Params: using weights after dispose() says so, not "no parameter named"', () => {
+  const p = new Params(0);
+  p.zeros('enc.0.w', [2]);
+  assert.equal(p.get('enc.0.w').shape[0], 2);
+  assert.throws(() => p.get('nope'), /no parameter named 'nope'/);
+  p.dispose();
+  assert.throws(() => p.get('enc.0.w'), /these weights were disposed \(dispose\(\) was called\): load them again/);
+});

@@ -7,6 +7,7 @@ import { seededNormal, seededUnitVector } from './init';
 export class Params {
   readonly trainable = new Map<string, tf.Variable>();
   readonly state = new Map<string, tf.Variable>();
+  private disposed = false;
 
   constructor(readonly seed: number) {}
 
@@ -26,6 +27,7 @@ export class Params {
   }
 
   get(name: string): tf.Variable {
+    if (this.disposed) throw new Error(`these weights were disposed (dispose() was called): load them again to use '${name}'`);
     const v = this.trainable.get(name) ?? this.state.get(name);
     if (!v) throw new Error(`no parameter named '${name}'`);
     return v;
@@ -77,6 +79,7 @@ export class Params {
     for (const v of this.named().values()) v.dispose();
     this.trainable.clear();
     this.state.clear();
+    this.disposed = true;
   }
 
   private add(map: Map<string, tf.Variable>, name: string, init: tf.Tensor, trainable: boolean): tf.Variable {
