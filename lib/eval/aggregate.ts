@@ -31,46 +31,31 @@ export function bucketStats(rows: ResultRow[]): BucketStat[] {
   return aggregateByBucket(rows).objects() as unknown as BucketStat[];
 }
 
-export interface PairedDifference {
-  mask: string;
-  metric: string;
-  protocol: string;
-  bucket: string;
-  /** mean over images of (ours - theirs) on the same test image, mask, metric and protocol */
-  mean: number;
-  se: number | null;
-  n: number;
-  /** pairs left out because a value is not finite (PSNR of an exact fill is +Infinity) */
-  skipped: number;
-}
+/** A bucket's statistics of the per-image differences; `skipped`: pairs left out because a value is not finite
+ *  (PSNR of an exact fill is +Infinity). */
+export type PairedDifference = BucketStat & { skipped: number };
 
 /** The per-image paired difference ours - theirs, per (mask, metric, protocol, bucket): the same test images scored
- *  by two inpainters, so the image-to-image spread (which dominates each mean's standard error) cancels. */
+ *  by two inpainters, so the image-to-image spread (which dominates each mean's standard error) cancels. The
+ *  differences are result rows of their own, aggregated by bucketStats. A group whose pairs are all skipped is left
+ *  out. */
 export function pairedDifferenceByBucket(ours: ResultRow[], theirs: ResultRow[]): PairedDifference[] {
   const theirsByKey = new Map(theirs.map((r) => [rowKey(r), r]));
-  const groups = new Map<string, { row: ResultRow; diffs: number[]; skipped: number }>();
+  const groupKey = (r: { mask: string; metric: string; protocol: string; bucket: string }) =>
+    `${r.mask}|${r.metric}|${r.protocol}|${r.bucket}`;
+  const differences: ResultRow[] = [];
+  const skipped = new Map<string, number>();
+  let paired = 0;
   for (const r of ours) {
     const t = theirsByKey.get(rowKey(r));
     if (!t) continue;
     if (t.bucket !== r.bucket) {
       throw new Error(`pairedDifferenceByBucket: image ${r.image} is in buckets ${r.bucket} and ${t.bucket}`);
     }
-    const key = `${r.mask}|${r.metric}|${r.protocol}|${r.bucket}`;
-    const g = groups.get(key) ?? { row: r, diffs: [], skipped: 0 };
-    if (Number.isFinite(r.value) && Number.isFinite(t.value)) g.diffs.push(r.value - t.value);
-    else g.skipped++;
-    groups.set(key, g);
+    paired++;
+    if (Number.isFinite(r.value) && Number.isFinite(t.value)) differences.push({ ...r, value: r.value - t.value });
+    else skipped.set(groupKey(r), (skipped.get(groupKey(r)) ?? 0) + 1);
   }
-  if (groups.size === 0) throw new Error('pairedDifferenceByBucket: no image is in both result sets');
-  return [...groups.values()].map(({ row, diffs, skipped }) => {
-    const n = diffs.length;
-    const mean = diffs.reduce((a, b) => a + b, 0) / n;
-    const variance = n > 1 ? diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / (n - 1) : NaN;
-    const se = n > 1 ? Math.sqrt(variance / n) : null;
-    return { mask: row.mask, metric: row.metric, protocol: row.protocol, bucket: row.bucket, mean, se, n, skipped };
-  }).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
-}
-
-function sortKey(d: PairedDifference): string {
-  return [d.metric, d.protocol, d.mask, d.bucket].join('|');
+  if (paired === 0) throw new Error('pairedDifferenceByBucket: no image is in both result sets');
+  return bucketStats(differences).map((s) => ({ ...s, skipped: skipped.get(groupKey(s)) ?? 0 }));
 }
