@@ -8,8 +8,8 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/index';
-import { PRESETS } from '../lib/config/presets';
-import { runTraining, RunOptions, RunMeta } from '../lib/train/loop';
+import { DATA_MIXES, PRESETS } from '../lib/config/presets';
+import { runTraining, RunOptions, RunMeta, withSeed } from '../lib/train/loop';
 import { buildStage } from '../lib/train/stages';
 import { makeBatch, disposeBatch } from '../lib/train/batches';
 import { ImageInpainter } from '../lib/models/inpainters';
@@ -280,4 +280,19 @@ test('--keep-every keeps snapshots; averageCheckpoints is their element-wise mea
   await run({ stage: 'edge', out: edge, steps: 1 });
   assert.throws(() => averageCheckpoints([snaps[0], edge], tmp()), /differs from .* in stage/);
   assert.throws(() => averageCheckpoints([snaps[0]], tmp()), /at least two checkpoints/);
+});
+
+test('--seed S: initial weights and data differ from seed 0, are recorded (modelSeed S, dataSeed + S), resume refuses another', async () => {
+  const [a, b, c] = [tmp(), tmp(), tmp()];
+  await run({ stage: 'edge', out: a, steps: 1, data: DATA_MIXES.procedural });
+  await run({ stage: 'edge', out: b, steps: 1, data: DATA_MIXES.procedural, seed: 1 });
+  await run({ stage: 'edge', out: c, steps: 1, data: DATA_MIXES.procedural, seed: 0 });
+  const [ma, mb, mc] = [a, b, c].map((d) => loadCheckpoint<RunMeta>(d).meta);
+  assert.deepEqual([mb.settings.modelSeed, mb.settings.dataSeed], [1, tiny.dataSeed + 1]);
+  assert.deepEqual([mc.settings.modelSeed, mc.settings.dataSeed], [tiny.modelSeed, tiny.dataSeed], 'seed 0 is the preset');
+  const firstLoss = (d: string) => JSON.parse(fs.readFileSync(path.join(d, 'log.jsonl'), 'utf8').split('\n')[0]).losses.loss;
+  assert.equal(firstLoss(c), firstLoss(a));
+  assert.notEqual(firstLoss(b), firstLoss(a));
+  await assert.rejects(run({ stage: 'edge', out: b, steps: 2, resume: true, data: DATA_MIXES.procedural }), /modelSeed/);
+  assert.throws(() => withSeed(tiny, -1), /--seed must be an integer >= 0/);
 });

@@ -30,6 +30,7 @@ export const TRAIN_CLI: CliSpec = {
     masks: { type: 'string', value: 'random|object', help: 'inpainter stages: training masks (paper Table II; default object)' },
     init: { type: 'string', value: 'CKPT', help: 'start from the weights of a checkpoint of the same stage, fresh optimizer (Table III)' },
     pairs: { type: 'string', value: 'N', help: "number of training pairs (Table III; default: the preset's)" },
+    seed: { type: 'string', value: 'S', help: 'model and data seed (Table II repeats; default 0, the preset\'s)' },
     data: { type: 'string', value: `${Object.keys(DATA_MIXES).join('|')}|coco:ROOT[#SPLIT]`, help: 'photo backgrounds + real people, procedural only, or a local COCO copy (default photos)' },
     'no-mel': { type: 'boolean', help: 'joint stage without the mask expansion loss (= --weights lambdaX=0)' },
     alpha: { type: 'string', value: 'A', help: 'joint stage: alpha of the mask expansion loss, >= 0 (= --weights alpha=A; default 0.03)' },
@@ -67,16 +68,17 @@ export function parseTrainArgs(argv: string[]): TrainArgs | null {
   const cues = choiceArg('cues', o.cues, ['gt', 'inpainted'] as const);
   const alpha = numberArg('alpha', o.alpha, { min: 0 });
   const pairs = integerArg('pairs', o.pairs);
+  const seed = integerArg('seed', o.seed, 0);
   const parts: Partial<Record<PartName, string>> = {};
   for (const p of PARTS) if (o[`init-${p}`] !== undefined) parts[p] = o[`init-${p}`];
   const suffix = [masks === 'random' ? 'random' : '', cues === 'inpainted' ? 'cues' : '', o['no-mel'] ? 'nomel' : '',
-    alpha !== undefined ? `alpha${o.alpha}` : '', pairs !== undefined ? `pairs${pairs}` : '',
+    alpha !== undefined ? `alpha${o.alpha}` : '', pairs !== undefined ? `pairs${pairs}` : '', seed ? `seed${seed}` : '',
     o.data === undefined || o.data === 'photos' ? '' : o.data.startsWith('coco:') ? 'coco' : o.data].filter(Boolean).map((s) => `-${s}`).join('');
   return {
     run: {
       stage, preset, out: o.out ?? `runs/${stage}-${preset}${suffix}`, steps: integerArg('steps', o.steps), resume: Boolean(o.resume),
       checkpointEvery: integerArg('checkpoint-every', o['checkpoint-every']), keepEvery: integerArg('keep-every', o['keep-every']),
-      masks, init: o.init, pairs, mel: o['no-mel'] ? false : undefined, alpha, lr: numberArg('lr', o.lr, { min: 0, exclusiveMin: true }),
+      masks, init: o.init, pairs, seed, mel: o['no-mel'] ? false : undefined, alpha, lr: numberArg('lr', o.lr, { min: 0, exclusiveMin: true }),
       cues, segmenter: choiceArg('segmenter', o.segmenter, SEGMENTER_KINDS), imageLoss: choiceArg('image-loss', o['image-loss'], ['output', 'composite'] as const),
       l1Per: choiceArg('l1-per', o['l1-per'], ['batch', 'image'] as const),
       weights: o.weights === undefined ? undefined : parseWeights(o.weights),

@@ -47,6 +47,9 @@ export interface RunOptions {
   backend?: BackendRecord;
   /** training pairs (default: the preset's) */
   pairs?: number;
+  /** seed S: model initialisation modelSeed = S and data dataSeed = the preset's + S (default: the preset's, S = 0);
+   *  the repeats of an experiment (Table II's two seeds) differ in both */
+  seed?: number;
   /** training data: photo backgrounds and real people, or procedural only (default: the preset's) */
   data?: DataMix;
   /** generator-side learning rate (default: the preset's for the stage; discriminators get the preset's ratio) */
@@ -315,8 +318,15 @@ function modelTensors(model: StageModel, prefixes?: string[]): Map<string, tf.Va
   return out;
 }
 
+/** The preset with the run's seed: S moves modelSeed to S and dataSeed by S (S = 0 is the preset itself). */
+export function withSeed(preset: Preset, seed: number | undefined): Preset {
+  if (seed === undefined) return preset;
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be an integer >= 0, got ${seed}`);
+  return { ...preset, modelSeed: seed, dataSeed: preset.dataSeed + seed - preset.modelSeed };
+}
+
 export async function runTraining(options: RunOptions): Promise<RunResult> {
-  const o = { ...options, preset: withWeights(options.preset, jointWeightOverrides(options)) };
+  const o = { ...options, preset: withSeed(withWeights(options.preset, jointWeightOverrides(options)), options.seed) };
   const { stage, preset } = o;
   const backend = o.backend ?? { name: tf.getBackend(), native: false };
   const settings = settingsOf(o);
