@@ -16,13 +16,6 @@ export const CLASS_ID: Record<ClassName, number> = {
   person: 0, sky: 1, wall: 2, ground: 3, water: 4, vegetation: 5, thing: 6, photo: 7,
 };
 
-/** Classes whose pixels form countable instances (instance id > 0). */
-export const THING_CLASSES: readonly number[] = [CLASS_ID.person, CLASS_ID.thing];
-
-export function isThing(classId: number): boolean {
-  return THING_CLASSES.includes(classId);
-}
-
 /** Display colours for label maps (contact sheets, notebooks). */
 export const CLASS_COLOURS: Record<ClassName, [number, number, number]> = {
   person: [0.9, 0.1, 0.2], sky: [0.55, 0.75, 0.95], wall: [0.6, 0.5, 0.45], ground: [0.55, 0.45, 0.25],

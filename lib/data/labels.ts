@@ -51,13 +51,6 @@ export function semanticOneHot(l: PanopticLabels): Raster {
   return { height: l.height, width: l.width, channels: NUM_CLASSES, data };
 }
 
-/** Mask of one instance id. */
-export function instanceMask(l: PanopticLabels, instanceId: number): Mask {
-  const data = new Uint8Array(l.instance.length);
-  for (let i = 0; i < data.length; i++) data[i] = l.instance[i] === instanceId ? 1 : 0;
-  return { height: l.height, width: l.width, data };
-}
-
 /** Semantic classes as colours; instance boundaries darkened so separate things stay visible. [H, W, 3] */
 export function labelsToRaster(l: PanopticLabels): Raster {
   const data = new Float32Array(l.height * l.width * 3);

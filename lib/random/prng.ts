@@ -79,9 +79,4 @@ export class Prng {
     if (items.length === 0) throw new Error('Prng.pick: empty list');
     return items[this.int(0, items.length)];
   }
-
-  /** A fresh generator whose stream is independent of this one's future draws. */
-  fork(): Prng {
-    return new Prng(this.uint32());
-  }
 }
