@@ -287,7 +287,7 @@ test('--seed S: initial weights and data differ from seed 0, are recorded (model
   await run({ stage: 'edge', out: a, steps: 1, data: DATA_MIXES.procedural });
   await run({ stage: 'edge', out: b, steps: 1, data: DATA_MIXES.procedural, seed: 1 });
   await run({ stage: 'edge', out: c, steps: 1, data: DATA_MIXES.procedural, seed: 0 });
-  const [ma, mb, mc] = [a, b, c].map((d) => loadCheckpoint<RunMeta>(d).meta);
+  const [mb, mc] = [b, c].map((d) => loadCheckpoint<RunMeta>(d).meta);
   assert.deepEqual([mb.settings.modelSeed, mb.settings.dataSeed], [1, tiny.dataSeed + 1]);
   assert.deepEqual([mc.settings.modelSeed, mc.settings.dataSeed], [tiny.modelSeed, tiny.dataSeed], 'seed 0 is the preset');
   const firstLoss = (d: string) => JSON.parse(fs.readFileSync(path.join(d, 'log.jsonl'), 'utf8').split('\n')[0]).losses.loss;
@@ -295,4 +295,29 @@ test('--seed S: initial weights and data differ from seed 0, are recorded (model
   assert.notEqual(firstLoss(b), firstLoss(a));
   await assert.rejects(run({ stage: 'edge', out: b, steps: 2, resume: true, data: DATA_MIXES.procedural }), /modelSeed/);
   assert.throws(() => withSeed(tiny, -1), /--seed must be an integer >= 0/);
+});
+
+test('--init-<part> takes exported (float16) weights: the generator as shipped, a fresh discriminator, the export recorded', async () => {
+  const edge = tmp();
+  await run({ stage: 'edge', out: edge, steps: 2 });
+  const shipped = path.join(tmp(), 'edge');
+  exportGeneratorWeights(edge, { out: shipped, command: 'test' });
+  const fromRun = tmp();
+  const fromExport = tmp();
+  await run({ stage: 'joint', out: fromRun, steps: 1, initParts: { edge }, lr: 1e-30 });
+  await run({ stage: 'joint', out: fromExport, steps: 1, initParts: { edge: shipped }, lr: 1e-30 });
+  const tensor = (d: string, name: string) => loadCheckpoint(d).tensors.get(name)!.values;
+  const a = tensor(fromRun, 'model.edge.out.w');
+  const b = tensor(fromExport, 'model.edge.out.w');
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= 1e-3 * Math.max(1, Math.abs(v)), `float16 of ${v}: ${b[i]}`));
+  assert.ok(a.some((v, i) => v !== b[i]), 'the export is float16, not the float32 checkpoint');
+  const fresh = buildStage('joint', tiny, { mel: true, alpha: tiny.weights.alpha, imageLoss: tiny.imageLoss, l1Per: tiny.l1Per, imageCues: 'gt' });
+  const d0 = fresh.variables.get('D_E.conv.0.w')!.dataSync();
+  const dExport = tensor(fromExport, 'model.D_E.conv.0.w');
+  d0.forEach((v, i) => assert.ok(Math.abs(v - dExport[i]) < 1e-12, 'the discriminator starts from its seed'));
+  fresh.dispose();
+  const rec = loadCheckpoint<RunMeta>(fromExport).meta.init.find((r) => r.part === 'edge')!;
+  assert.equal(rec.step, 2);
+  assert.match(rec.from, /weights\.json$/);
+  await assert.rejects(run({ stage: 'joint', out: tmp(), steps: 1, initParts: { seg: shipped } }), /these are the edge inpainter's weights/);
 });

@@ -26,6 +26,7 @@ import {
 import { appendLossRecord, copyLossLog, truncateLossLog, readLossLog, LossRecord } from './log';
 import { Progress } from './progress';
 import { lockRunDir } from './runLock';
+import { GeneratorStage, SHIPPED_MANIFEST, loadShippedWeights } from '../inpaint/shippedWeights';
 
 export type PartName = 'edge' | 'seg' | 'image' | 'segmenter';
 
@@ -318,6 +319,26 @@ function modelTensors(model: StageModel, prefixes?: string[]): Map<string, tf.Va
   return out;
 }
 
+/** Whether --init-<part> names exported generator weights (a folder with weights.json, or that file). */
+function isShippedExport(p: string): boolean {
+  return path.basename(p) === SHIPPED_MANIFEST || fs.existsSync(path.join(p, SHIPPED_MANIFEST));
+}
+
+/** Exported generator weights (lib/inpaint/shippedWeights.ts) as a part's starting point: the generator only (its
+ *  discriminator starts fresh), recorded with the run the export was made from. */
+function shippedAsInit(file: string, part: GeneratorStage, preset: Preset): { weights: LoadedCheckpoint<unknown>; record: InitRecord } {
+  const w = loadShippedWeights(file);
+  const m = w.manifest;
+  if (m.stage !== part) throw new Error(`--init-${part} ${w.file}: these are the ${m.stage} inpainter's weights`);
+  if (JSON.stringify(m.architecture) !== JSON.stringify(preset.architecture)) {
+    throw new Error(`--init-${part} ${w.file}: architecture ${JSON.stringify(m.architecture)} is not the ${preset.name} preset's`);
+  }
+  return {
+    weights: { file: w.file, meta: m, sha256: m.sha256, tensors: w.tensors },
+    record: { part, from: repoRelative(w.file), step: m.source.step, sha256: m.sha256, init: m.source.init },
+  };
+}
+
 /** The preset with the run's seed: S moves modelSeed to S and dataSeed by S (S = 0 is the preset itself). */
 export function withSeed(preset: Preset, seed: number | undefined): Preset {
   if (seed === undefined) return preset;
@@ -403,6 +424,12 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
         init.push(initRecord(stage, ckpt));
       }
       for (const [part, file] of Object.entries(o.initParts ?? {}) as [PartName, string][]) {
+        if (part !== 'segmenter' && isShippedExport(file)) {
+          const shipped = shippedAsInit(file, part, preset);
+          assignTensors(shipped.weights, modelTensors(model, [PART_PREFIXES[part][0]]), false);
+          init.push(shipped.record);
+          continue;
+        }
         const ckpt = loadCheckpoint<RunMeta>(file);
         checkCompatible(ckpt, part, preset, null);
         const made = ckpt.meta.settings?.segmenter ?? segmenterBeforeRecorded(part);
