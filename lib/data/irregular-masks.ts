@@ -8,6 +8,7 @@
 // ratio reaches the target range; a sample that overshoots is discarded and redrawn.
 import { Prng, deriveSeed } from '../random/prng';
 import { Mask, createMask, maskArea, checkSize } from '../image/raster';
+import { segmentDistance } from './paint';
 
 const MIN_VERTICES = 4;
 const MAX_VERTICES = 12; // exclusive, as numpy randint
@@ -26,17 +27,9 @@ function drawStroke(m: Mask, pts: [number, number][], width: number): void {
     const x1 = Math.min(m.width - 1, Math.ceil(Math.max(ax, bx) + r));
     const y0 = Math.max(0, Math.floor(Math.min(ay, by) - r));
     const y1 = Math.min(m.height - 1, Math.ceil(Math.max(ay, by) + r));
-    const dx = bx - ax;
-    const dy = by - ay;
-    const len2 = dx * dx + dy * dy;
     for (let y = y0; y <= y1; y++) {
       for (let x = x0; x <= x1; x++) {
-        const px = x + 0.5;
-        const py = y + 0.5;
-        const t = len2 > 0 ? Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / len2)) : 0;
-        const ex = px - ax - t * dx;
-        const ey = py - ay - t * dy;
-        if (ex * ex + ey * ey <= r * r) m.data[y * m.width + x] = 1;
+        if (segmentDistance(x + 0.5, y + 0.5, ax, ay, bx, by).dist <= r) m.data[y * m.width + x] = 1;
       }
     }
   }

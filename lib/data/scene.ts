@@ -15,6 +15,7 @@ import { PanopticLabels } from './labels';
 import { createFbm, valueNoise } from './noise';
 import { Canvas, RGB, createCanvas, setPixel, canvasImage, canvasLabels, hsv, mix, scale, smoothstep } from './paint';
 import { randomPerson, renderPerson, personExtentHeight } from './person';
+import { eachPastedPixel } from './paste';
 
 export type SceneKind = 'landscape' | 'lake' | 'street' | 'indoor' | 'photo';
 export const SYNTHETIC_KINDS: readonly SceneKind[] = ['landscape', 'lake', 'street', 'indoor'];
@@ -395,16 +396,9 @@ function paintBackgroundPerson(ctx: Ctx, horizon: number): void {
   const left = Math.round(rng.uniform(0, 1) * ctx.W - sprite.width / 2);
   const top = Math.round(baseV * ctx.H - sprite.height);
   const id = ctx.nextInstance++;
-  for (let y = 0; y < sprite.height; y++) {
-    const ty = top + y;
-    if (ty < 0 || ty >= ctx.H) continue;
-    for (let x = 0; x < sprite.width; x++) {
-      const tx = left + x;
-      const s = y * sprite.width + x;
-      if (tx < 0 || tx >= ctx.W || !sprite.mask[s]) continue;
-      setPixel(ctx.c, ty * ctx.W + tx, [sprite.rgb[3 * s], sprite.rgb[3 * s + 1], sprite.rgb[3 * s + 2]], CLASS_ID.person, id);
-    }
-  }
+  eachPastedPixel(sprite, top, left, ctx.H, ctx.W, (s, t) => {
+    setPixel(ctx.c, t, [sprite.rgb[3 * s], sprite.rgb[3 * s + 1], sprite.rgb[3 * s + 2]], CLASS_ID.person, id);
+  });
 }
 
 /** Colour temperature, exposure, a soft vignette and faint per-pixel noise over the whole image. */

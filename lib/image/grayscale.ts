@@ -3,6 +3,11 @@ import { Raster, assertRaster } from './raster';
 
 export const LUMA_WEIGHTS = [0.2125, 0.7154, 0.0721] as const;
 
+/** The luma of one pixel, in float64: every grayscale conversion in the library goes through this. */
+export function luma(r: number, g: number, b: number): number {
+  return LUMA_WEIGHTS[0] * r + LUMA_WEIGHTS[1] * g + LUMA_WEIGHTS[2] * b;
+}
+
 /** [H, W, 3] -> [H, W, 1]. Computed in float64 and returned as Float64Array so Canny sees the same values
  *  skimage does (float32 rounding can flip non-maximum-suppression ties). */
 export function grayscale64(r: Raster): Float64Array {
@@ -10,7 +15,7 @@ export function grayscale64(r: Raster): Float64Array {
   const n = r.height * r.width;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    out[i] = LUMA_WEIGHTS[0] * r.data[3 * i] + LUMA_WEIGHTS[1] * r.data[3 * i + 1] + LUMA_WEIGHTS[2] * r.data[3 * i + 2];
+    out[i] = luma(r.data[3 * i], r.data[3 * i + 1], r.data[3 * i + 2]);
   }
   return out;
 }

@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Raster, Mask, assertRaster, assertBinaryMask, createMask } from './raster';
 import { writeFileAtomic } from '../io/atomicWrite';
+import { luma } from './grayscale';
 
 /** Raw 8-bit pixels as decoded, HWC. */
 export interface ImageBytes {
@@ -84,8 +85,7 @@ function pixelsToRaster(px: ArrayLike<number>, height: number, width: number, c:
       out.data[i * 3 + 1] = g;
       out.data[i * 3 + 2] = b;
     } else {
-      // same luma weights as lib/image/grayscale (skimage rgb2gray)
-      out.data[i] = hasColour ? 0.2125 * r + 0.7154 * g + 0.0721 * b : r;
+      out.data[i] = hasColour ? luma(r, g, b) : r;
     }
   }
   return out;

@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import { Mask, Raster, assertBinaryMask, maskArea } from '../image/raster';
 import { ImageBytes, bytesToRaster, readMask } from '../image/io';
 import { resize, resizeMask } from '../image/resize';
+import { luma } from '../image/grayscale';
 import { dilate } from '../image/morphology';
 import { PanopticLabels, createLabels } from '../data/labels';
 import { CLASS_ID } from '../data/classes';
@@ -224,7 +225,7 @@ export async function removeFromPhoto(photo: ImageBytes, mask: Mask, opts: Photo
       const p = ((window.top + y) * photo.width + window.left + x) * c;
       const [r, g, b] = [fill.data[3 * w], fill.data[3 * w + 1], fill.data[3 * w + 2]];
       if (c >= 3) [out[p], out[p + 1], out[p + 2]] = [byte(r), byte(g), byte(b)];
-      else out[p] = byte(0.2125 * r + 0.7154 * g + 0.0721 * b); // grey photo: the luma of lib/image/grayscale
+      else out[p] = byte(luma(r, g, b)); // a grey photo gets the fill's luma
     }
   }
   return { output: { height: photo.height, width: photo.width, channels: c, data: out }, hole, window, model };
