@@ -168,26 +168,26 @@ test('bad inputs and mismatched checkpoints give errors naming the problem and t
     (e: Error) => e.message.includes(path.join(image32, 'ckpt.json')) && /disagree on the image size: .* is 64x64, .* is 32x32/.test(e.message));
   // all three at 32 px: consistent, but not for the 64 px test set
   const all32 = Object.fromEntries(INPAINTER_PARTS.map((p) => [p, editedCopy(dirs[p], (m) => (m.architecture.size = 32))])) as CheckpointPaths;
-  assert.throws(() => loadInpainter('edgeconnect', { size: 64, checkpoints: all32 }),
+  assert.throws(() => loadInpainter('ours', { size: 64, checkpoints: all32 }),
     (e: Error) => e.message.includes(path.join(all32.edge, 'ckpt.json')) && /trained at 32x32, the test set is 64x64/.test(e.message));
-  assert.throws(() => loadInpainter('edgeconnect', { size: 64 }), /needs checkpoints of the edge, seg and image stages/);
-  assert.throws(() => checkSpec(table1Spec('tiny', 'edgeconnect')), /checkpoints are recorded for the learned inpainter 'edgeconnect' and only for it/);
+  assert.throws(() => loadInpainter('ours', { size: 64 }), /needs checkpoints of the edge, seg and image stages/);
+  assert.throws(() => checkSpec(table1Spec('tiny', 'ours')), /checkpoints are recorded for the learned inpainter 'ours' and only for it/);
 });
 
 test('harness: a tiny Table I run with the learned inpainter, the triplet labels passed, checkpoints in spec.json', async () => {
-  const choice = loadInpainter('edgeconnect', { size: 64, checkpoints: dirs });
+  const choice = loadInpainter('ours', { size: 64, checkpoints: dirs });
   let withLabels = 0;
   const inpainter: Inpainter = (image, mask, context) => {
     if (context?.labels) withLabels++;
     return choice.inpainter(image, mask, context);
   };
-  const spec = table1Spec('tiny', 'edgeconnect', choice.checkpoints);
+  const spec = table1Spec('tiny', 'ours', choice.checkpoints);
   const resultsDir = tmp();
   const s = await runExperiment(spec, { inpainter, resultsDir, progress: false });
   const n = spec.testSet.count * spec.masks.length;
   assert.deepEqual([s.computedImages, s.rows, withLabels], [spec.testSet.count, n * spec.metrics.length, n]);
   const saved = JSON.parse(fs.readFileSync(path.join(s.dir, 'spec.json'), 'utf8'));
-  assert.equal(saved.inpainter, 'edgeconnect');
+  assert.equal(saved.inpainter, 'ours');
   for (const part of INPAINTER_PARTS) {
     const manifest = JSON.parse(fs.readFileSync(path.join(dirs[part], 'ckpt.json'), 'utf8'));
     assert.deepEqual(saved.checkpoints[part], { path: path.join(dirs[part], 'ckpt.json'), stage: part, preset: 'tiny', step: 2, sha256: manifest.sha256 });

@@ -23,7 +23,8 @@ import { exportGeneratorWeights, loadShippedWeights } from '../lib/inpaint/shipp
 import { readImage, readMask } from '../lib/image/io';
 import { parseTrainArgs } from '../lib/cli/train';
 import { integerArg, numberArg, listArg } from '../lib/cli/args';
-import { buildFigures, drawableExperiments, LoadedExperiment } from '../lib/cli/figures';
+import { buildFigures, drawableExperiments } from '../lib/cli/figures';
+import type { LoadedExperiment } from '../lib/eval/experiment';
 
 const tiny = PRESETS.tiny;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'reliability-'));

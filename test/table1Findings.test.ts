@@ -3,7 +3,7 @@
 // least-squares slope is exact (compared to 1e-9).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { TABLE1_THRESHOLDS, Table1Metric, Table1Point, table1Findings, table1Points, table1Verdict } from '../lib/eval/table1Findings';
+import { TABLE1_THRESHOLDS, Table1Metric, Table1Point, table1Findings, table1Points, table1Verdict } from '../lib/eval/table1';
 import { BucketStat } from '../lib/eval/aggregate';
 import { loadPaperTables, paperSeries } from '../lib/eval/paperTables';
 

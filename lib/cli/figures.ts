@@ -6,45 +6,23 @@
 // (default: the largest one found).
 //   table1_psnr.png/.svg, table1_ssim.png/.svg   ours per bucket vs d beside the paper's Table I (quoted)
 //   table1.md, table1.csv                         ours and the paper's side by side, both protocols
+//   table2_psnr/_ssim.png/.svg, table2.md/.csv    Table II (results/table2/): the gap object - random per bucket
+//   table3_psnr/_ssim.png/.svg, table3.md/.csv    Table III (results/table3/, with Table II's N = 0 and object arms)
+// Tables II and III draw every test set of one preset's size and count (Table I: one test set).
 // A file is rewritten only when its content changed: running it twice changes no file.
 import * as fs from 'fs';
 import * as path from 'path';
-import { ExperimentSpec, resultsDir } from '../eval/experiment';
-import { evalPreset } from '../eval/experiments';
-import { readResultRows } from '../eval/resultRows';
+import { LoadedExperiment, loadResults, resultsDir } from '../eval/experiment';
+import { TABLES, evalPreset } from '../eval/experiments';
 import { loadPaperTables } from '../eval/paperTables';
-import { ExperimentResults, table1Csv, table1Figure, table1Markdown } from '../eval/table1Report';
+import { table1Csv, table1Figure, table1Markdown } from '../eval/table1';
+import { table2Csv, table2Figure, table2Markdown } from '../eval/table2';
+import { table3Csv, table3Figure, table3Markdown } from '../eval/table3';
+import type { Figure } from '../viz/figure';
 import { figuresDir } from '../viz/exportFigure';
 import { closeFigureRenderer } from '../viz/renderFigure';
 import { writeFigureIfChanged, writeIfChanged } from './figureFiles';
 import { CliSpec, parseCli, runCli } from './args';
-
-export interface LoadedExperiment extends ExperimentResults {
-  /** test images with every row of the spec (each mask x metric) */
-  imagesDone: number;
-}
-
-/** Every experiment under `dir` (folders with spec.json and per_image.jsonl), sorted by name. */
-export function loadResults(dir: string): LoadedExperiment[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).sort().flatMap((name) => {
-    const specFile = path.join(dir, name, 'spec.json');
-    const rowsFile = path.join(dir, name, 'per_image.jsonl');
-    if (!fs.existsSync(specFile) || !fs.existsSync(rowsFile)) return [];
-    let spec: ExperimentSpec;
-    try {
-      spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
-    } catch (e) {
-      throw new Error(`${specFile} is corrupt (${(e as Error).message.split('\n')[0]}): restore it, or re-run its experiment`);
-    }
-    const rows = readResultRows(rowsFile);
-    const perImage = new Map<number, number>();
-    for (const r of rows) perImage.set(r.image, (perImage.get(r.image) ?? 0) + 1);
-    const expected = spec.masks.length * spec.metrics.length;
-    const imagesDone = [...perImage.values()].filter((n) => n >= expected).length;
-    return rows.length ? [{ spec, rows, imagesDone }] : [];
-  });
-}
 
 // the set's kind is part of the key (procedural, photo-test, vtest share count, size and seed), named unless procedural
 const testSetKey = ({ spec: { testSet: t } }: LoadedExperiment) =>
@@ -73,31 +51,64 @@ export function drawableExperiments(all: LoadedExperiment[], preset?: string): {
   return { drawn, leftOut };
 }
 
+/** Finished experiments of one preset's test-set size and count (any test set); `leftOut` says why others are not. */
+export function finishedOfPreset(all: LoadedExperiment[], preset?: string): { drawn: LoadedExperiment[]; leftOut: string[] } {
+  const leftOut: string[] = [];
+  const finished = all.filter((e) => {
+    if (e.imagesDone >= e.spec.testSet.count) return true;
+    leftOut.push(`${e.spec.name} is unfinished (${e.imagesDone} of ${e.spec.testSet.count} test images scored): not drawn; ` +
+      'finish it with the command in its command.txt');
+    return false;
+  });
+  const target = preset !== undefined ? evalPreset(preset)
+    : finished.map((e) => e.spec.testSet).sort((a, b) => b.count - a.count)[0];
+  const drawn = finished.filter((e) => target && e.spec.testSet.size === target.size && e.spec.testSet.count === target.count);
+  for (const e of finished) if (!drawn.includes(e)) leftOut.push(`${e.spec.name} is of another preset (${e.spec.testSet.count} images): not drawn`);
+  return { drawn, leftOut };
+}
+
 /** Builds all figures and tables; returns the files written (empty when nothing changed) and what was left out. */
 export async function buildFigures(results: string, out: string, preset?: string):
   Promise<{ written: string[]; unchanged: string[]; leftOut: string[] }> {
   const tables = loadPaperTables();
-  const { drawn: table1, leftOut } = drawableExperiments(loadResults(results).filter((e) => e.spec.table === 'table1_mask_size'), preset);
   const written: string[] = [];
   const unchanged: string[] = [];
+  const leftOut: string[] = [];
   const note = (file: string, wrote: boolean): void => { (wrote ? written : unchanged).push(file); };
-  if (table1.length === 0) {
-    leftOut.push(`no finished table1 results in ${results}; run npm run reproduce -- --only table1`);
-    return { written, unchanged, leftOut };
-  }
-  fs.mkdirSync(out, { recursive: true });
-  for (const metric of ['psnr', 'ssim'] as const) {
-    const files = await writeFigureIfChanged(table1Figure(metric, table1, tables), out, `table1_${metric}`);
+  const figure = async (fig: Figure, name: string): Promise<void> => {
+    fs.mkdirSync(out, { recursive: true });
+    const files = await writeFigureIfChanged(fig, out, name);
     written.push(...files);
-    for (const ext of ['png', 'svg']) {
-      const f = path.join(out, `table1_${metric}.${ext}`);
-      if (!files.includes(f)) unchanged.push(f);
-    }
+    for (const ext of ['png', 'svg']) if (!files.includes(path.join(out, `${name}.${ext}`))) unchanged.push(path.join(out, `${name}.${ext}`));
+  };
+  const text = (name: string, content: string): void => {
+    fs.mkdirSync(out, { recursive: true });
+    note(path.join(out, name), writeIfChanged(path.join(out, name), content));
+  };
+  const of = (table: keyof typeof TABLES) =>
+    loadResults(path.join(results, TABLES[table].folder)).filter((e) => e.spec.table === TABLES[table].paperTable);
+
+  const t1 = drawableExperiments(of('table1'), preset);
+  leftOut.push(...t1.leftOut);
+  if (t1.drawn.length === 0) leftOut.push(`no finished table1 results in ${results}; run npm run reproduce -- --only table1`);
+  else {
+    for (const metric of ['psnr', 'ssim'] as const) await figure(table1Figure(metric, t1.drawn, tables), `table1_${metric}`);
+    text('table1.md', table1Markdown(t1.drawn, tables));
+    text('table1.csv', table1Csv(t1.drawn, tables));
   }
-  const md = path.join(out, 'table1.md');
-  note(md, writeIfChanged(md, table1Markdown(table1, tables)));
-  const csv = path.join(out, 'table1.csv');
-  note(csv, writeIfChanged(csv, table1Csv(table1, tables)));
+  const t2 = finishedOfPreset(of('table2'), preset);
+  const t3 = finishedOfPreset(of('table3'), preset);
+  leftOut.push(...t2.leftOut, ...t3.leftOut);
+  if (t2.drawn.length) {
+    for (const metric of ['psnr', 'ssim'] as const) await figure(table2Figure(metric, t2.drawn, tables), `table2_${metric}`);
+    text('table2.md', table2Markdown(t2.drawn, tables));
+    text('table2.csv', table2Csv(t2.drawn, tables));
+  }
+  if (t3.drawn.length) {
+    for (const metric of ['psnr', 'ssim'] as const) await figure(table3Figure(metric, t3.drawn, t2.drawn, tables), `table3_${metric}`);
+    text('table3.md', table3Markdown(t3.drawn, t2.drawn, tables));
+    text('table3.csv', table3Csv(t3.drawn, t2.drawn, tables));
+  }
   return { written, unchanged, leftOut };
 }
 

@@ -1,16 +1,21 @@
-// npm run reproduce -- [--preset tiny|cpu|paper] [--only table1[,...]] [--test-set procedural|photo-test|vtest[,...]]
-//                      [--inpainter telea[,meanFill,edgeconnect]]
-//                      [--checkpoints edge=DIR,seg=DIR,image=DIR] [--results DIR] [--backend wasm|cpu|...] [--threads N]
+// npm run reproduce -- [--preset tiny|cpu|paper] [--only table1,table2,table3] [--test-set procedural|photo-test|vtest[,...]]
+//                      [--inpainter telea[,meanFill,ours]] [--checkpoints edge=DIR,seg=DIR,image=DIR]
+//                      [--arms DIR] [--results DIR] [--backend wasm|cpu|...] [--threads N]
 //
-// Runs the named experiments (lib/eval/experiments.ts) for each inpainter and writes results/<experiment>/
-// (per-image rows, per-bucket aggregates). Resumable: re-running skips finished images; a changed spec under the
-// same name is refused. Defaults: --preset tiny, every experiment, inpainters telea and meanFill, plus edgeconnect
-// when --checkpoints is given. edgeconnect is the learned pipeline (lib/inpaint/edgeConnect.ts): DIR is a training
-// run directory or its ckpt.json; the checkpoints must be of the test set's resolution.
-// Figures and tables are rebuilt from results/ by `npm run figures`.
+// Runs the tables' experiments (lib/eval/experiments.ts TABLES) and writes results/[<table>/]<experiment>/ (per-image
+// rows, per-bucket aggregates). Resumable: re-running skips finished images; a changed spec under the same name is
+// refused. Table I scores inpainters: default telea and meanFill, plus ours (the learned pipeline,
+// lib/inpaint/edgeConnect.ts) when --checkpoints is given; DIR is a training run directory or its ckpt.json, or an
+// export. Tables II and III score arms: every sub-folder of --arms DIR named like the table's arms (object-s0,
+// random-s1, ...; pairs3400, ...), or of DIR/<table>, each holding edge/, seg/, image/; their training curves go to
+// results/<table>/curves.json. Each table has its default test sets (--test-set overrides them for all).
+// The checkpoints must be of the test set's resolution. Figures and tables are rebuilt by `npm run figures`.
 import { initBackend, BACKENDS, BackendName } from '../backend/index';
-import { EXPERIMENTS, TEST_SETS, evalPreset, loadInpainter, resolveInpainter, testSetSpec } from '../eval/experiments';
-import { runExperiment } from '../eval/experiment';
+import { Arm, TABLES, TEST_SETS, TableName, TableExperiments, evalPreset, findArms, loadInpainter, resolveInpainter, testSetSpec }
+  from '../eval/experiments';
+import { trainingCurves, writeTrainingCurves } from '../eval/trainingCurves';
+import { ExperimentSpec, resultsDir, runExperiment } from '../eval/experiment';
+import type { Inpainter } from '../inpaint/inpainter';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
 import { CheckpointPaths } from '../inpaint/learnedInpainters';
 import { parseCheckpointsArg } from './checkpointsArg';
@@ -22,14 +27,16 @@ import { CliSpec, parseCli, runCli, choiceArg, integerArg, listArg } from './arg
 
 const REPRODUCE_CLI: CliSpec = {
   name: 'reproduce',
-  usage: '[--preset tiny|cpu|paper] [--only table1[,...]] [--inpainter telea[,meanFill,edgeconnect]] [--checkpoints ...]',
-  summary: 'Runs the named experiments for each inpainter into results/<experiment>/ (resumable: finished images are skipped).',
+  usage: '[--preset tiny|cpu|paper] [--only table1,table2,table3] [--inpainter telea[,meanFill,ours]] [--checkpoints ...] [--arms DIR]',
+  summary: "Runs the tables' experiments into results/[<table>/]<experiment>/ (resumable: finished images are skipped).",
   options: {
     preset: { type: 'string', value: 'NAME', help: 'evaluation preset (default tiny)' },
-    only: { type: 'string', value: 'EXP,...', help: 'experiments to run (default: all)' },
-    'test-set': { type: 'string', value: `${TEST_SETS.join('|')}|coco:ROOT,...`, help: 'test sets (default procedural; photo-test and vtest need scripts/fetch-photos.sh)' },
-    inpainter: { type: 'string', value: 'NAME,...', help: 'inpainters (default telea, meanFill, and edgeconnect with --checkpoints)' },
-    checkpoints: { type: 'string', value: 'edge=DIR,seg=DIR,image=DIR', help: "the learned pipeline's weights (run folders or exports)" },
+    only: { type: 'string', value: `${Object.keys(TABLES).join(',')}`, help: 'tables to run (default table1; table2 and table3 need --arms)' },
+    'test-set': { type: 'string', value: `${TEST_SETS.join('|')}|coco:ROOT,...`,
+      help: "test sets (default: each table's; photo-test and vtest need scripts/fetch-photos.sh)" },
+    inpainter: { type: 'string', value: 'NAME,...', help: 'table1: inpainters (default telea, meanFill, and ours with --checkpoints)' },
+    checkpoints: { type: 'string', value: 'edge=DIR,seg=DIR,image=DIR', help: "table1: the learned pipeline's weights (run folders or exports)" },
+    arms: { type: 'string', value: 'DIR', help: 'table2, table3: the folder of arm folders (e.g. runs/table2, or runs holding table2/ and table3/)' },
     results: { type: 'string', value: 'DIR', help: 'results folder (default results/, or RESULTS_DIR)' },
     backend: { type: 'string', value: BACKENDS.join('|'), help: "tfjs backend (default: initBackend's choice)" },
     threads: { type: 'string', value: 'N', help: 'wasm threads' },
@@ -38,11 +45,13 @@ const REPRODUCE_CLI: CliSpec = {
 
 interface Args {
   preset: string;
-  only: string[];
-  testSets: string[];
+  only: TableName[];
+  testSets?: string[];
   inpainters: string[];
   checkpoints?: CheckpointPaths;
-  results?: string;
+  arms: Partial<Record<TableName, Arm[]>>;
+  armsDir?: string;
+  results: string;
   backend?: BackendName;
   threads?: number;
 }
@@ -51,47 +60,75 @@ function parseArgs(argv: string[]): Args | null {
   const parsed = parseCli(REPRODUCE_CLI, argv);
   if (!parsed) return null;
   const o = parsed.values as Record<string, string | undefined>;
-  const only = listArg('only', o.only) ?? Object.keys(EXPERIMENTS);
-  for (const e of only) if (!EXPERIMENTS[e]) throw new Error(`unknown experiment '${e}' (expected ${Object.keys(EXPERIMENTS).join(', ')})`);
+  const only = (listArg('only', o.only) ?? ['table1']) as TableName[];
+  for (const e of only) if (!(e in TABLES)) throw new Error(`unknown table '${e}' (expected ${Object.keys(TABLES).join(', ')})`);
   const checkpoints = o.checkpoints ? parseCheckpointsArg(o.checkpoints) as CheckpointPaths : undefined;
   const inpainters = listArg('inpainter', o.inpainter) ?? [...Object.keys(CLASSICAL_INPAINTERS), ...(checkpoints ? [LEARNED_INPAINTER] : [])];
-  // fail before any work on an unknown name or a learned inpainter without weights
+  // fail before any work on an unknown name, a learned inpainter without weights, or a table without its arms
   for (const name of inpainters) {
     if (name === LEARNED_INPAINTER && !checkpoints) throw new Error(`--inpainter ${LEARNED_INPAINTER} needs --checkpoints edge=DIR,seg=DIR,image=DIR`);
     if (name !== LEARNED_INPAINTER) resolveInpainter(name);
   }
-  const testSets = listArg('test-set', o['test-set']) ?? ['procedural'];
-  for (const t of testSets) if (!t.startsWith('coco:')) testSetSpec('tiny', t); // an unknown name fails here, before any work
+  const arms: Partial<Record<TableName, Arm[]>> = {};
+  for (const t of only.filter((x) => (TABLES[x] as TableExperiments).arm)) {
+    if (!o.arms) throw new Error(`--only ${t} needs --arms DIR: the folder of its arm folders (e.g. runs/${t})`);
+    arms[t] = findArms(t, o.arms);
+  }
+  const testSets = listArg('test-set', o['test-set']);
+  for (const t of testSets ?? []) if (!t.startsWith('coco:')) testSetSpec('tiny', t); // an unknown name fails here, before any work
   const preset = o.preset ?? 'tiny';
   evalPreset(preset);
-  return { preset, only, testSets, inpainters, checkpoints, results: o.results, backend: choiceArg('backend', o.backend, BACKENDS), threads: integerArg('threads', o.threads) };
+  return { preset, only, testSets, inpainters, checkpoints, arms, armsDir: o.arms, results: o.results ?? resultsDir(),
+    backend: choiceArg('backend', o.backend, BACKENDS), threads: integerArg('threads', o.threads) };
+}
+
+/** Runs one spec and records the command beside its results (rewritten only when this run computed something). */
+async function run(spec: ExperimentSpec, inpainter: Inpainter, dir: string): Promise<void> {
+  const t0 = Date.now();
+  const s = await runExperiment(spec, { inpainter, resultsDir: dir });
+  const commandFile = path.join(s.dir, 'command.txt');
+  if (s.computedImages > 0 || !fs.existsSync(commandFile)) {
+    writeFileAtomic(commandFile, `npm run reproduce -- ${process.argv.slice(2).join(' ')}\n`);
+  }
+  console.error(`reproduce: ${spec.name}: ${s.computedImages} images computed, ${s.skippedImages} already done, ` +
+    `${s.rows} rows in ${repoRelative(s.dir)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (!args) return;
-  const { preset, only, testSets, inpainters, checkpoints, results, backend, threads } = args;
+  const { preset, only, inpainters, checkpoints, results } = args;
   const { size } = evalPreset(preset);
-  // the learned pipeline's weights are loaded and checked before any inpainter runs
-  if (inpainters.includes(LEARNED_INPAINTER)) await initBackend({ backend, threads });
-  const learned = inpainters.includes(LEARNED_INPAINTER) ? loadInpainter(LEARNED_INPAINTER, { size, checkpoints }) : undefined;
-  for (const name of inpainters) {
-    const choice = name === LEARNED_INPAINTER ? learned! : loadInpainter(name, { size, checkpoints });
-    try {
-      for (const experiment of only) for (const testSet of testSets) {
-        const spec = EXPERIMENTS[experiment](preset, name, choice.checkpoints, testSet);
-        const t0 = Date.now();
-        const s = await runExperiment(spec, { inpainter: choice.inpainter, resultsDir: results });
-        // The command beside the results it produced (rewritten only when this run computed something).
-        const commandFile = path.join(s.dir, 'command.txt');
-        if (s.computedImages > 0 || !fs.existsSync(commandFile)) {
-          writeFileAtomic(commandFile, `npm run reproduce -- ${process.argv.slice(2).join(' ')}\n`);
+  const learnedNeeded = only.some((t) => args.arms[t]) || (only.includes('table1') && inpainters.includes(LEARNED_INPAINTER));
+  if (learnedNeeded) await initBackend({ backend: args.backend, threads: args.threads });
+  // every set of weights is loaded and checked before any experiment runs
+  for (const t of only) for (const a of args.arms[t] ?? []) loadInpainter(LEARNED_INPAINTER, { size, checkpoints: a.checkpoints }).dispose();
+  for (const table of only) {
+    const def: TableExperiments = TABLES[table];
+    const dir = path.join(results, def.folder);
+    const testSets = args.testSets ?? def.testSets;
+    const arms = args.arms[table];
+    if (arms) {
+      writeTrainingCurves(path.join(dir, 'curves.json'), trainingCurves(arms));
+      for (const arm of arms) {
+        const choice = loadInpainter(LEARNED_INPAINTER, { size, checkpoints: arm.checkpoints });
+        try {
+          for (const testSet of testSets) {
+            await run(def.spec(preset, { inpainter: LEARNED_INPAINTER, arm: arm.name, checkpoints: choice.checkpoints }, testSet), choice.inpainter, dir);
+          }
+        } finally {
+          choice.dispose();
         }
-        console.error(`reproduce: ${spec.name}: ${s.computedImages} images computed, ${s.skippedImages} already done, ` +
-          `${s.rows} rows in ${repoRelative(s.dir)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       }
-    } finally {
-      choice.dispose();
+      continue;
+    }
+    for (const name of inpainters) {
+      const choice = loadInpainter(name, { size, checkpoints });
+      try {
+        for (const testSet of testSets) await run(def.spec(preset, { inpainter: name, checkpoints: choice.checkpoints }, testSet), choice.inpainter, dir);
+      } finally {
+        choice.dispose();
+      }
     }
   }
 }

@@ -17,6 +17,7 @@ import { readResultRows } from '../eval/resultRows';
 import { bucketStats } from '../eval/aggregate';
 import { candidateScore, pickCheckpoint, CandidateScore } from '../eval/checkpointSelection';
 import { CheckpointPaths, INPAINTER_PARTS } from '../inpaint/learnedInpainters';
+import { LEARNED_INPAINTER } from '../inpaint/inpainter';
 import { parseCheckpointsArg } from './checkpointsArg';
 import { writeJsonAtomic } from '../io/atomicWrite';
 import { repoRelative } from '../io/repoRoot';
@@ -57,12 +58,12 @@ async function main(): Promise<void> {
   if (!a) return;
   const { size } = evalPreset(a.preset);
   await initBackend({ backend: a.backend, threads: a.threads });
-  for (const candidate of a.candidates) loadInpainter('edgeconnect', { size, checkpoints: { ...a.fixed, [a.part]: candidate } as CheckpointPaths }).dispose();
+  for (const candidate of a.candidates) loadInpainter(LEARNED_INPAINTER, { size, checkpoints: { ...a.fixed, [a.part]: candidate } as CheckpointPaths }).dispose();
   const dir = path.join(resultsDir(), 'validation');
   const scores: CandidateScore[] = [];
   for (const candidate of a.candidates) {
     const checkpoints = { ...a.fixed, [a.part]: candidate } as CheckpointPaths;
-    const choice = loadInpainter('edgeconnect', { size, checkpoints });
+    const choice = loadInpainter(LEARNED_INPAINTER, { size, checkpoints });
     try {
       const rec = choice.checkpoints![a.part];
       // the folder names the candidate's step and, by a hash of all three parts' SHA-256s, the whole combination

@@ -15,6 +15,8 @@
 // item's bucket, inpainted in I_G itself and scored against I_G (the usual inpainting benchmark).
 // An empty hole (an object eroded away) leaves the image unchanged. The inpainter's output is composited
 // (known pixels from the input), as EdgeConnect evaluates, so only the hole can differ.
+// 'random' holes are drawn from (the test set's seed, the item index) alone, so every arm and inpainter gets the same
+// hole on the same image (Table II's cross: object-mask training scored on random masks).
 // The inpainter also gets the panoptic labels of the image it inpaints (I's for 'gt' masks, I_G's for 'random'):
 // the learned pipeline's segmentation inpainter takes them as its cue (Table I "inpainting network only"); the
 // classical fills ignore them. A learned inpainter's spec records its checkpoints (path, stage, step, SHA-256), so
@@ -50,6 +52,7 @@ export interface ExperimentSpec {
   name: string; // folder under results/
   table: string; // the paper table it reproduces (key of data/paper/tables.json), for figures
   inpainter: string; // name resolved by the caller (lib/eval/experiments.ts loadInpainter)
+  arm?: string; // Tables II-V: the checkpoint set scored, e.g. 'object-s0' (lib/eval/experiments.ts ARM_PATTERNS)
   checkpoints?: Record<InpainterPart, CheckpointRecord>; // the learned inpainter's weights (absent for classical fills)
   testSet: TestSetSpec; // lib/data/triplets.ts openTestSet
   masks: MaskSpec[];
@@ -103,7 +106,7 @@ export function checkSpec(spec: ExperimentSpec): void {
 }
 
 /** The image to inpaint, the hole, and the ground truth for one test item and mask. */
-function maskedInput(spec: ExperimentSpec, index: number, m: MaskSpec, triplet: Triplet): { input: Raster; labels: PanopticLabels; hole: Mask; truth: Raster } {
+export function maskedInput(spec: ExperimentSpec, index: number, m: MaskSpec, triplet: Triplet): { input: Raster; labels: PanopticLabels; hole: Mask; truth: Raster } {
   const { size, seed } = spec.testSet;
   if (m.kind === 'gt') {
     return { input: triplet.image, labels: triplet.labels, hole: thresholdSignedDistance(triplet.mask, (m.d256 * size) / 256), truth: triplet.background };
@@ -197,4 +200,37 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
   const all = readResultRows(rowsFile);
   writeFileAtomic(path.join(dir, 'by_bucket.csv'), aggregateByBucket(all).toCSV());
   return { dir, computedImages: computed, skippedImages: skipped, rows: all.length };
+}
+
+/** A finished or partial experiment read back from results/<name>/. */
+export interface ExperimentResults {
+  spec: ExperimentSpec;
+  rows: ResultRow[];
+}
+
+export interface LoadedExperiment extends ExperimentResults {
+  /** test images with every row of the spec (each mask x metric) */
+  imagesDone: number;
+}
+
+/** Every experiment under `dir` (folders with spec.json and per_image.jsonl), sorted by name. */
+export function loadResults(dir: string): LoadedExperiment[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).sort().flatMap((name) => {
+    const specFile = path.join(dir, name, 'spec.json');
+    const rowsFile = path.join(dir, name, 'per_image.jsonl');
+    if (!fs.existsSync(specFile) || !fs.existsSync(rowsFile)) return [];
+    let spec: ExperimentSpec;
+    try {
+      spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
+    } catch (e) {
+      throw new Error(`${specFile} is corrupt (${(e as Error).message.split('\n')[0]}): restore it, or re-run its experiment`);
+    }
+    const rows = readResultRows(rowsFile);
+    const perImage = new Map<number, number>();
+    for (const r of rows) perImage.set(r.image, (perImage.get(r.image) ?? 0) + 1);
+    const expected = spec.masks.length * spec.metrics.length;
+    const imagesDone = [...perImage.values()].filter((n) => n >= expected).length;
+    return rows.length ? [{ spec, rows, imagesDone }] : [];
+  });
 }

@@ -1,4 +1,5 @@
-// The named experiments `npm run reproduce` runs, as spec factories (preset, inpainter) -> ExperimentSpec.
+// What every table runs (`npm run reproduce`), as spec factories -> ExperimentSpec, and the TABLES registry: a table
+// is its spec here plus its findings and report (lib/eval/table1.ts, table2.ts, table3.ts).
 //
 // Test sets (--test-set; lib/data/triplets.ts openTestSet), items 0..count-1, cycling through the four mask-ratio
 // buckets, so every bucket gets count / 4 images; seed TEST_SEED, which differs from every training data seed (the
@@ -16,16 +17,21 @@
 // 256x256, i.e. by d * R / 256 px at resolution R (signed-distance threshold, lib/eval/experiment.ts), PSNR and
 // SSIM on the whole image under both protocols (paper: gray, uniform 51x51 SSIM window; common: RGB, 11x11
 // Gaussian), per mask-ratio bucket.
+// table2, table3 (paper Tables II, III): one arm (a set of edge, seg and image checkpoints) per experiment, exact
+// masks, the same metrics; see table2Spec and table3Spec.
 //
-// Inpainters: the classical fills by name, and LEARNED_INPAINTER ('edgeconnect'), the three pretrained inpainters
+// Inpainters: the classical fills by name, and LEARNED_INPAINTER ('ours'), the three pretrained inpainters
 // loaded from checkpoints (lib/inpaint/edgeConnect.ts), given the test triplet's ground-truth labels as their
 // segmentation cue (Table I's "inpainting network only" row).
 import { ExperimentSpec, MetricSpec } from './experiment';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER, Inpainter } from '../inpaint/inpainter';
-import { CheckpointPaths, CheckpointRecord, InpainterPart, loadLearnedInpainters } from '../inpaint/learnedInpainters';
+import { CheckpointPaths, CheckpointRecord, INPAINTER_PARTS, InpainterPart, loadLearnedInpainters } from '../inpaint/learnedInpainters';
 import { edgeConnectInpainter } from '../inpaint/edgeConnect';
 import { PRESETS, PresetName } from '../config/presets';
 import type { TestSetKind, TestSetSpec } from '../data/triplets';
+import type { PaperTableName } from './paperTables';
+import * as fs from 'fs';
+import * as path from 'path';
 
 export const TEST_SEED = 1001;
 /** Validation split for choosing among checkpoints (lib/eval/checkpointSelection.ts): never the test set. */
@@ -115,9 +121,87 @@ export function validationSpec(preset: string, tag: string, checkpoints: Checkpo
   };
 }
 
-export const EXPERIMENTS: Record<string, (preset: string, inpainter: string, checkpoints?: Checkpoints, testSet?: string) => ExperimentSpec> = {
-  table1: table1Spec,
+/** Table II (mask type, Sec. IV-B): an arm per training mask kind and seed, 'object-s0', 'random-s1', ...;
+ *  "inpainting network only" (ground-truth labels as the cue), exact masks m_G (Table I's d = 0), and on photo-test
+ *  also random free-form holes over I_G ('random', lib/eval/experiment.ts), so the cross is seen both ways. */
+export function table2Spec(preset: string, arm: string, checkpoints: Checkpoints, testSet = 'photo-test'): ExperimentSpec {
+  return {
+    name: withTestSet(`table2-${arm}-${preset}`, testSet),
+    table: 'table2_mask_type',
+    inpainter: LEARNED_INPAINTER,
+    arm,
+    checkpoints,
+    testSet: testSetSpec(preset, testSet),
+    masks: testSet === 'photo-test' ? [{ kind: 'gt', d256: 0 }, { kind: 'random' }] : [{ kind: 'gt', d256: 0 }],
+    metrics: PSNR_SSIM_BOTH_PROTOCOLS,
+  };
+}
+
+/** Table III (fine-tuning size, Sec. IV-C): an arm 'pairsN' per number N of object pairs the random-mask network
+ *  (Table II's random-s0, which is N = 0) was fine-tuned on, for equal steps; exact masks m_G. */
+export function table3Spec(preset: string, arm: string, checkpoints: Checkpoints, testSet = 'photo-test'): ExperimentSpec {
+  return {
+    name: withTestSet(`table3-${arm}-${preset}`, testSet),
+    table: 'table3_finetune_size',
+    inpainter: LEARNED_INPAINTER,
+    arm,
+    checkpoints,
+    testSet: testSetSpec(preset, testSet),
+    masks: [{ kind: 'gt', d256: 0 }],
+    metrics: PSNR_SSIM_BOTH_PROTOCOLS,
+  };
+}
+
+/** What `npm run reproduce --only NAME` runs. Table I scores inpainters by name (the learned one with
+ *  --checkpoints); the later tables score arms: the sub-folders of --arms DIR whose names match `arm`, each
+ *  holding edge/, seg/ and image/ (training runs or exports). Results go to results/<folder>/<experiment>/. */
+export interface TableExperiments {
+  paperTable: PaperTableName;
+  folder: string; // '' = results/ itself (Table I's place)
+  arm?: RegExp;
+  testSets: string[]; // the default --test-set
+  spec(preset: string, o: { inpainter: string; arm?: string; checkpoints?: Checkpoints }, testSet: string): ExperimentSpec;
+}
+
+const armSpec = (f: typeof table2Spec) => (preset: string, o: { arm?: string; checkpoints?: Checkpoints }, testSet: string) => {
+  if (!o.arm || !o.checkpoints) throw new Error('an arm of this table needs its name and checkpoints');
+  return f(preset, o.arm, o.checkpoints, testSet);
 };
+
+export const TABLES = {
+  table1: {
+    paperTable: 'table1_mask_size', folder: '', testSets: ['procedural'],
+    spec: (preset, o, testSet) => table1Spec(preset, o.inpainter, o.checkpoints, testSet),
+  },
+  table2: { paperTable: 'table2_mask_type', folder: 'table2', arm: /^(object|random)-s(\d+)$/,
+    testSets: ['photo-test', 'vtest', 'procedural'], spec: armSpec(table2Spec) },
+  table3: { paperTable: 'table3_finetune_size', folder: 'table3', arm: /^pairs(\d+)$/,
+    testSets: ['photo-test', 'vtest'], spec: armSpec(table3Spec) },
+} satisfies Record<string, TableExperiments>;
+export type TableName = keyof typeof TABLES;
+
+export interface Arm {
+  name: string;
+  checkpoints: CheckpointPaths;
+}
+
+/** The arms of `table` under `dir`: its sub-folders named like the table's arms, in name order, each with all
+ *  three parts. `dir` may also be their parent holding a folder named after the table (runs/ for runs/table2/). */
+export function findArms(table: TableName, dir: string): Arm[] {
+  const pattern = (TABLES[table] as TableExperiments).arm;
+  if (!pattern) throw new Error(`${table} scores inpainters by name (--inpainter, --checkpoints), not arms`);
+  if (!fs.existsSync(dir)) throw new Error(`--arms ${dir}: no such folder`);
+  const named = (d: string) => fs.readdirSync(d).filter((n) => pattern.test(n) && fs.statSync(path.join(d, n)).isDirectory());
+  const root = named(dir).length === 0 && fs.existsSync(path.join(dir, table)) ? path.join(dir, table) : dir;
+  const arms = named(root).sort().map((name) => ({
+    name, checkpoints: Object.fromEntries(INPAINTER_PARTS.map((p) => [p, path.join(root, name, p)])) as CheckpointPaths,
+  }));
+  if (arms.length === 0) throw new Error(`--arms ${dir}: no ${table} arm folders (named like ${pattern.source}) in it or in ${path.join(dir, table)}`);
+  for (const a of arms) for (const p of INPAINTER_PARTS) {
+    if (!fs.existsSync(a.checkpoints[p])) throw new Error(`${table} arm ${a.name}: no ${p}/ in ${path.join(root, a.name)} (expected edge/, seg/, image/)`);
+  }
+  return arms;
+}
 
 /** A classical inpainter by name. */
 export function resolveInpainter(name: string): Inpainter {
@@ -138,7 +222,7 @@ export interface InpainterChoice {
 }
 
 /**
- * Any inpainter by name, for a test set of size x size images. 'edgeconnect' loads its checkpoints (needs an
+ * Any inpainter by name, for a test set of size x size images. 'ours' (LEARNED_INPAINTER) loads its checkpoints (needs an
  * initialised tfjs backend) and refuses ones trained at another resolution; classical fills ignore `checkpoints`.
  */
 export function loadInpainter(name: string, o: { size: number; checkpoints?: CheckpointPaths }): InpainterChoice {

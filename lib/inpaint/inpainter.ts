@@ -21,8 +21,10 @@ export const CLASSICAL_INPAINTERS = {
   meanFill: inpaintMeanFill,
 } satisfies Record<string, Inpainter>;
 
-/** The harness's name for the learned pipeline (./edgeConnect.ts); it needs checkpoints, so it is not in the list above. */
-export const LEARNED_INPAINTER = 'edgeconnect';
+/** The harness's name for our learned pipeline (./edgeConnect.ts: EdgeConnect-style inpainters fed a segmentation
+ *  cue); 'ours', not 'edgeconnect', which names the published EdgeConnect baseline of Table V. It needs checkpoints,
+ *  so it is not in the list above. */
+export const LEARNED_INPAINTER = 'ours';
 
 export type ClassicalInpainterName = keyof typeof CLASSICAL_INPAINTERS;
 

@@ -1,5 +1,9 @@
-// Does a Table I run show the paper's three findings about mask size (Sec. III-D.1)? Computed from per-bucket
-// means alone, so the verdict a notebook prints follows the results and is never written by hand:
+// Table I (mask size, Sec. III-D.1): the paper's three findings checked from our results, and the report (a plotly
+// chart per bucket, markdown and CSV beside the paper's quoted values). The experiments are table1Spec's
+// (lib/eval/experiments.ts); everything here is a pure function of their rows.
+//
+// Findings, computed from per-bucket means alone, so the verdict a notebook prints follows the results and is
+// never written by hand:
 //   1. d = 0 is best: no other d has a higher mean ("the best result is obtained in the original ground-truth
 //      mask in all mask ratios of all metrics"). A tie counts as best: at 64 px d = +2 is a 0.5 px dilation,
 //      which leaves the mask unchanged, so d = 0 and d = +2 give the same numbers.
@@ -11,8 +15,11 @@
 //      increases"). The thresholds, 1 dB and 0.025 SSIM per 2 px, are 2 to 2.5 times the steepest slope in the
 //      paper's Table I (0.42 dB, 0.0125 SSIM per 2 px), so the paper's table passes with room to spare.
 // d is always the paper's d, in pixels at 256x256 (our masks at R px are thresholded at d * R / 256).
+import type { Figure } from '../viz/figure';
+import { BucketStat, bucketStats } from './aggregate';
+import { ExperimentResults, ExperimentSpec } from './experiment';
 import { MASK_RATIO_BUCKETS } from '../data/buckets';
-import { BucketStat } from './aggregate';
+import { OursSeries, PAPER_LABEL, PaperTables, paperSeries, paperVsOurs } from './paperTables';
 
 export type Table1Metric = 'psnr' | 'ssim';
 
@@ -188,4 +195,112 @@ export function table1Verdict(name: string, found: Table1Findings[]): string {
       : `=> ${name} shows finding${yes.length > 1 ? 's' : ''} ${yes.join(' and ')} of the paper in every bucket and metric, ` +
         `not finding${no.length > 1 ? 's' : ''} ${no.join(' and ')}.`);
   return lines.join('\n');
+}
+
+
+type Metric = 'psnr' | 'ssim';
+const METRIC_TITLES: Record<Metric, string> = { psnr: 'PSNR (dB)', ssim: 'SSIM' };
+const PROTOCOL_NOTES: Record<string, string> = {
+  paper: 'paper protocol: grayscale, SSIM uniform 51x51 window, whole image',
+  common: 'common protocol: RGB, SSIM Gaussian 11x11 window, whole image',
+};
+const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+
+/** 'ours: telea (400 @64px)': 'ours:' marks our measurement (of any inpainter: 'ours: ours' is our network's). */
+export function seriesLabel(spec: ExperimentSpec): string {
+  return `ours: ${spec.arm ?? spec.inpainter} (${spec.testSet.count} @${spec.testSet.size}px)`;
+}
+
+/** One experiment's per-bucket means of `metric` under `protocol`, as a series beside the paper's (paperVsOurs). */
+export function oursSeries(e: ExperimentResults, metric: Metric, protocol: string, stats = bucketStats(e.rows)): OursSeries {
+  const points = stats.filter((s: BucketStat) => s.metric === metric && s.protocol === protocol && s.d256 !== null)
+    .map((s) => ({ bucket: s.bucket, x: s.d256 as number, mean: s.mean, se: s.se, n: s.n }));
+  return { label: seriesLabel(e.spec), points };
+}
+
+/** PSNR or SSIM against d, one panel per bucket; ours under `protocol` with standard-error bars. */
+export function table1Figure(metric: Metric, experiments: ExperimentResults[], tables: PaperTables, protocol = 'paper'): Figure {
+  const paper = paperSeries(tables, 'table1_mask_size', metric);
+  const data: Array<Record<string, unknown>> = [];
+  MASK_RATIO_BUCKETS.forEach((b, k) => {
+    const axes = { xaxis: `x${k === 0 ? '' : k + 1}`, yaxis: `y${k === 0 ? '' : k + 1}` };
+    const quoted = paper.filter((p) => p.bucket === b.label);
+    data.push({
+      type: 'scatter', mode: 'lines+markers', name: PAPER_LABEL, legendgroup: 'paper', showlegend: k === 0, uid: `paper-${k}`,
+      x: quoted.map((p) => p.x), y: quoted.map((p) => p.value), line: { color: 'black', dash: 'dash' },
+      marker: { symbol: 'square-open', size: 7 }, ...axes,
+    });
+    experiments.forEach((e, i) => {
+      const pts = oursSeries(e, metric, protocol).points.filter((p) => p.bucket === b.label).sort((p, q) => Number(p.x) - Number(q.x));
+      data.push({
+        type: 'scatter', mode: 'lines+markers', name: `${seriesLabel(e.spec)} (${protocol} protocol)`, legendgroup: e.spec.name,
+        showlegend: k === 0, uid: `${e.spec.name}-${k}`, x: pts.map((p) => p.x), y: pts.map((p) => p.mean),
+        error_y: { type: 'data', array: pts.map((p) => p.se ?? 0), visible: true, thickness: 1 },
+        line: { color: COLOURS[i % COLOURS.length] }, marker: { size: 6 }, ...axes,
+      });
+    });
+  });
+  const layout: Record<string, unknown> = {
+    title: { text: `Table I: ${METRIC_TITLES[metric]} vs mask offset d, per mask-ratio bucket (ours: ${PROTOCOL_NOTES[protocol]})`, font: { size: 13 } },
+    grid: { rows: 1, columns: MASK_RATIO_BUCKETS.length, pattern: 'independent' },
+    legend: { orientation: 'h', y: -0.25 },
+    margin: { t: 70, b: 110, l: 60, r: 20 },
+    annotations: MASK_RATIO_BUCKETS.map((b, k) => ({
+      text: `mask ratio ${b.label}`, showarrow: false, xref: `x${k === 0 ? '' : k + 1} domain`, yref: `y${k === 0 ? '' : k + 1} domain`,
+      x: 0.5, y: 1.08, font: { size: 12 },
+    })),
+  };
+  MASK_RATIO_BUCKETS.forEach((_, k) => {
+    const s = k === 0 ? '' : String(k + 1);
+    layout[`xaxis${s}`] = { title: { text: 'd (px at 256²; d·R/256 at R)' }, tickvals: [-2, 0, 2, 4, 6, 8], zeroline: false };
+    layout[`yaxis${s}`] = { title: { text: k === 0 ? METRIC_TITLES[metric] : '' } };
+  });
+  return { data, layout };
+}
+
+const fixed = (digits: number) => (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : v === null || v === undefined ? '–' : String(v));
+
+/** Markdown: for each metric and protocol, the paper's Table I beside every experiment's per-bucket means. */
+export function table1Markdown(experiments: ExperimentResults[], tables: PaperTables): string {
+  const parts = [
+    '# Table I: mask size (ours beside the paper)',
+    '',
+    'Generated by `npm run figures` from `results/table1-*`; do not edit. Columns labelled **paper (quoted)** are the',
+    "paper's Table I (data/paper/tables.json), not our measurements; the paper does not state its metric protocol.",
+    'Ours: mean over the test images of each mask-ratio bucket, s.e. = standard error of that mean, n = images.',
+    'd is in pixels at 256x256; at resolution R the ground-truth mask is thresholded at signed distance d·R/256, so at',
+    '64x64 d = +2 (0.5 px) leaves the mask unchanged (same numbers as d = 0) and d = -2 (-0.5 px) removes its inner',
+    'border ring.',
+    '',
+  ];
+  for (const metric of ['psnr', 'ssim'] as Metric[]) {
+    for (const protocol of ['paper', 'common']) {
+      const digits = metric === 'psnr' ? 2 : 3;
+      const t = paperVsOurs('table1_mask_size', metric, experiments.map((e) => oursSeries(e, metric, protocol)), tables);
+      const format: Record<string, (v: unknown) => string> = {};
+      for (const c of t.columnNames()) format[c] = c.endsWith(' n') || c === 'd' || c === 'bucket' ? fixed(0) : fixed(digits + (c.endsWith('s.e.') ? 1 : 0));
+      parts.push(`## ${METRIC_TITLES[metric]}, ours under the ${PROTOCOL_NOTES[protocol]}`, '', t.toMarkdown({ format }).trim(), '');
+    }
+  }
+  return parts.join('\n');
+}
+
+/** Long CSV: one row per (experiment, metric, protocol, bucket, d) with ours and the paper's value. */
+export function table1Csv(experiments: ExperimentResults[], tables: PaperTables): string {
+  const lines = [`experiment,inpainter,images,size,metric,protocol,bucket,d,ours_mean,ours_se,ours_n,${PAPER_LABEL}`];
+  const csvNum = (v: number | null | undefined): string => (v === null || v === undefined ? '' : String(v));
+  for (const e of experiments) {
+    const stats = bucketStats(e.rows);
+    for (const metric of ['psnr', 'ssim'] as Metric[]) {
+      const paper = paperSeries(tables, 'table1_mask_size', metric);
+      for (const protocol of ['paper', 'common']) {
+        for (const p of oursSeries(e, metric, protocol, stats).points) {
+          const quoted = paper.find((q) => q.bucket === p.bucket && q.x === p.x)?.value;
+          lines.push([e.spec.name, e.spec.inpainter, e.spec.testSet.count, e.spec.testSet.size, metric, protocol, p.bucket, p.x,
+            csvNum(p.mean), csvNum(p.se), p.n, csvNum(quoted)].join(','));
+        }
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
 }
