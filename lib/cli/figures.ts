@@ -88,7 +88,8 @@ export async function buildFigures(results: string, out: string, preset?: string
   const of = (table: keyof typeof TABLES) =>
     loadResults(path.join(results, TABLES[table].folder)).filter((e) => e.spec.table === TABLES[table].paperTable);
 
-  const t1 = drawableExperiments(of('table1'), preset);
+  const table1 = of('table1');
+  const t1 = table1.length ? drawableExperiments(table1, preset) : { drawn: [], leftOut: [] };
   leftOut.push(...t1.leftOut);
   if (t1.drawn.length === 0) leftOut.push(`no finished table1 results in ${results}; run npm run reproduce -- --only table1`);
   else {

@@ -264,7 +264,7 @@ export function table2Figure(metric: Table2Metric, experiments: ExperimentResult
     const [testSet, testMasks] = key.split('|');
     const pts = cells.filter((c) => c.testSet === testSet && c.testMasks === testMasks);
     data.push({
-      type: 'scatter', mode: 'lines+markers', name: `ours: ${testSet}, ${testMasks} test masks (${pts[0].object.seeds.length} seed(s))`, uid: key,
+      type: 'scatter', mode: 'lines+markers', name: `ours: ${testSet}, ${testMasks} test masks (${pts[0].object.seeds.length} seed(s))`, uid: `${testSet}-${testMasks}`,
       x: pts.map((c) => c.bucket), y: pts.map((c) => c.gap.mean),
       error_y: { type: 'data', array: pts.map((c) => c.gap.se ?? 0), visible: true, thickness: 1 },
       line: { color: COLOURS[i % COLOURS.length], dash: testMasks === 'random' ? 'dot' : 'solid' }, marker: { size: 6 },

@@ -50,8 +50,9 @@ export function parseTable3Arm(arm: string): number {
 }
 
 function point(e: ExperimentResults, n: number, share: number, metric: string, protocol: string): CurvePoint | null {
-  const stats = bucketStats(e.rows.filter((r) => r.mask === 'gt+0' && r.metric === metric && r.protocol === protocol));
-  if (stats.length === 0) return null;
+  const rows = e.rows.filter((r) => r.mask === 'gt+0' && r.metric === metric && r.protocol === protocol);
+  if (rows.length === 0) return null;
+  const stats = bucketStats(rows);
   const buckets = Object.fromEntries(stats.map((s) => [s.bucket, { mean: s.mean, se: s.se, count: s.n }]));
   return { n, share, buckets, mean: stats.reduce((a, s) => a + s.mean, 0) / stats.length };
 }
@@ -164,9 +165,9 @@ export function table3Verdict(name: string, found: Table3Findings[], t = TABLE3_
 const fmt = (v: number | null | undefined, d: number) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 const buckets = MASK_RATIO_BUCKETS.map((b) => b.label);
 
-/** The paper's point at the same share of training pairs (within 2 percentage points), if any. */
+/** The paper's point at the same share of training pairs (within 1 percentage point; N = 0 only with N = 0). */
 function paperAt(paper: Table3Curve, share: number): CurvePoint | undefined {
-  return paper.points.find((p) => Math.abs(p.share - share) < 0.02);
+  return paper.points.find((p) => (p.share === 0) === (share === 0) && Math.abs(p.share - share) <= 0.01);
 }
 
 /** Markdown: per metric and protocol, our score against N per bucket beside the paper's at the same share. */
