@@ -21,7 +21,8 @@ import { readLossLog } from '../lib/train/log';
 import {
   PretrainedSegmenter, loadPretrainedSegmenter, selectPersonMask, personSegmentationLoss,
 } from '../lib/models/pretrainedSegmenter';
-import { labelSegments, largestOverlapSegment, dilateSquare } from '../lib/models/maskSelection';
+import { labelSegments, largestOverlapSegment } from '../lib/models/maskSelection';
+import { dilateSquare } from '../lib/image/morphology';
 import { createJointNetwork } from '../lib/models/jointNetwork';
 import { maskExpansionLoss } from '../lib/losses/boundary';
 

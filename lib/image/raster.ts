@@ -111,3 +111,17 @@ export function invertMask(m: Mask): Mask {
   for (let i = 0; i < m.data.length; i++) out.data[i] = 1 - m.data[i];
   return out;
 }
+
+/** What every inpainter (classical and learned) takes: a finite [0, 1] raster and a binary mask of its size that is
+ *  neither empty (nothing to inpaint) nor full (nothing to inpaint from). */
+export function checkInpaintInput(image: Raster, mask: Mask, where: string): void {
+  assertRaster(image, where);
+  assertBinaryMask(mask, where, image.height, image.width);
+  for (let k = 0; k < image.data.length; k++) {
+    const v = image.data[k];
+    if (!(v >= 0 && v <= 1)) throw new Error(`${where}: pixel values must lie in [0, 1]; found ${v} at index ${k}`);
+  }
+  const area = maskArea(mask);
+  if (area === 0) throw new Error(`${where}: mask is empty (no pixel is 1): there is nothing to inpaint`);
+  if (area === mask.data.length) throw new Error(`${where}: mask is full (every pixel is 1): there is no known pixel to inpaint from`);
+}

@@ -15,12 +15,11 @@
 // Labels: the segmentation inpainter needs the labels of I outside the hole. The Table I "inpainting network only"
 // experiment passes the test triplet's ground-truth labels; the trained segmenter is the other source.
 import * as tf from '@tensorflow/tfjs';
-import { Mask, Raster, assertRaster, invertMask } from '../image/raster';
+import { Mask, Raster, assertBinaryMask, assertRaster, checkInpaintInput, invertMask } from '../image/raster';
 import { canny } from '../image/canny';
 import { grayscale } from '../image/grayscale';
 import { PanopticLabels, semanticOneHot, labelsToRaster } from '../data/labels';
 import { composite } from '../models/inpainters';
-import { checkInpaintInput } from './telea';
 import { Inpainter, InpaintContext } from './inpainter';
 import { LearnedInpainters } from './learnedInpainters';
 
@@ -93,6 +92,16 @@ function argmaxLabels(p: Raster): PanopticLabels {
   return { height, width, semantic, instance: new Uint16Array(height * width) };
 }
 
+/** The output an inpainter's user gets: `fill` inside the hole, `known` outside, bit for bit (any channel count). */
+export function compositeHole(known: Raster, fill: Raster, hole: Mask): Raster {
+  assertRaster(fill, 'compositeHole (fill)', known.channels, known.height, known.width);
+  assertBinaryMask(hole, 'compositeHole (hole)', known.height, known.width);
+  const C = known.channels;
+  const data = Float32Array.from(known.data);
+  for (let p = 0; p < hole.data.length; p++) if (hole.data[p]) for (let c = 0; c < C; c++) data[p * C + c] = fill.data[p * C + c];
+  return { height: known.height, width: known.width, channels: C, data };
+}
+
 /**
  * Removes what the hole covers: image [H,W,3] in [0,1] at the checkpoints' resolution, mask [H,W] binary (1 = hole,
  * not empty, not full), labels = panoptic labels of the image (only outside the hole matters). Returns the output
@@ -119,10 +128,8 @@ export async function removeObject(nets: LearnedInpainters, image: Raster, mask:
   try {
     const [raw, edges, segmentationProbs, cannyEdges] = await Promise.all([y.raw, y.e, y.s, x.edges].map(toRaster));
     const segmentation = argmaxLabels(segmentationProbs);
-    const out = Float32Array.from(image.data);
-    for (let p = 0; p < mask.data.length; p++) if (mask.data[p]) for (let c = 0; c < 3; c++) out[p * 3 + c] = raw.data[p * 3 + c];
     return {
-      output: { height: image.height, width: image.width, channels: 3, data: out },
+      output: compositeHole(image, raw, mask),
       raw, cannyEdges, edges, segmentationProbs, segmentation, segmentationColours: labelsToRaster(segmentation),
     };
   } finally {

@@ -28,7 +28,7 @@
 //                      on the input rounded to uint8, with its float32 arithmetic (Math.fround) (test/inpaint.telea.test.ts). (Older OpenCV versions also
 //                      left hole pixels in the first row and column unfilled; 4.6 fills them, as we do.)
 // Known pixels are never changed in either mode: the output copies the input outside the mask.
-import { Mask, Raster, assertBinaryMask, assertRaster, maskArea } from '../image/raster';
+import { Mask, Raster, checkInpaintInput } from '../image/raster';
 import { PixelQueue } from './pixelQueue';
 
 export interface TeleaOptions {
@@ -244,18 +244,4 @@ function solve(state: Uint8Array, T: Float32Array, a: number, b: number): number
     sol = 1 + m;
   }
   return Math.fround(sol); // OpenCV stores T as float32
-}
-
-/** Shared input checks of the classical inpainters: a finite [0, 1] raster and a binary mask of its size that is
- *  neither empty (nothing to inpaint) nor full (nothing to inpaint from). */
-export function checkInpaintInput(image: Raster, mask: Mask, where: string): void {
-  assertRaster(image, where);
-  assertBinaryMask(mask, where, image.height, image.width);
-  for (let k = 0; k < image.data.length; k++) {
-    const v = image.data[k];
-    if (!(v >= 0 && v <= 1)) throw new Error(`${where}: pixel values must lie in [0, 1]; found ${v} at index ${k}`);
-  }
-  const area = maskArea(mask);
-  if (area === 0) throw new Error(`${where}: mask is empty (no pixel is 1): there is nothing to inpaint`);
-  if (area === mask.data.length) throw new Error(`${where}: mask is full (every pixel is 1): there is no known pixel to inpaint from`);
 }

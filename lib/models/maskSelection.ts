@@ -118,24 +118,3 @@ export function selectPersonSegment(person: ArrayLike<number>, maskGT: ArrayLike
   const mask = Uint8Array.from(segments.ids, (id) => (best.segment >= 0 && id === best.segment ? 1 : 0));
   return { mask, classIndex: CLASS_ID.person, overlap: best.overlap };
 }
-
-/** Square (Chebyshev) dilation of a binary map by r pixels, separable running max. */
-export function dilateSquare(mask: Uint8Array, height: number, width: number, r: number): Uint8Array {
-  const rows = new Uint8Array(mask.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let v = 0;
-      for (let d = Math.max(0, x - r); d <= Math.min(width - 1, x + r) && !v; d++) v = mask[y * width + d];
-      rows[y * width + x] = v;
-    }
-  }
-  const out = new Uint8Array(mask.length);
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) {
-      let v = 0;
-      for (let d = Math.max(0, y - r); d <= Math.min(height - 1, y + r) && !v; d++) v = rows[d * width + x];
-      out[y * width + x] = v;
-    }
-  }
-  return out;
-}

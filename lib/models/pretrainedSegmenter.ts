@@ -43,8 +43,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { Params } from '../nn/params';
 import { Raster, Mask, assertRaster } from '../image/raster';
-import { Selection, labelSegments, selectPersonSegment, dilateSquare } from './maskSelection';
-import { straightThrough, MaskSelectionOutput } from './differentiableMask';
+import { Selection, labelSegments, selectPersonSegment } from './maskSelection';
+import { MaskSelectionOutput, straightThrough, windowedSelection } from './differentiableMask';
 import { binaryCrossEntropyWithLogits } from '../losses/crossEntropy';
 import { CLASS_ID } from '../data/classes';
 import { repoPath } from '../io/repoRoot';
@@ -352,26 +352,19 @@ export function selectPersonMask(personLogits: tf.Tensor4D, maskGT: tf.Tensor4D,
   if (personLogits.shape[3] !== 1 || !tf.util.arraysEqual(maskGT.shape, [b, h, w, 1])) {
     throw new Error(`selectPersonMask: logits [${personLogits.shape}] and m_G [${maskGT.shape}] must be [B,H,W,1]`);
   }
-  const r = windowRadius ?? Math.ceil(Math.max(h, w) / 8);
   const z = personLogits.dataSync();
   const gt = maskGT.dataSync();
   const n = h * w;
   const selections: Selection[] = [];
-  const hard = new Float32Array(b * n);
-  const window = new Float32Array(b * n);
+  const seeds: Uint8Array[] = [];
   for (let i = 0; i < b; i++) {
     const person = Uint8Array.from(z.subarray(i * n, (i + 1) * n), (v) => (v > 0 ? 1 : 0)); // sigmoid(z) > 0.5
     const mG = gt.subarray(i * n, (i + 1) * n);
     const sel = selectPersonSegment(person, mG, h, w);
     selections.push(sel);
-    hard.set(sel.mask, i * n);
-    window.set(dilateSquare(sel.overlap > 0 ? sel.mask : Uint8Array.from(mG), h, w, r), i * n);
+    seeds.push(sel.overlap > 0 ? sel.mask : Uint8Array.from(mG));
   }
-  const { mask, softMask } = tf.tidy(() => {
-    const soft = tf.mul(tf.sigmoid(personLogits), tf.tensor4d(window, [b, h, w, 1])) as tf.Tensor4D;
-    return { mask: straightThrough(tf.tensor4d(hard, [b, h, w, 1]), soft), softMask: soft };
-  });
-  return { mask, softMask, selections };
+  return windowedSelection(selections, seeds, h, w, windowRadius, () => tf.sigmoid(personLogits));
 }
 
 /** The triplet's labels [B,H,W,K] one-hot with the person class moved to 'photo' (stuff only). */
