@@ -1,0 +1,113 @@
+// Object removal with a learned mask (paper Fig. 2, Sec. III-C; the rows of Tables IV and V), in the paper's
+// automatic setting: the ground-truth object mask m_G only selects which segment to remove, it is never filled
+// itself.
+//   ours (a joint run, with or without MEL): segmenter(I) -> the person segment overlapping m_G most -> M ->
+//     the run's edge, segmentation and image inpainters fill M (lib/models/jointNetwork.ts, as in training)
+//   segmenter mask (+ k px): the pretrained segmenter's person component overlapping m_G most, dilated by k px
+//     (ref. [27]; k = 0 is the paper's setting for the earlier methods), filled by any inpainter (Telea, ours...)
+// A Remover returns the finished image: I outside its own mask, the fill inside. Its mask may reach beyond m_G (that
+// is what MEL learns) or miss part of it (a segmenter misses limbs), so the caller must not composite over m_G.
+// An empty selection (the segmenter sees no person on m_G) removes nothing: the output is I.
+import * as tf from '@tensorflow/tfjs';
+import { Mask, Raster, maskArea } from '../image/raster';
+import { dilate } from '../image/morphology';
+import { canny } from '../image/canny';
+import { grayscale } from '../image/grayscale';
+import { PanopticLabels, semanticOneHot } from '../data/labels';
+import { JointNetwork, createJointNetwork } from '../models/jointNetwork';
+import { PretrainedSegmenter, loadPretrainedSegmenter, personSegments } from '../models/pretrainedSegmenter';
+import { selectPersonSegment } from '../models/maskSelection';
+import { assignTensors, loadCheckpoint } from '../train/checkpoint';
+import type { RunMeta } from '../train/loop';
+import type { Inpainter } from '../inpaint/inpainter';
+
+/** (I, m_G, labels of I) -> the image with the selected object removed, and the mask that was filled. */
+export type Remover = (image: Raster, maskGT: Mask, labels: PanopticLabels) => Promise<{ output: Raster; mask: Mask }>;
+
+/** A joint run's networks, ready for inference. */
+export interface JointRemovalNetwork {
+  net: JointNetwork;
+  /** the run's checkpoint (repository-relative as recorded), its step and SHA-256 */
+  checkpoint: { file: string; step: number; sha256: string };
+  size: number;
+  cannySigma: number;
+  dispose(): void;
+}
+
+/** Loads the four networks of a joint run's checkpoint (its folder or ckpt.json; an average of snapshots too). */
+export function loadJointRemovalNetwork(file: string): JointRemovalNetwork {
+  const ckpt = loadCheckpoint<RunMeta>(file);
+  const meta = ckpt.meta;
+  if (meta.stage !== 'joint') throw new Error(`${ckpt.file}: a '${meta.stage}' checkpoint, not a joint run's`);
+  const a = meta.architecture;
+  const pretrained: PretrainedSegmenter | undefined =
+    meta.settings.segmenter === 'pretrained' ? loadPretrainedSegmenter() : undefined;
+  const net = createJointNetwork({
+    numClasses: a.numClasses, segmenterWidth: a.segmenterWidth, inpainterWidth: a.inpainterWidth,
+    numResBlocks: a.numResBlocks, seed: meta.settings.modelSeed, pretrainedSegmenter: pretrained,
+  });
+  const vars = new Map([...net.named()].map(([k, v]) => [`model.${k}`, v]));
+  assignTensors(ckpt, vars, false);
+  return {
+    net, checkpoint: { file: ckpt.file, step: meta.step, sha256: ckpt.sha256 }, size: a.size,
+    cannySigma: meta.settings.cannySigma,
+    dispose: () => {
+      tf.dispose([...net.named().values()]);
+      pretrained?.dispose();
+    },
+  };
+}
+
+const toTensor = (data: ArrayLike<number>, h: number, w: number, c: number) =>
+  tf.tensor4d(Float32Array.from(data), [1, h, w, c]);
+
+/** 'ours': the joint network end to end, fed as lib/train/stages.ts feeds it in training (Canny of the whole I). */
+export function jointRemover(r: JointRemovalNetwork): Remover {
+  return async (image, maskGT, labels) => {
+    const { height: h, width: w } = image;
+    if (h !== r.size || w !== r.size) {
+      throw new Error(`jointRemover: the image is ${h}x${w}, ${r.checkpoint.file} was trained at ${r.size}x${r.size}`);
+    }
+    const oneHot = semanticOneHot(labels);
+    const inputs = {
+      image: toTensor(image.data, h, w, 3), gray: toTensor(grayscale(image).data, h, w, 1),
+      edges: toTensor(canny(image, { sigma: r.cannySigma }).data, h, w, 1), maskGT: toTensor(maskGT.data, h, w, 1),
+      labels: toTensor(oneHot.data, h, w, oneHot.channels),
+    };
+    const out = tf.tidy(() => {
+      const y = r.net.apply(inputs);
+      return { composited: y.outputComposite, mask: y.mask };
+    });
+    try {
+      const [composited, hole] = await Promise.all([out.composited.data(), out.mask.data()]);
+      return {
+        output: { height: h, width: w, channels: 3, data: Float32Array.from(composited) },
+        mask: { height: h, width: w, data: Uint8Array.from(hole, (v) => (v > 0.5 ? 1 : 0)) },
+      };
+    } finally {
+      tf.dispose([...Object.values(inputs), out.composited, out.mask]);
+    }
+  };
+}
+
+/** The pretrained segmenter's person component (P > 0.5) overlapping m_G most; empty if none overlaps. */
+export async function segmenterMask(image: Raster, maskGT: Mask, segmenter?: PretrainedSegmenter): Promise<Mask> {
+  const s = await personSegments(image, { segmenter });
+  const person = Uint8Array.from(s.labels, (l) => (l >= 0 ? 1 : 0));
+  const { mask } = selectPersonSegment(person, maskGT.data, image.height, image.width);
+  return { height: image.height, width: image.width, data: mask };
+}
+
+/** The segmenter's mask dilated by k px (Euclidean disk), filled by `fill`. */
+export function segmenterMaskRemover(fill: Inpainter, k: number, segmenter?: PretrainedSegmenter): Remover {
+  if (!(Number.isInteger(k) && k >= 0)) throw new Error(`segmenterMaskRemover: k must be an integer >= 0, got ${k}`);
+  return async (image, maskGT, labels) => {
+    const selected = await segmenterMask(image, maskGT, segmenter);
+    const mask = k > 0 && maskArea(selected) > 0 ? dilate(selected, k) : selected;
+    if (maskArea(mask) === 0) return { output: image, mask };
+    const filled = await fill(image, mask, { labels });
+    const data = Float32Array.from(image.data);
+    for (let p = 0; p < mask.data.length; p++) if (mask.data[p]) for (let c = 0; c < 3; c++) data[p * 3 + c] = filled.data[p * 3 + c];
+    return { output: { ...image, data }, mask };
+  };
+}
