@@ -1,5 +1,6 @@
 // Panoptic labels: a semantic class per pixel (lib/data/classes.ts) and an instance id per pixel
-// (0 for stuff; 1, 2, ... for each thing instance, unique within the image).
+// (0 for stuff; 1, 2, ... for each thing instance, unique within the image), and what is derived from them: the
+// one-hot map the segmentation inpainter takes, the instance-boundary target of the scratch segmenter, colours.
 import { Mask, Raster } from '../image/raster';
 import { NUM_CLASSES, CLASS_ID, CLASS_COLOURS, CLASS_NAMES } from './classes';
 
@@ -49,6 +50,29 @@ export function semanticOneHot(l: PanopticLabels): Raster {
     data[i * NUM_CLASSES + c] = 1;
   }
   return { height: l.height, width: l.width, channels: NUM_CLASSES, data };
+}
+
+/**
+ * Instance-boundary target of one image from its instance-id map [H*W] (0 = no instance, e.g. stuff): 1 on pixels
+ * of an instance with a 4-neighbour in a different instance (id > 0). Cutting these pixels out of the class map
+ * splits touching instances into separate connected components.
+ */
+export function instanceBoundaryTarget(instanceIds: ArrayLike<number>, height: number, width: number): Uint8Array {
+  if (instanceIds.length !== height * width) {
+    throw new Error(`instanceBoundaryTarget: ${instanceIds.length} ids for a ${height}x${width} image`);
+  }
+  const out = new Uint8Array(height * width);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const id = instanceIds[i];
+      if (id <= 0) continue;
+      const differs = (j: number) => instanceIds[j] > 0 && instanceIds[j] !== id;
+      if ((x > 0 && differs(i - 1)) || (x < width - 1 && differs(i + 1)) ||
+        (y > 0 && differs(i - width)) || (y < height - 1 && differs(i + width))) out[i] = 1;
+    }
+  }
+  return out;
 }
 
 /** Semantic classes as colours; instance boundaries darkened so separate things stay visible. [H, W, 3] */

@@ -3,7 +3,8 @@
 // phi: signed distance to the boundary of m_G normalised to [-1, 1], negative inside, positive outside
 // (lib/image/distance.ts normalizedSignedDistance); m_hat: the segmenter's soft mask of the selected segment.
 // Minimising L_X drives m_hat to 1 where phi < alpha and to 0 where phi > alpha, so the optimal mask is the level
-// set {phi < alpha}: larger alpha = a larger dilation of m_G (design brief sec. 3 explains the sign convention).
+// set {phi < alpha}: larger alpha = a larger dilation of m_G. Sign: as defined under Eq. 8 and in Kervadec et al.
+// (negative inside m_G); the paper's Sec. III-D.3 restates it with the sign flipped, which would shrink the mask.
 // Reduction: the mean over pixels and batch, as the reference implementation (boundary-loss SurfaceLoss:
 // einsum(...).mean()), rather than the raw sum of the integral: it only rescales the loss, keeps it independent of
 // the resolution, and keeps lambda_X = 1000 commensurate with the other losses.

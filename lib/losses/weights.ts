@@ -1,6 +1,9 @@
 // Loss weights and the mask-expansion alpha, as the paper gives them (Sec. IV-A and Eq. 10; the same figures are
-// transcribed in paper/tables.json "hyperparameters"). lambda_E* and lambda_I* come from EdgeConnect; lambda_S*
-// were set empirically by the authors; alpha = 0.03 is the best value of Table IV.
+// transcribed in data/paper/tables.json "hyperparameters"), and the weighted sum every total loss is.
+// lambda_E* and lambda_I* come from EdgeConnect; lambda_S* were set empirically by the authors; alpha = 0.03 is the
+// best value of Table IV.
+import * as tf from '@tensorflow/tfjs';
+
 export const paperLossWeights = {
   lambdaEG: 1, // edge inpainter: hinge GAN (Eq. 1)
   lambdaEF: 10, // edge inpainter: feature matching
@@ -15,3 +18,8 @@ export const paperLossWeights = {
 };
 
 export type LossWeights = typeof paperLossWeights;
+
+/** sum_k w_k L_k over [loss, weight] pairs */
+export function weightedSum(pairs: [tf.Scalar, number][]): tf.Scalar {
+  return tf.tidy(() => tf.addN(pairs.map(([l, w]) => tf.mul(l, w))) as tf.Scalar);
+}

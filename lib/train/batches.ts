@@ -24,8 +24,7 @@ import { CocoIndex, cocoPaths, loadCocoIndex, makeCocoTriplet } from '../data/co
 import type { DataMix } from '../config/presets';
 import { irregularMask } from '../data/irregular-masks';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
-import { semanticOneHot, PanopticLabels } from '../data/labels';
-import { instanceBoundaryTarget } from '../losses/panoptic';
+import { semanticOneHot, PanopticLabels, instanceBoundaryTarget } from '../data/labels';
 import { canny } from '../image/canny';
 import { grayscale } from '../image/grayscale';
 import { normalizedSignedDistance } from '../image/distance';

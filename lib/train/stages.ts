@@ -34,9 +34,10 @@ import {
   EdgeInpainter, SegmentationInpainter, ImageInpainter, createEdgeDiscriminator, createSegmentationDiscriminator,
   createImageDiscriminator, conditionalDiscriminatorInput as cond, composite,
 } from '../models/inpainters';
-import { JointNetwork, JointSegmenterOutput } from '../models/jointNetwork';
+import { JointSegmenterOutput, createJointNetwork } from '../models/jointNetwork';
 import { PretrainedSegmenter, loadPretrainedSegmenter, personSegmentationLoss } from '../models/pretrainedSegmenter';
-import { edgeInpainterLoss, segmentationInpainterLoss, imageInpainterLoss, segmentationNetworkLoss } from '../losses/inpainting';
+import { edgeInpainterLoss, segmentationInpainterLoss, imageInpainterLoss } from '../losses/inpainting';
+import { segmentationNetworkLoss } from '../losses/segmentationNetwork';
 import { panopticSegmentationLoss } from '../losses/panoptic';
 import { maskExpansionLoss } from '../losses/boundary';
 import { L1Normalisation } from '../losses/reconstruction';
@@ -108,12 +109,6 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
     const l = panopticSegmentationLoss(out.output, { semantic: b.segmentation, boundary: b.boundary }, p.panoptic);
     return { loss: l.loss, terms: { ce: l.terms.semantic, boundary: l.terms.boundary } };
   };
-  const parts = () => ({
-    segmenter: newSegmenter(),
-    edge: new EdgeInpainter(inp(1)),
-    segmentation: new SegmentationInpainter(a.numClasses, inp(2)),
-    image: new ImageInpainter(a.numClasses, inp(3)),
-  });
   const trainable = (m: Map<string, tf.Variable>) => new Map([...m].filter(([, v]) => v.trainable));
   // `frozen`: networks checkpointed with the stage but never updated
   const make = (named: Record<string, { params: { named(): Map<string, tf.Variable> } }>, critics: StageModel['critics'],
@@ -179,7 +174,10 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
       return { ...segmenterLoss(out, b), critics: [] };
     });
   }
-  const net = new JointNetwork(parts());
+  const net = createJointNetwork({
+    numClasses: a.numClasses, segmenterWidth: a.segmenterWidth, inpainterWidth: a.inpainterWidth,
+    numResBlocks: a.numResBlocks, seed, pretrainedSegmenter: o.segmenter === 'pretrained' ? loadPretrainedSegmenter() : undefined,
+  });
   const critics = [
     { name: 'D_E', D: createEdgeDiscriminator(dis(11)) },
     { name: 'D_S', D: createSegmentationDiscriminator(a.numClasses, dis(12)) },
