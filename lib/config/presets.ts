@@ -2,10 +2,9 @@
 // into another) and the optimisation settings; CLI flags override only what they name.
 //
 //   tiny   CI and tests: 32x32, width 4, 1 residual block, a few steps; seconds on one core.
-//   cpu    this machine (2 cores, wasm backend with the native oneDNN kernels): 64x64, batch 4, inpainters width 16
-//          with 4 residual blocks, discriminators width 16, segmenter width 16. It stays at 64x64 because the image
-//          stage's step at 128x128 (same widths) measured 0.705 s on 1 thread (bench/train.json), over the 0.35 s
-//          that would let a pretraining stage finish in about an hour; at 64x64 it is 0.22 s.
+//   cpu    a 2-core CPU (wasm backend with the native oneDNN kernels): 64x64, batch 4, inpainters width 16
+//          with 4 residual blocks, discriminators width 16, segmenter width 16: the largest size at which a
+//          pretraining stage finishes in about an hour (step times per size: bench/train.json).
 //   paper  a GPU: 256x256, batch 4, EdgeConnect widths (64, 8 residual blocks, D width 64), Adam lr 1e-5 (paper
 //          Sec. IV-A). Steps are our choice: the paper gives none.
 // Learning rates: the paper uses 1e-5 (it fine-tunes a pretrained PanopticFPN and trains for long); EdgeConnect's
@@ -55,10 +54,10 @@ export interface DataMix {
 export type DataMixName = 'photos' | 'procedural' | 'coco';
 
 export const DATA_MIXES: Record<'photos' | 'procedural', DataMix> = {
-  // issue 14: real photos >= 70 % of the backgrounds. People: half procedural (endless variety of shape and
-  // clothing), 40 % real pedestrians, 10 % the two firemen (only two: more would be learnt by heart).
+  // Mostly real photos as backgrounds. People: half procedural (endless variety of shape and clothing), 40 % real
+  // pedestrians, 10 % the two firemen (only two: more would be learnt by heart).
   photos: { name: 'photos', photoShare: 0.75, vtestShare: 0.4, firemenShare: 0.1 },
-  // the embedded data alone (what the shipped weights before issue 14 were trained on)
+  // the embedded data alone (procedural scenes and people)
   procedural: { name: 'procedural', photoShare: 0, vtestShare: 0, firemenShare: 0 },
 };
 
@@ -145,24 +144,17 @@ export const PRESETS: Record<PresetName, Preset> = {
     pairs: 20000,
     cannySigma: 1,
     // The style loss is computed on the discriminator's activations (the paper's L_IS; VGG19 cannot be had),
-    // whose scale grows as D trains. Measured on this preset with the paper's lambda_IS = 250: the style term
-    // went from ~30 % of the image inpainter's loss (mean of steps 0-99) to ~95 % (steps 1000-1099) while L1
-    // rose from 0.77 (steps 400-499) to 0.98 (steps 1100-1199).
-    // The paper fine-tunes for long at lr 1e-5; our short runs need L1 to lead, so lambda_IS = 1 here.
-    // The shipped image weights go further: their last runs train on L1 alone (--weights lambdaIG=0,lambdaIF=0,
-    // lambdaIS=0), which scored 0.3-0.5 dB higher on validation than any weighting with the adversarial terms
-    // (checkpoints/README.md). The preset keeps the method's four terms.
+    // whose scale grows as D trains: with the paper's lambda_IS = 250 it comes to dominate the image inpainter's
+    // loss within a thousand steps and L1 rises. The paper fine-tunes for long at lr 1e-5; short runs need L1 to
+    // lead, so lambda_IS = 1 here. The preset keeps the method's four terms (the shipped image weights were
+    // trained on L1 alone: checkpoints/README.md).
     weights: { ...paperLossWeights, lambdaIS: 1 },
-    // The image inpainter's losses on the composited output. Measured: after 14,250 steps on its raw output the
-    // image inpainter (given ground-truth cues) left the hole's mean colour off by 0.04-0.13 in most test images
-    // and lost 3-5 dB to Telea in the 0-10 % bucket; the L1 over the whole image spends the little network's
-    // capacity re-drawing the ~90 % of known pixels, which the output never uses. Fine-tuning that state on the
-    // composite for 2,500 steps gained 1.2 dB (0-10 %) and 0.1-0.5 dB (other buckets) on 80 test images.
+    // The image inpainter's losses on the composited output: an L1 over the whole raw output spends the small
+    // network's capacity re-drawing the ~90 % of known pixels, which the output never uses, and leaves the hole's
+    // mean colour off.
     imageLoss: 'composite',
     // N_M per image: Eq. 7 read per image. EdgeConnect's batch normalisation gives an image with a 3 % hole a tenth
-    // of the weight of one with a 30 % hole, and the 0-10 % bucket is where the image inpainter lagged Telea most.
-    // Measured, from the same start, 2,500 steps each, 80 test images, ground-truth cues: per image vs per batch
-    // +0.9 dB (0-10 %), +0.2 (10-20 %), -0.3 (20-30 %), -0.3 (30-40 %).
+    // of the weight of one with a 30 % hole, and small holes are where the image inpainter lags Telea most.
     l1Per: 'image',
   },
   paper: {

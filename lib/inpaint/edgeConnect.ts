@@ -5,9 +5,8 @@
 //     Canny(I) is computed on the known pixels only, as EdgeConnect does at test time (skimage canny with
 //     mask = 1 - M): no edge is found in the hole or next to it. Computed on the whole image, it would trace the
 //     object's outline on the pixels just outside an exact mask, and the image inpainter (pretrained on the edges
-//     of I_G, which have no such outline) paints a faint ghost of the object along it. Measured on the cpu
-//     preset's Table I test set (400 images, d = 0): +0.27 dB in the 0-10 % bucket, within 0.01 dB elsewhere.
-//     Training keeps EdgeConnect's whole-image Canny (lib/train/batches.ts).
+//     of I_G, which have no such outline) paints a faint ghost of the object along it. Training keeps
+//     EdgeConnect's whole-image Canny (lib/train/batches.ts).
 //   seg inpainter   (one-hot labels of I, M)        -> S_I ;  S = softmax(S_I) * M + one-hot * (1 - M)
 //   image inpainter (I, E, S, M)                    -> I_I ;  output = I_I inside M, I outside (bitwise)
 // The image inpainter is pretrained on ground-truth cues (Canny(I_G), labels of I_G); here it gets the inpainted

@@ -31,7 +31,7 @@ export type RemovalMethod = (typeof REMOVAL_METHODS)[number];
  *  training persons span 10-40 % of their 64x64 images). */
 export const CONTEXT_SCALE = 2;
 
-/** The class every known pixel of an unlabelled photo gets (measured above). */
+/** The class every known pixel of an unlabelled photo gets (see the header). */
 export const PHOTO_CLASS = CLASS_ID.photo;
 
 /** A rectangle of the photo, in pixels. */

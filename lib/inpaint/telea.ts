@@ -1,6 +1,6 @@
 // Telea's fast-marching inpainting (A. Telea, "An Image Inpainting Technique Based on the Fast Marching Method",
 // J. Graphics Tools 9(1), 2004), step for step as OpenCV's cv::inpaint(..., INPAINT_TELEA)
-// (modules/photo/src/inpaint.cpp), the classical peer the design brief asks us to beat.
+// (modules/photo/src/inpaint.cpp): the classical baseline the learned pipeline is compared with.
 //
 // 1. Narrow band: the known pixels 4-adjacent to the hole, arrival time T = 0.
 // 2. Outside distances: a fast march from the band over the known pixels within `radius` (Chebyshev) of the
@@ -20,13 +20,14 @@
 //   default            float output: no uint8 rounding between pixels and no +0.5 (OpenCV adds 0.5 and then
 //                      rounds, a +0.5 grey-level bias); sums in float64, stored as float32. (The gradient term is
 //                      unit-normalised, so any nonzero J, even float32 rounding noise in a flat region, adds up to
-//                      sqrt(2) levels: float64 sums keep a flat region exactly flat, as uint8 does in OpenCV); a known pixel in the first row/column is read at its own
-//                      position (OpenCV reads row/column 1 instead, which can be a hole pixel that still holds
-//                      the object's colour); difference stencils are clamped at the image border (the same
-//                      values OpenCV's shifted indices read).
+//                      sqrt(2) levels: float64 sums keep a flat region exactly flat, as uint8 does in OpenCV);
+//                      a known pixel in the first row/column is read at its own position (OpenCV reads row/column
+//                      1 instead, which can be a hole pixel that still holds the object's colour); difference
+//                      stencils are clamped at the image border (the same values OpenCV's shifted indices read).
 //   exactOpenCv: true  reproduces cv2.inpaint(uint8 image, mask, radius, INPAINT_TELEA) of OpenCV 4.6 bit for bit
-//                      on the input rounded to uint8, with its float32 arithmetic (Math.fround) (test/inpaint.telea.test.ts). (Older OpenCV versions also
-//                      left hole pixels in the first row and column unfilled; 4.6 fills them, as we do.)
+//                      on the input rounded to uint8, with its float32 arithmetic (Math.fround) (test/inpaint.test.ts).
+//                      (Older OpenCV versions also left hole pixels in the first row and column unfilled; 4.6 fills
+//                      them, as we do.)
 // Known pixels are never changed in either mode: the output copies the input outside the mask.
 import { Mask, Raster, checkInpaintInput } from '../image/raster';
 import { PixelQueue } from './pixelQueue';

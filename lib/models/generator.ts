@@ -1,5 +1,5 @@
 // EdgeConnect generator (Nazeri et al. 2019, InpaintGenerator layout), the same network as the PyTorch
-// benchmark (reference/pytorch_edgeconnect_bench.py, class Generator), NHWC:
+// benchmark (bench/pytorch_edgeconnect_bench.py, class Generator), NHWC:
 //   ReflPad3 + Conv7x7 in->C, IN, ReLU
 //   Conv4x4 s2 p1 C->2C, IN, ReLU ; Conv4x4 s2 p1 2C->4C, IN, ReLU
 //   nRes x ResBlock(4C): ReflPad2 + Conv3x3 dil2, IN, ReLU, ReflPad1 + Conv3x3, IN, (+x)
