@@ -1,4 +1,5 @@
-// On-disk cache of generated triplets, so a training run reads them instead of regenerating:
+// On-disk cache of generated triplets (what `npm run bench:data` times against generating them; training and
+// evaluation generate their items on the fly and do not read it):
 //   data/cache/<name>/manifest.json        config + per-item mask ratio and bucket
 //   data/cache/<name>/000123_image.png     I
 //   data/cache/<name>/000123_background.png I_G
