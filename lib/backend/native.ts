@@ -1,8 +1,10 @@
 // oneDNN kernels from the native addon (native/, built by scripts/build-native.sh) registered on the wasm
-// backend: Conv2D, Conv2DBackpropInput (also conv2dTranspose's forward pass), Conv2DBackpropFilter,
-// BatchMatMul, our fused InstanceNorm with its gradient (lib/backend/instanceNorm.ts), MirrorPad on H and W with
-// its gradient (lib/backend/mirrorPadGradient.ts), and Concat, SplitV and Sum (tfjs-wasm copies channel-axis
-// blocks one JS subarray at a time and transposes before reducing leading axes).
+// backend: Conv2D, Conv2DBackpropInput (also conv2dTranspose's forward pass), Conv2DBackpropFilter, the same three
+// for depthwise convolutions (oneDNN grouped convolutions, one group per input channel; the pretrained segmenter's),
+// AvgPoolGrad (unpadded windows: the segmenter's global pools), BatchMatMul, our fused InstanceNorm with its
+// gradient (lib/backend/instanceNorm.ts), MirrorPad on H and W with its gradient (lib/backend/mirrorPadGradient.ts),
+// and Concat, SplitV and Sum (tfjs-wasm copies channel-axis blocks one JS subarray at a time and transposes before
+// reducing leading axes).
 // The addon reads and writes the tensors in place on the wasm heap (Float32Array views at each
 // tensor's memory offset). Views are taken after the output is allocated: an allocation can grow the heap,
 // which on the single-threaded build detaches older views (the addon then throws on their length 0).
@@ -20,6 +22,7 @@ interface Addon {
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, shape: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: Int32Array): void;
   batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
+  avgPoolGrad(dy: Float32Array, dx: Float32Array, dims: Int32Array): void;
   instanceNorm(x: Float32Array, y: Float32Array, dims: Int32Array, eps: number): void;
   instanceNormGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, dims: Int32Array, eps: number): void;
   joinBlocks(joined: Float32Array, parts: Float32Array[], outer: number, inners: Int32Array, toJoined: boolean): void;
@@ -32,10 +35,11 @@ interface Addon {
 }
 
 export const NATIVE_KERNEL_NAMES = [
-  'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', INSTANCE_NORM, INSTANCE_NORM_GRAD,
-  'Concat', 'SplitV', 'Sum', 'MirrorPad', MIRROR_PAD_GRAD,
+  'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNative',
+  'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'AvgPoolGrad', 'BatchMatMul',
+  INSTANCE_NORM, INSTANCE_NORM_GRAD, 'Concat', 'SplitV', 'Sum', 'MirrorPad', MIRROR_PAD_GRAD,
 ] as const;
-type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
+export type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
 type Kernel = (args: KernelArgs) => TensorInfo | TensorInfo[];
 
@@ -77,12 +81,12 @@ function requireAddon(): Addon {
 const replaced = new Map<NativeKernelName, Kernel>();
 
 /**
- * Registers the native kernels on 'wasm' (on = true) or puts back the ones they replaced (on = false).
- * initBackend calls it; tests and benchmarks switch back and forth to compare within one process.
+ * Registers the native kernels on 'wasm' (on = true) or puts back the ones they replaced (on = false), all of them
+ * or those named. initBackend calls it; tests and benchmarks switch back and forth to compare within one process.
  */
-export function useNativeKernels(on: boolean): void {
+export function useNativeKernels(on: boolean, names: readonly NativeKernelName[] = NATIVE_KERNEL_NAMES): void {
   requireAddon();
-  for (const name of NATIVE_KERNEL_NAMES) {
+  for (const name of names) {
     if (!replaced.has(name)) {
       const kernel = tf.getKernel(name, 'wasm');
       if (!kernel) throw new Error(`useNativeKernels: no wasm kernel ${name} to replace (initialise wasm first)`);
@@ -94,9 +98,10 @@ export function useNativeKernels(on: boolean): void {
   }
 }
 
-/** [N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr] with the bottom/right pads trimmed to
- *  what the last window reads; undefined where that would be negative (input rows no window reads). */
-function convShape(info: tf.backend_util.Conv2DInfo): Int32Array | undefined {
+/** [N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, G] with the bottom/right pads trimmed to
+ *  what the last window reads; undefined where that would be negative (input rows no window reads).
+ *  G: groups, 1 for a dense conv, Ci for a depthwise one (computeConv2DInfo(..., depthwise = true)). */
+function convShape(info: tf.backend_util.Conv2DInfo, depthwise: boolean): Int32Array | undefined {
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: Ho, outWidth: Wo, outChannels: Co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { dilationHeight: dh, dilationWidth: dw } = info;
@@ -104,49 +109,78 @@ function convShape(info: tf.backend_util.Conv2DInfo): Int32Array | undefined {
   const pb = (Ho - 1) * sh + (kh - 1) * dh + 1 - H - pt;
   const pr = (Wo - 1) * sw + (kw - 1) * dw + 1 - W - pl;
   if (Math.min(pt, pl, pb, pr) < 0 || N * H * W * Ci * Ho * Wo * Co === 0) return undefined;
-  return Int32Array.from([N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr]);
+  return Int32Array.from([N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, depthwise ? Ci : 1]);
+}
+
+type Shape4 = [number, number, number, number];
+type ConvKernel = 'Conv2D' | 'DepthwiseConv2dNative';
+
+/** Conv2DInfo of a dense or depthwise convolution (filter [kh, kw, Ci, Co] or [kh, kw, C, Q]). */
+function convInfo(xShape: Shape4, filterShape: Shape4, attrs: ConvAttrs, depthwise: boolean) {
+  return tf.backend_util.computeConv2DInfo(xShape, filterShape, attrs.strides, attrs.dilations ?? 1, attrs.pad,
+    attrs.dimRoundingMode, depthwise);
 }
 
 const float32 = (...ts: TensorInfo[]) => ts.every((t) => t.dtype === 'float32');
 
-function conv2d(args: KernelArgs): TensorInfo {
+/** y = conv(x, filter): Conv2D, or DepthwiseConv2dNative (kind) with one group per input channel. */
+const convForward = (kind: ConvKernel) => (args: KernelArgs): TensorInfo => {
   const { inputs: { x, filter }, backend } = args;
   const attrs = args.attrs as unknown as ConvAttrs & { dataFormat?: string };
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number], attrs.strides, attrs.dilations ?? 1, attrs.pad,
-    attrs.dimRoundingMode);
-  const shape = convShape(info);
-  if (!shape || !float32(x, filter) || (attrs.dataFormat ?? 'NHWC') !== 'NHWC') return fallback('Conv2D', args);
+  const depthwise = kind === 'DepthwiseConv2dNative';
+  const info = convInfo(x.shape as Shape4, filter.shape as Shape4, attrs, depthwise);
+  const shape = convShape(info, depthwise);
+  if (!shape || !float32(x, filter) || (attrs.dataFormat ?? 'NHWC') !== 'NHWC') return fallback(kind, args);
   const y = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   (addon as Addon).conv2d(view(x), view(filter), view(y), shape);
   return y;
-}
+};
 
-function conv2dBackpropInput(args: KernelArgs): TensorInfo {
+/** dx = conv^T(dy, filter), dense or depthwise. */
+const convBackpropInput = (kind: ConvKernel) => (args: KernelArgs): TensorInfo => {
   const { inputs: { dy, filter }, backend } = args;
-  const attrs = args.attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
-  const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number],
-    attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode);
-  const shape = convShape(info);
-  if (!shape || !float32(dy, filter)) return fallback('Conv2DBackpropInput', args);
+  const attrs = args.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
+  const depthwise = kind === 'DepthwiseConv2dNative';
+  const shape = convShape(convInfo(attrs.inputShape, filter.shape as Shape4, attrs, depthwise), depthwise);
+  if (!shape || !float32(dy, filter)) return fallback(`${kind}BackpropInput`, args);
   const dx = backend.makeOutput(attrs.inputShape, 'float32');
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   (addon as Addon).conv2dBackpropInput(view(dy), view(filter), view(dx), shape);
   return dx;
-}
+};
 
-function conv2dBackpropFilter(args: KernelArgs): TensorInfo {
+/** dfilter = d<conv(x, filter), dy>/dfilter, dense or depthwise. */
+const convBackpropFilter = (kind: ConvKernel) => (args: KernelArgs): TensorInfo => {
   const { inputs: { x, dy }, backend } = args;
-  const attrs = args.attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape,
-    attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode);
-  const shape = convShape(info);
-  if (!shape || !float32(x, dy)) return fallback('Conv2DBackpropFilter', args);
+  const attrs = args.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
+  const depthwise = kind === 'DepthwiseConv2dNative';
+  const shape = convShape(convInfo(x.shape as Shape4, attrs.filterShape, attrs, depthwise), depthwise);
+  if (!shape || !float32(x, dy)) return fallback(`${kind}BackpropFilter`, args);
   const dw = backend.makeOutput(attrs.filterShape, 'float32');
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   (addon as Addon).conv2dBackpropFilter(view(x), view(dy), view(dw), shape);
   return dw;
+};
+
+/** The gradient of an average pool whose windows all lie inside the input (no padding); others run tfjs-wasm's. */
+function avgPoolGrad(args: KernelArgs): TensorInfo {
+  const { inputs: { dy, input }, backend } = args;
+  const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as {
+    filterSize: number | [number, number]; strides: number | [number, number]; pad: 'valid' | 'same' | number;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+  const info = tf.backend_util.computePool2DInfo(input.shape as Shape4, filterSize, strides, 1, pad, dimRoundingMode);
+  const { top, bottom, left, right } = info.padInfo;
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const inside = top === 0 && bottom === 0 && left === 0 && right === 0 && (Ho - 1) * sh + kh <= H &&
+    (Wo - 1) * sw + kw <= W;
+  if (!inside || !float32(dy, input) || N * H * W * C === 0) return fallback('AvgPoolGrad', args);
+  const dx = backend.makeOutput(input.shape, 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  (addon as Addon).avgPoolGrad(view(dy), view(dx), Int32Array.from([N, H, W, C, Ho, Wo, kh, kw, sh, sw]));
+  return dx;
 }
 
 function batchMatMul(args: KernelArgs): TensorInfo {
@@ -298,9 +332,13 @@ const NATIVE_KERNELS: Record<NativeKernelName, Kernel> = {
   Sum: sum,
   [INSTANCE_NORM]: instanceNorm,
   [INSTANCE_NORM_GRAD]: instanceNormGrad,
-  Conv2D: conv2d,
-  Conv2DBackpropInput: conv2dBackpropInput,
-  Conv2DBackpropFilter: conv2dBackpropFilter,
+  Conv2D: convForward('Conv2D'),
+  Conv2DBackpropInput: convBackpropInput('Conv2D'),
+  Conv2DBackpropFilter: convBackpropFilter('Conv2D'),
+  DepthwiseConv2dNative: convForward('DepthwiseConv2dNative'),
+  DepthwiseConv2dNativeBackpropInput: convBackpropInput('DepthwiseConv2dNative'),
+  DepthwiseConv2dNativeBackpropFilter: convBackpropFilter('DepthwiseConv2dNative'),
+  AvgPoolGrad: avgPoolGrad,
   BatchMatMul: batchMatMul,
 };
 

@@ -1,24 +1,29 @@
 // npm run bench:train -- [--preset cpu] [--threads 2] [--steps 3] [--stages edge,seg,image,segmenter,joint]
 //                         [--out bench/train.json] [--width W --blocks N --size S] [--no-torch] [--profile]
+//                         [--segmenter pretrained|scratch]
 //   (width/blocks: try another architecture; it sets the discriminators' width too; size: image side in pixels)
 // Seconds per training step of each stage (data generation + one G/D step), median of --steps steps after one
-// warm-up step, on the backend initBackend picks (wasm here). For the image stage, where Debian's python3-torch is
-// installed (and unless --no-torch), the same run also times PyTorch on CPU training the same architecture
-// (bench/pytorch_edgeconnect_bench.py config t, same threads and steps) and records ours / PyTorch's seconds per
-// step. --profile adds each stage's kernel times over one more step (tf.profile). --out holds one entry per
-// configuration (preset, size, threads, native or not): a run replaces its own entry and keeps the others
-// (written atomically).
+// warm-up step, on the backend initBackend picks (wasm here), in wall time and in the process's CPU time (all its
+// threads; on a machine loaded by other work it moves much less than the wall time). For the image stage, where
+// Debian's python3-torch is installed (and unless --no-torch), the same run also times PyTorch on CPU training the
+// same architecture (bench/pytorch_edgeconnect_bench.py config t, same threads and steps) and records ours /
+// PyTorch's seconds per step. The segmenter and joint stages use the segmenter a training run would
+// (DEFAULT_SEGMENTER: the pretrained MediaPipe one at the cpu preset) unless --segmenter says otherwise. --profile
+// adds each stage's kernel times over one more step (tf.profile). --out holds one entry per configuration (preset,
+// size, threads, native or not, a non-default segmenter): a run replaces the stages it measured in its entry and
+// keeps the other stages and entries (written atomically).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index';
 import { getPreset, STAGES, StageName, Preset } from '../config/presets';
-import { buildStage } from '../train/stages';
+import { buildStage, DEFAULT_SEGMENTER, SEGMENTER_KINDS, SegmenterKind } from '../train/stages';
 import { Adam } from '../train/adam';
 import { makeBatch, disposeBatch } from '../train/batches';
 import { trainStep } from '../train/trainStep';
 import { writeJsonAtomic } from '../io/atomicWrite';
-import { CliSpec, integerArg, listArg, parseCli, runCli } from './args';
+import { repoRoot } from '../io/repoRoot';
+import { choiceArg, CliSpec, integerArg, listArg, parseCli, runCli } from './args';
 import {
   PYTORCH_OMP_WAIT_POLICY, runPytorchTrainStep, torchAvailable, TORCH_MISSING, TorchResult,
 } from '../bench/pytorchReference';
@@ -38,6 +43,8 @@ const CLI: CliSpec = {
     size: { type: 'string', value: 'S', help: 'image side in pixels, a multiple of 4, >= 32 (default: the preset\'s)' },
     'no-torch': { type: 'boolean', help: 'skip PyTorch' },
     profile: { type: 'boolean', help: 'also record the kernel times of one more step (tf.profile)' },
+    segmenter: { type: 'string', value: SEGMENTER_KINDS.join('|'),
+      help: 'segmenter and joint stages: which segmenter (default: the one a run at the preset uses)' },
   },
 };
 
@@ -63,21 +70,26 @@ async function profileStep(step: () => void): Promise<{ kernelMs: number; kernel
   return { kernelMs: +kernels.reduce((t, k) => t + k.ms, 0).toFixed(1), kernels };
 }
 
-async function benchStage(stage: StageName, p: Preset, steps: number, profile: boolean) {
-  const model = buildStage(stage, p, { mel: true, alpha: p.weights.alpha, imageLoss: p.imageLoss, l1Per: p.l1Per });
+async function benchStage(stage: StageName, p: Preset, steps: number, profile: boolean, segmenter: SegmenterKind) {
+  const model = buildStage(stage, p,
+    { mel: true, alpha: p.weights.alpha, imageLoss: p.imageLoss, l1Per: p.l1Per, segmenter });
   const gen = new Adam(model.generatorTrainable, { lr: 1e-6, beta1: 0, beta2: 0.9 });
   const critics = model.critics.map((c) => new Adam(c.D.params.trainable, { lr: 1e-7, beta1: 0, beta2: 0.9 }));
   const data = { size: p.architecture.size, batch: p.batch, pairs: p.pairs, dataSeed: p.dataSeed, masks: 'object' as const, cannySigma: p.cannySigma };
   const total: number[] = [];
+  const cpuTimes: number[] = []; // user + system CPU seconds of this process: less disturbed by other work's load
   const dataTimes: number[] = [];
   for (let s = 0; s <= steps; s++) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const batch = makeBatch(s, data);
     const t1 = performance.now();
     trainStep(model, { generator: gen, critics }, batch);
     disposeBatch(batch);
     if (s > 0) { // step 0 is the warm-up
       total.push((performance.now() - t0) / 1000);
+      const cpu = process.cpuUsage(cpu0);
+      cpuTimes.push((cpu.user + cpu.system) / 1e6);
       dataTimes.push((t1 - t0) / 1000);
     }
   }
@@ -93,7 +105,7 @@ async function benchStage(stage: StageName, p: Preset, steps: number, profile: b
   model.dispose();
   [gen, ...critics].forEach((a) => a.dispose());
   const trainTimes = total.map((t, i) => t - dataTimes[i]); // PyTorch's figure: one fixed batch, no data generation
-  return { secondsPerStep: median(total), dataSecondsPerStep: median(dataTimes),
+  return { secondsPerStep: median(total), cpuSecondsPerStep: median(cpuTimes), dataSecondsPerStep: median(dataTimes),
     trainSecondsPerStep: median(trainTimes), times: total, generatorParams,
     ...(profiled ? { profile: profiled } : {}) };
 }
@@ -119,6 +131,7 @@ async function main(): Promise<void> {
     ...base,
     architecture: { ...base.architecture, size, inpainterWidth: width, numResBlocks: blocks, discriminatorWidth: width, segmenterWidth: width },
   };
+  const segmenter = choiceArg('segmenter', o.segmenter, SEGMENTER_KINDS) ?? DEFAULT_SEGMENTER[preset.name];
   const threads = integerArg('threads', o.threads) ?? 2;
   const steps = integerArg('steps', o.steps) ?? 3;
   const stages = (listArg('stages', o.stages) ?? [...STAGES]) as StageName[];
@@ -131,9 +144,10 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   let pytorchReference: string | undefined;
   for (const stage of stages) {
-    const r = await benchStage(stage, preset, steps, Boolean(cli.values.profile));
+    const r = await benchStage(stage, preset, steps, Boolean(cli.values.profile), segmenter);
     const stepsDefault = preset.steps[stage];
-    console.log(`${stage.padEnd(9)} ${r.secondsPerStep.toFixed(3)} s/step (data ${r.dataSecondsPerStep.toFixed(3)} s); ` +
+    console.log(`${stage.padEnd(9)} ${r.secondsPerStep.toFixed(3)} s/step (CPU ${r.cpuSecondsPerStep.toFixed(3)} s, ` +
+      `data ${r.dataSecondsPerStep.toFixed(3)} s); ` +
       `${stepsDefault} steps ~ ${((r.secondsPerStep * stepsDefault) / 3600).toFixed(1)} h`);
     if (stage === 'image' && torch) {
       const ref = benchImageStageInPytorch(preset, info.threads, steps);
@@ -155,19 +169,33 @@ async function main(): Promise<void> {
   }
   const out = o.out ?? 'bench/train.json';
   const kernels = info.native ? 'wasm + native oneDNN' : info.name;
-  const key = `${preset.name} ${size}x${size}, ${info.threads} thread(s), ${kernels}`;
-  const run = {
+  const key = `${preset.name} ${size}x${size}, ${info.threads} thread(s), ${kernels}` +
+    (segmenter !== DEFAULT_SEGMENTER[preset.name] ? `, ${segmenter} segmenter` : '');
+  // A run replaces the stages it measured in its configuration's entry and keeps the others: each stage says how,
+  // when and on which CPU it was measured.
+  const measured = {
     command: `npm run bench:train -- ${process.argv.slice(2).join(' ')}`.trim(),
+    date: new Date().toISOString().slice(0, 10), steps, loadAverageAtStart, loadAverageAtEnd: os.loadavg()[0],
+    cpu: os.cpus()[0]?.model,
+    backendReasons: info.reasons.map((r) => r.split(repoRoot()).join('.')), // no machine paths in the record
+  };
+  for (const stage of Object.keys(results)) {
+    const usesIt = stage === 'segmenter' || stage === 'joint';
+    results[stage] = { ...(results[stage] as object), measured: { ...measured, ...(usesIt ? { segmenter } : {}) } };
+  }
+  const runs = previousRuns(out);
+  const previous = (runs[key] ?? {}) as { stages?: Record<string, unknown>; pytorchReference?: string };
+  const torchNote = pytorchReference ?? previous.pytorchReference;
+  runs[key] = {
     preset: preset.name, architecture: preset.architecture, batch: preset.batch,
-    backend: info.name, threads: info.threads, native: info.native, backendReasons: info.reasons,
-    cpu: os.cpus()[0]?.model, loadAverageAtStart, loadAverageAtEnd: os.loadavg()[0],
-    date: new Date().toISOString().slice(0, 10), steps,
-    ...(pytorchReference ? { pytorchReference } : {}), stages: results,
+    backend: info.name, threads: info.threads, native: info.native,
+    ...(torchNote ? { pytorchReference: torchNote } : {}),
+    stages: { ...previous.stages, ...results },
   };
   writeJsonAtomic(out, {
     what: 'seconds per training step (batch generation + G step + D steps), median after one warm-up step; ' +
-      'one entry per configuration',
-    runs: { ...previousRuns(out), [key]: run },
+      'one entry per configuration, each stage with the command, date, CPU and load average it was measured with',
+    runs,
   });
 }
 

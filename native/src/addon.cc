@@ -2,15 +2,18 @@
 //
 // Every buffer is a Float32Array view (usually over the wasm heap, also a SharedArrayBuffer) read and
 // written in place: no copies. Activations are NHWC (tfjs's layout); filters are HWIO in the caller's memory
-// and reordered per call into the blocked layout oneDNN picks for the primitive (format_tag::any), because
-// plain HWIO descriptors make oneDNN 2.6 fall back to a much slower im2col GEMM. Primitives are created once
-// per shape and cached.
+// (a depthwise filter [kh, kw, C, Q] is the grouped HWIGO layout with G = C groups of one input channel) and
+// reordered per call into the blocked layout oneDNN picks for the primitive (format_tag::any), because plain
+// HWIO descriptors make oneDNN 2.6 fall back to a much slower im2col GEMM. Primitives are created once per shape
+// and cached.
 //
 //   conv2d(x, w, y, shape)                 y  = conv(x, w)
 //   conv2dBackpropInput(dy, w, dx, shape)  dx = conv^T(dy, w)     (also the forward pass of conv2dTranspose)
 //   conv2dBackpropFilter(x, dy, dw, shape) dw = d<conv(x, w), dy>/dw
-//     shape: Int32Array [N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr]; dilation 1 = dense;
-//     pads must satisfy Ho = (H + pt + pb - ((kh-1)*dh+1)) / sh + 1 exactly (the caller trims them).
+//     shape: Int32Array [N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, G]; dilation 1 = dense;
+//     pads must satisfy Ho = (H + pt + pb - ((kh-1)*dh+1)) / sh + 1 exactly (the caller trims them); G groups
+//     (1: a dense conv; G = Ci: tfjs' depthwiseConv2d with channel multiplier Co / Ci, output channel c*Q + q).
+//   avgPoolGrad(dy, dx, [N, H, W, C, Ho, Wo, kh, kw, sh, sw])   dx = the gradient of an unpadded average pool
 //   batchMatMul(a, b, c, dims)            c[i] = op(a[i]) op(b[i]), dims Int32Array [batchA, batchB, M, N, K,
 //     transposeA, transposeB] (a batch of 1 broadcasts); row-major dnnl_sgemm per batch entry.
 //   instanceNorm(x, y, [N, H*W, C], eps), instanceNormGrad(dy, x, dx, [N, H*W, C], eps)   (lib/backend/instanceNorm.ts
@@ -49,10 +52,14 @@ dnnl::stream& cpuStream() {
 }
 
 struct ConvShape {
-  int64_t N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr;
+  int64_t N, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, G;
   memory::dims src() const { return {N, Ci, H, W}; }
   memory::dims dst() const { return {N, Co, Ho, Wo}; }
-  memory::dims weights() const { return {Co, Ci, kh, kw}; }
+  memory::dims weights() const {
+    return G == 1 ? memory::dims{Co, Ci, kh, kw} : memory::dims{G, Co / G, Ci / G, kh, kw};
+  }
+  /** the filter as tfjs holds it: HWIO, or [kh, kw, Ci/G = 1, G, Co/G] for a grouped (depthwise) one */
+  memory::format_tag userTag() const { return G == 1 ? tag::hwio : tag::hwigo; }
   memory::dims strides() const { return {sh, sw}; }
   memory::dims dilates() const { return {dh - 1, dw - 1}; }  // oneDNN counts the gaps: dense = 0
   memory::dims padL() const { return {pt, pl}; }
@@ -61,16 +68,19 @@ struct ConvShape {
 
 ConvShape readShape(const Napi::Value& v) {
   auto a = v.As<Napi::Int32Array>();
-  if (a.ElementLength() != 17) throw Napi::Error::New(v.Env(), "conv shape must be an Int32Array of 17 numbers");
-  int64_t s[17];
-  for (int i = 0; i < 17; i++) s[i] = a[i];
+  if (a.ElementLength() != 18) throw Napi::Error::New(v.Env(), "conv shape must be an Int32Array of 18 numbers");
+  int64_t s[18];
+  for (int i = 0; i < 18; i++) s[i] = a[i];
   ConvShape c{s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8],
-              s[9], s[10], s[11], s[12], s[13], s[14], s[15], s[16]};
-  for (int i = 0; i < 13; i++) {
-    if (s[i] < 1) throw Napi::Error::New(v.Env(), "conv shape: sizes, strides and dilations must be >= 1");
+              s[9], s[10], s[11], s[12], s[13], s[14], s[15], s[16], s[17]};
+  for (int i : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 17}) {
+    if (s[i] < 1) throw Napi::Error::New(v.Env(), "conv shape: sizes, strides, dilations and groups must be >= 1");
   }
   for (int i = 13; i < 17; i++) {
     if (s[i] < 0) throw Napi::Error::New(v.Env(), "conv shape: pads must be >= 0");
+  }
+  if (c.Ci % c.G != 0 || c.Co % c.G != 0) {
+    throw Napi::Error::New(v.Env(), "conv shape: groups must divide the input and output channels");
   }
   if ((c.H + c.pt + c.pb - ((c.kh - 1) * c.dh + 1)) / c.sh + 1 != c.Ho ||
       (c.W + c.pl + c.pr - ((c.kw - 1) * c.dw + 1)) / c.sw + 1 != c.Wo) {
@@ -82,7 +92,7 @@ ConvShape readShape(const Napi::Value& v) {
 std::string key(const char* kind, const ConvShape& c) {
   std::string k = kind;
   for (int64_t v : {c.N, c.H, c.W, c.Ci, c.Ho, c.Wo, c.Co, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.pt, c.pb, c.pl,
-                    c.pr}) {
+                    c.pr, c.G}) {
     k += ',' + std::to_string(v);
   }
   return k;
@@ -104,7 +114,6 @@ float* floats(const Napi::Value& v, size_t n, const char* what) {
 
 memory::desc nhwc(const memory::dims& d) { return memory::desc(d, dt::f32, tag::nhwc); }
 memory::desc anyLayout(const memory::dims& d) { return memory::desc(d, dt::f32, tag::any); }
-memory::desc hwio(const memory::dims& d) { return memory::desc(d, dt::f32, tag::hwio); }
 
 dnnl::convolution_forward::primitive_desc forwardDesc(const ConvShape& c) {
   dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
@@ -137,7 +146,7 @@ ConvPlan& plan(const char* kind, const ConvShape& c) {
   auto found = plans.find(k);
   if (found != plans.end()) return found->second;
   ConvPlan p;
-  p.user = hwio(c.weights());
+  p.user = memory::desc(c.weights(), dt::f32, c.userTag());
   auto fwd = forwardDesc(c);
   std::string which = kind;
   if (which == "fwd") {
@@ -453,6 +462,47 @@ Napi::Value FoldPixels(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// avgPoolGrad(dy, dx, [N, H, W, C, Ho, Wo, kh, kw, sh, sw]): the gradient of y[n,yo,xo,c] = mean over the
+// kh x kw window at (yo*sh, xo*sw) of x (no padding): dx[n,y,x,c] = sum over the windows holding (y, x) of
+// dy[n,yo,xo,c] / (kh*kw). tfjs-wasm's loops over every window position per input pixel: a global pool (the
+// squeeze-excitation blocks') costs it H*W times more than this.
+Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) {
+  auto d = info[2].As<Napi::Int32Array>();
+  if (d.ElementLength() != 10) {
+    throw Napi::Error::New(info.Env(), "avgPoolGrad dims must be [N, H, W, C, Ho, Wo, kh, kw, sh, sw]");
+  }
+  const int64_t N = d[0], H = d[1], W = d[2], C = d[3], Ho = d[4], Wo = d[5], kh = d[6], kw = d[7], sh = d[8],
+                sw = d[9];
+  for (int i = 0; i < 10; i++) {
+    if (d[i] < 1) throw Napi::Error::New(info.Env(), "avgPoolGrad: sizes and strides must be >= 1");
+  }
+  if ((Ho - 1) * sh + kh > H || (Wo - 1) * sw + kw > W) {
+    throw Napi::Error::New(info.Env(), "avgPoolGrad: a window reaches outside the input (padding is not supported)");
+  }
+  const float* dy = floats(info[0], N * Ho * Wo * C, "dy");
+  float* dx = floats(info[1], N * H * W * C, "dx");
+  const float scale = 1.0f / static_cast<float>(kh * kw);
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; n++) {
+    float* dxn = dx + n * H * W * C;
+    std::fill(dxn, dxn + H * W * C, 0.0f);
+    std::vector<float> g(C);
+    for (int64_t yo = 0; yo < Ho; yo++) {
+      for (int64_t xo = 0; xo < Wo; xo++) {
+        const float* dyp = dy + ((n * Ho + yo) * Wo + xo) * C;
+        for (int64_t c = 0; c < C; c++) g[c] = dyp[c] * scale;
+        for (int64_t i = 0; i < kh; i++) {
+          float* row = dxn + ((yo * sh + i) * W + xo * sw) * C;
+          for (int64_t j = 0; j < kw; j++, row += C) {
+            for (int64_t c = 0; c < C; c++) row[c] += g[c];
+          }
+        }
+      }
+    }
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::Error::New(info.Env(), "setThreads: need a positive integer");
@@ -477,6 +527,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("instanceNormGrad", Napi::Function::New(env, InstanceNormGrad));
   exports.Set("joinBlocks", Napi::Function::New(env, JoinBlocks));
   exports.Set("sumMiddle", Napi::Function::New(env, SumMiddle));
+  exports.Set("avgPoolGrad", Napi::Function::New(env, AvgPoolGrad));
   exports.Set("foldPixels", Napi::Function::New(env, FoldPixels));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));
