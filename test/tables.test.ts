@@ -168,9 +168,14 @@ test('C5 fails: too little closed; still climbing; no gap; no reference or no la
   assert.equal(noGap.holds, false);
   assert.match(noGap.why.join(), /no gap to close/);
   assert.match(table3Findings(curve([[0, 20], [3400, 20.8]], null)).why.join(), /no object-mask reference.*no N above N\* = 3400/);
+  // N* must be near the paper's 16.9 %: 1,000 of 20,000 (5 %) is not
+  const far = table3Findings(curve([[0, 20], [1000, 20.8], [18600, 20.9]], 21));
+  assert.equal(far.first, null);
+  assert.equal(far.holds, false);
+  assert.match(far.why.join(), /no fine-tuned N within 5 points of 16\.9 %/);
 });
 
-test("the paper's Table III: C5 holds in PSNR (68 % closed), not in SSIM (9 %); the verdict says so with its thresholds", () => {
+test("the paper's Table III: C5 holds in PSNR (73 % closed), not in SSIM (9 %); the verdict says so with its thresholds", () => {
   const psnr = table3Findings(paperTable3Curve(tables, 'psnr'));
   assert.equal(psnr.first!.n, 20000);
   near(psnr.closed!, (24.1875 - 23.5125) / (24.435 - 23.5125), 1e-9);

@@ -12,7 +12,7 @@
 // A file is rewritten only when its content changed: running it twice changes no file.
 import * as fs from 'fs';
 import * as path from 'path';
-import { LoadedExperiment, loadResults, resultsDir } from '../eval/experiment';
+import { LoadedExperiment, finishedExperiments, loadResults, resultsDir } from '../eval/experiment';
 import { TABLES, evalPreset } from '../eval/experiments';
 import { loadPaperTables } from '../eval/paperTables';
 import { table1Csv, table1Figure, table1Markdown } from '../eval/table1';
@@ -51,22 +51,6 @@ export function drawableExperiments(all: LoadedExperiment[], preset?: string): {
   return { drawn, leftOut };
 }
 
-/** Finished experiments of one preset's test-set size and count (any test set); `leftOut` says why others are not. */
-export function finishedOfPreset(all: LoadedExperiment[], preset?: string): { drawn: LoadedExperiment[]; leftOut: string[] } {
-  const leftOut: string[] = [];
-  const finished = all.filter((e) => {
-    if (e.imagesDone >= e.spec.testSet.count) return true;
-    leftOut.push(`${e.spec.name} is unfinished (${e.imagesDone} of ${e.spec.testSet.count} test images scored): not drawn; ` +
-      'finish it with the command in its command.txt');
-    return false;
-  });
-  const target = preset !== undefined ? evalPreset(preset)
-    : finished.map((e) => e.spec.testSet).sort((a, b) => b.count - a.count)[0];
-  const drawn = finished.filter((e) => target && e.spec.testSet.size === target.size && e.spec.testSet.count === target.count);
-  for (const e of finished) if (!drawn.includes(e)) leftOut.push(`${e.spec.name} is of another preset (${e.spec.testSet.count} images): not drawn`);
-  return { drawn, leftOut };
-}
-
 /** Builds all figures and tables; returns the files written (empty when nothing changed) and what was left out. */
 export async function buildFigures(results: string, out: string, preset?: string):
   Promise<{ written: string[]; unchanged: string[]; leftOut: string[] }> {
@@ -97,8 +81,9 @@ export async function buildFigures(results: string, out: string, preset?: string
     text('table1.md', table1Markdown(t1.drawn, tables));
     text('table1.csv', table1Csv(t1.drawn, tables));
   }
-  const t2 = finishedOfPreset(of('table2'), preset);
-  const t3 = finishedOfPreset(of('table3'), preset);
+  const p = preset === undefined ? undefined : evalPreset(preset);
+  const t2 = finishedExperiments(of('table2'), p?.size, p?.count);
+  const t3 = finishedExperiments(of('table3'), p?.size, p?.count);
   leftOut.push(...t2.leftOut, ...t3.leftOut);
   if (t2.drawn.length) {
     for (const metric of ['psnr', 'ssim'] as const) await figure(table2Figure(metric, t2.drawn, tables), `table2_${metric}`);

@@ -106,8 +106,9 @@ export function checkSpec(spec: ExperimentSpec): void {
 }
 
 /** The image to inpaint, the hole, and the ground truth for one test item and mask. */
-export function maskedInput(spec: ExperimentSpec, index: number, m: MaskSpec, triplet: Triplet): { input: Raster; labels: PanopticLabels; hole: Mask; truth: Raster } {
-  const { size, seed } = spec.testSet;
+export function maskedInput(testSet: TestSetSpec, index: number, m: MaskSpec, triplet: Triplet):
+  { input: Raster; labels: PanopticLabels; hole: Mask; truth: Raster } {
+  const { size, seed } = testSet;
   if (m.kind === 'gt') {
     return { input: triplet.image, labels: triplet.labels, hole: thresholdSignedDistance(triplet.mask, (m.d256 * size) / 256), truth: triplet.background };
   }
@@ -173,7 +174,7 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
       }
       const triplet = await itemAt(index);
       for (const m of missing) {
-        const { input, labels, hole, truth } = maskedInput(spec, index, m, triplet);
+        const { input, labels, hole, truth } = maskedInput(spec.testSet, index, m, triplet);
         const output = await inpaintComposited(opts.inpainter, input, labels, hole);
         for (const x of spec.metrics) {
           const score = x.metric === 'psnr' ? psnr(output, truth, { protocol: x.protocol }) : ssim(output, truth, { protocol: x.protocol });
@@ -233,4 +234,21 @@ export function loadResults(dir: string): LoadedExperiment[] {
     const imagesDone = [...perImage.values()].filter((n) => n >= expected).length;
     return rows.length ? [{ spec, rows, imagesDone }] : [];
   });
+}
+
+/** Finished experiments of one test-set size and count (any test set; default: the largest count found), as a
+ *  table draws them; `leftOut` says why the others are not drawn. */
+export function finishedExperiments(all: LoadedExperiment[], size?: number, count?: number): { drawn: LoadedExperiment[]; leftOut: string[] } {
+  const leftOut: string[] = [];
+  const finished = all.filter((e) => {
+    if (e.imagesDone >= e.spec.testSet.count) return true;
+    leftOut.push(`${e.spec.name} is unfinished (${e.imagesDone} of ${e.spec.testSet.count} test images scored): not drawn; ` +
+      'finish it with the command in its command.txt');
+    return false;
+  });
+  const target = size !== undefined ? { size, count: count! }
+    : finished.map((e) => e.spec.testSet).sort((a, b) => b.count - a.count)[0];
+  const drawn = finished.filter((e) => target && e.spec.testSet.size === target.size && e.spec.testSet.count === target.count);
+  for (const e of finished) if (!drawn.includes(e)) leftOut.push(`${e.spec.name} is of another preset (${e.spec.testSet.count} images): not drawn`);
+  return { drawn, leftOut };
 }

@@ -23,7 +23,7 @@
 // Inpainters: the classical fills by name, and LEARNED_INPAINTER ('ours'), the three pretrained inpainters
 // loaded from checkpoints (lib/inpaint/edgeConnect.ts), given the test triplet's ground-truth labels as their
 // segmentation cue (Table I's "inpainting network only" row).
-import { ExperimentSpec, MetricSpec } from './experiment';
+import { ExperimentSpec, LoadedExperiment, MetricSpec, finishedExperiments, loadResults, resultsDir } from './experiment';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER, Inpainter } from '../inpaint/inpainter';
 import { CheckpointPaths, CheckpointRecord, INPAINTER_PARTS, InpainterPart, loadLearnedInpainters } from '../inpaint/learnedInpainters';
 import { edgeConnectInpainter } from '../inpaint/edgeConnect';
@@ -179,6 +179,14 @@ export const TABLES = {
     testSets: ['photo-test', 'vtest'], spec: armSpec(table3Spec) },
 } satisfies Record<string, TableExperiments>;
 export type TableName = keyof typeof TABLES;
+
+/** The finished experiments of `table` at `preset`'s test-set size and count, under `results` (default results/):
+ *  what `npm run figures` draws, for notebooks. */
+export function tableResults(table: TableName, preset: string, results = resultsDir()): LoadedExperiment[] {
+  const { size, count } = evalPreset(preset);
+  const t: TableExperiments = TABLES[table];
+  return finishedExperiments(loadResults(path.join(results, t.folder)).filter((e) => e.spec.table === t.paperTable), size, count).drawn;
+}
 
 export interface Arm {
   name: string;

@@ -15,11 +15,15 @@
 // with z = 2 (TABLE2_THRESHOLDS). The paper's own Table II (no s.e.: 0) passes both.
 import type { Figure } from '../viz/figure';
 import { MASK_RATIO_BUCKETS } from '../data/buckets';
-import { ExperimentResults } from './experiment';
+import type { ExperimentResults } from './experiment';
 import { ResultRow, rowKey } from './resultRows';
 import { bucketStats, pairedDifferenceByBucket } from './aggregate';
 import { PAPER_LABEL, PaperTables, paperSeries } from './paperTables';
 import { TABLES } from './experiments';
+import { maskedInput } from './experiment';
+import { TestSetSpec, openTestSet } from '../data/triplets';
+import { Raster, maskRatio } from '../image/raster';
+import { maskOverlay } from '../viz/images';
 
 export type Table2Metric = 'psnr' | 'ssim';
 export type TrainingMasks = 'object' | 'random';
@@ -281,4 +285,23 @@ export function table2Figure(metric: Table2Metric, experiments: ExperimentResult
       margin: { t: 60, b: 110, l: 70, r: 20 },
     },
   };
+}
+
+/** The two kinds of test hole on the same test items, as the harness makes them: row 1 the image I with its object
+ *  mask m_G (red), row 2 the object-free I_G with the item's random free-form hole (blue), ratio in the same bucket.
+ *  Captions: item and hole ratio. */
+export async function maskKindPictures(testSet: TestSetSpec, items: number[]): Promise<{ rows: Raster[][]; captions: string[][] }> {
+  const itemAt = await openTestSet(testSet);
+  const rows: Raster[][] = [[], []];
+  const captions: string[][] = [[], []];
+  for (const i of items) {
+    const t = await itemAt(i);
+    const object = maskedInput(testSet, i, { kind: 'gt', d256: 0 }, t);
+    const random = maskedInput(testSet, i, { kind: 'random' }, t);
+    rows[0].push(maskOverlay(object.input, object.hole, [1, 0, 0]));
+    rows[1].push(maskOverlay(random.input, random.hole, [0, 0.4, 1]));
+    captions[0].push(`#${i} object ${(100 * maskRatio(object.hole)).toFixed(1)} %`);
+    captions[1].push(`#${i} random ${(100 * maskRatio(random.hole)).toFixed(1)} %`);
+  }
+  return { rows, captions };
 }

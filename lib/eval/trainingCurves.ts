@@ -61,8 +61,9 @@ export function writeTrainingCurves(file: string, curves: TrainingCurves): void 
   writeJsonAtomic(file, { every: curves.every, arms: Object.fromEntries(Object.keys(arms).sort().map((k) => [k, arms[k]])) });
 }
 
+/** The curves in `file`; none (no arms) when the table has not been run yet. */
 export function readTrainingCurves(file: string): TrainingCurves {
-  if (!fs.existsSync(file)) throw new Error(`${file}: no training curves; npm run reproduce -- --only TABLE --arms DIR writes them`);
+  if (!fs.existsSync(file)) return { every: 100, arms: {} };
   return JSON.parse(fs.readFileSync(file, 'utf8')) as TrainingCurves;
 }
 
@@ -77,7 +78,7 @@ export function curvesFigure(curves: TrainingCurves, loss = 'loss'): Figure {
       const c = byPart[part];
       if (!c?.losses[loss]) return;
       const colour = COLOURS[arm.split('-')[0]] ?? ['#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'][i % 4];
-      data.push({ type: 'scatter', mode: 'lines', name: arm, legendgroup: arm, showlegend: k === 0, uid: `${arm}-${part}`,
+      data.push({ type: 'scatter', mode: 'lines+markers', marker: { size: 3 }, name: arm, legendgroup: arm, showlegend: k === 0, uid: `${arm}-${part}`,
         x: c.steps, y: c.losses[loss], line: { color: colour, dash: /-s[1-9]/.test(arm) ? 'dot' : 'solid' },
         xaxis: `x${k === 0 ? '' : k + 1}`, yaxis: `y${k === 0 ? '' : k + 1}` });
     });
