@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { candidateScore, pickCheckpoint } from '../lib/eval/checkpointSelection';
 import { validationSpec, table1Spec, TEST_SEED, VALIDATION_SEED } from '../lib/eval/experiments';
 import { PRESETS } from '../lib/config/presets';
-import { BucketStat } from '../lib/eval/aggregate';
+import { BucketStat } from '../lib/eval/resultRows';
 
 const stat = (metric: string, bucket: string, mean: number, protocol = 'paper'): BucketStat =>
   ({ mask: 'gt+0', d256: 0, metric, protocol, bucket, mean, se: 0.1, n: 50 });

@@ -2,8 +2,7 @@
 // worked out by hand, and its refusals.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { pairedDifferenceByBucket } from '../lib/eval/aggregate';
-import { ResultRow } from '../lib/eval/resultRows';
+import { pairedDifferenceByBucket, ResultRow } from '../lib/eval/resultRows';
 
 const row = (image: number, bucket: string, value: number, metric = 'psnr'): ResultRow => ({
   image, bucket, maskRatio: 0.05, mask: 'gt+0', d256: 0, dPixels: 0, holeRatio: 0.05, metric, protocol: 'paper',

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { TABLE1_THRESHOLDS, Table1Metric, Table1Point, table1Findings, table1Points, table1Verdict } from '../lib/eval/table1';
-import { BucketStat } from '../lib/eval/aggregate';
+import { BucketStat } from '../lib/eval/resultRows';
 import { loadPaperTables, paperSeries } from '../lib/eval/paperTables';
 
 const D = [-2, 0, 2, 4, 6, 8];

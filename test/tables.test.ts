@@ -11,9 +11,23 @@ import type { ResultRow } from '../lib/eval/resultRows';
 import { findArms, table2Spec, table3Spec, TABLES } from '../lib/eval/experiments';
 import { loadPaperTables } from '../lib/eval/paperTables';
 import {
-  Table2Cell, meanOverSeeds, paperTable2Cells, table2Cells, table2Findings, table2Markdown, table2Verdict, TABLE2_THRESHOLDS,
+  type Table2Cell,
+  meanOverSeeds,
+  paperTable2Cells,
+  table2Cells,
+  table2Findings,
+  table2Markdown,
+  table2Verdict,
+  TABLE2_THRESHOLDS,
 } from '../lib/eval/table2';
-import { Table3Curve, paperTable3Curve, table3Curves, table3Findings, table3Markdown, table3Verdict } from '../lib/eval/table3';
+import {
+  type Table3Curve,
+  paperTable3Curve,
+  table3Curves,
+  table3Findings,
+  table3Markdown,
+  table3Verdict,
+} from '../lib/eval/table3';
 import { windowMeans } from '../lib/eval/trainingCurves';
 
 const BUCKETS = ['0-10%', '10-20%', '20-30%', '30-40%'];
@@ -23,14 +37,30 @@ const record = { path: 'x/ckpt.json', stage: 'edge', preset: 'cpu', step: 1, sha
 const checkpoints = { edge: record, seg: { ...record, stage: 'seg' }, image: { ...record, stage: 'image' } };
 
 /** An experiment of `arm` on `testSet`: 8 images, two a bucket; value(image, mask) gives the PSNR. */
-function experiment(table: 'table2' | 'table3', arm: string, testSet: string, value: (image: number, mask: string) => number): ExperimentResults {
+function experiment(
+  table: 'table2' | 'table3',
+  arm: string,
+  testSet: string,
+  value: (image: number, mask: string) => number,
+): ExperimentResults {
   const spec = (table === 'table2' ? table2Spec : table3Spec)('tiny', arm, checkpoints, testSet);
   const rows: ResultRow[] = [];
   for (let image = 0; image < 8; image++) {
     for (const m of spec.masks) {
       const mask = m.kind === 'gt' ? 'gt+0' : 'random';
-      rows.push({ image, bucket: BUCKETS[image % 4], maskRatio: 0.05 + 0.1 * (image % 4), mask, d256: m.kind === 'gt' ? 0 : null,
-        dPixels: m.kind === 'gt' ? 0 : null, holeRatio: 0.1, metric: 'psnr', protocol: 'paper', region: 'whole-image', value: value(image, mask) });
+      rows.push({
+        image,
+        bucket: BUCKETS[image % 4],
+        maskRatio: 0.05 + 0.1 * (image % 4),
+        mask,
+        d256: m.kind === 'gt' ? 0 : null,
+        dPixels: m.kind === 'gt' ? 0 : null,
+        holeRatio: 0.1,
+        metric: 'psnr',
+        protocol: 'paper',
+        region: 'whole-image',
+        value: value(image, mask),
+      });
     }
   }
   return { spec, rows };
@@ -46,7 +76,9 @@ test('table2Spec / table3Spec: names, arms, masks (random holes only on photo-te
   assert.equal(table3Spec('cpu', 'pairs3400', checkpoints, 'vtest').name, 'table3-pairs3400-cpu-vtest');
   assert.equal(TABLES.table2.folder, 'table2');
   assert.equal(TABLES.table1.folder, '');
-  assert.ok(TABLES.table2.arm.test('random-s12') && !TABLES.table2.arm.test('pairs100') && TABLES.table3.arm.test('pairs100'));
+  assert.ok(
+    TABLES.table2.arm.test('random-s12') && !TABLES.table2.arm.test('pairs100') && TABLES.table3.arm.test('pairs100'),
+  );
 });
 
 test('meanOverSeeds averages each image across seeds and drops images a seed lacks', () => {
@@ -55,7 +87,10 @@ test('meanOverSeeds averages each image across seeds and drops images a seed lac
   const m = meanOverSeeds([a, b]);
   assert.equal(m.length, 7);
   assert.equal(m.find((r) => r.image === 3)!.value, 6);
-  assert.equal(m.find((r) => r.image === 5), undefined);
+  assert.equal(
+    m.find((r) => r.image === 5),
+    undefined,
+  );
 });
 
 test('table2Cells: seed means, seed-averaged paired gap and its s.e., per-seed gaps (hand-computed)', () => {
@@ -63,12 +98,17 @@ test('table2Cells: seed means, seed-averaged paired gap and its s.e., per-seed g
   // bucket) or 1.5 (second): every bucket's paired gap has mean 1 and standard error sd / sqrt(2) = 0.5.
   const gap = (i: number) => (i < 4 ? 0.5 : 1.5);
   const exps = [
-    experiment('table2', 'random-s0', 'vtest', (i) => 20 + i), experiment('table2', 'random-s1', 'vtest', (i) => 21 + i),
-    experiment('table2', 'object-s0', 'vtest', (i) => 20 + i + gap(i)), experiment('table2', 'object-s1', 'vtest', (i) => 21 + i + gap(i)),
+    experiment('table2', 'random-s0', 'vtest', (i) => 20 + i),
+    experiment('table2', 'random-s1', 'vtest', (i) => 21 + i),
+    experiment('table2', 'object-s0', 'vtest', (i) => 20 + i + gap(i)),
+    experiment('table2', 'object-s1', 'vtest', (i) => 21 + i + gap(i)),
   ];
   const cells = table2Cells(exps).filter((c) => c.metric === 'psnr');
   assert.equal(cells.length, 4);
-  assert.deepEqual(cells.map((c) => c.bucket), BUCKETS);
+  assert.deepEqual(
+    cells.map((c) => c.bucket),
+    BUCKETS,
+  );
   const c = cells[1]; // images 1 and 5
   assert.equal(c.testSet, 'vtest');
   assert.deepEqual(c.random.seeds, [23, 24]);
@@ -82,16 +122,27 @@ test('table2Cells: seed means, seed-averaged paired gap and its s.e., per-seed g
   // a test set with only one training kind has no cells
   assert.equal(table2Cells([exps[0]]).length, 0);
   // photo-test also gets the random-mask cross
-  const photo = table2Cells([experiment('table2', 'random-s0', 'photo-test', () => 20), experiment('table2', 'object-s0', 'photo-test',
-    (_, mask) => (mask === 'random' ? 19 : 21))]).filter((x) => x.metric === 'psnr');
-  assert.deepEqual(photo.map((x) => `${x.testMasks} ${x.gap.mean}`), [...BUCKETS.map(() => 'object 1'), ...BUCKETS.map(() => 'random -1')]);
+  const photo = table2Cells([
+    experiment('table2', 'random-s0', 'photo-test', () => 20),
+    experiment('table2', 'object-s0', 'photo-test', (_, mask) => (mask === 'random' ? 19 : 21)),
+  ]).filter((x) => x.metric === 'psnr');
+  assert.deepEqual(
+    photo.map((x) => `${x.testMasks} ${x.gap.mean}`),
+    [...BUCKETS.map(() => 'object 1'), ...BUCKETS.map(() => 'random -1')],
+  );
 });
 
-const cellsFrom = (testSet: string, gaps: number[], se: number, perSeed?: number[][]): Table2Cell[] => gaps.map((g, k) => ({
-  testSet, testMasks: 'object', metric: 'psnr', protocol: 'paper', bucket: BUCKETS[k],
-  random: { mean: 20, seeds: [20], seedNames: ['random-s0'], n: 100 }, object: { mean: 20 + g, seeds: [20 + g], seedNames: ['object-s0'], n: 100 },
-  gap: { mean: g, se, n: 100, perSeed: perSeed ? perSeed[k] : [g, g] },
-}));
+const cellsFrom = (testSet: string, gaps: number[], se: number, perSeed?: number[][]): Table2Cell[] =>
+  gaps.map((g, k) => ({
+    testSet,
+    testMasks: 'object',
+    metric: 'psnr',
+    protocol: 'paper',
+    bucket: BUCKETS[k],
+    random: { mean: 20, seeds: [20], seedNames: ['random-s0'], n: 100 },
+    object: { mean: 20 + g, seeds: [20 + g], seedNames: ['object-s0'], n: 100 },
+    gap: { mean: g, se, n: 100, perSeed: perSeed ? perSeed[k] : [g, g] },
+  }));
 
 test('C4 holds when every bucket is ahead by more than 2 s.e. and the gap grows beyond noise', () => {
   const [f] = table2Findings(cellsFrom('photo-test', [0.3, 0.6, 0.9, 1.2], 0.1), 'psnr');
@@ -104,7 +155,10 @@ test('C4 holds when every bucket is ahead by more than 2 s.e. and the gap grows 
 
 test('C4 fails: a bucket within 2 s.e. of zero; a seed behind; a flat gap; a growth inside the noise', () => {
   assert.equal(table2Findings(cellsFrom('vtest', [0.15, 0.6, 0.9, 1.2], 0.1), 'psnr')[0].beats, false); // 0.15 - 0.2 < 0
-  const seedBehind = table2Findings(cellsFrom('vtest', [0.3, 0.6, 0.9, 1.2], 0.1, [[0.7, -0.1], [0.6], [0.9], [1.2]]), 'psnr')[0];
+  const seedBehind = table2Findings(
+    cellsFrom('vtest', [0.3, 0.6, 0.9, 1.2], 0.1, [[0.7, -0.1], [0.6], [0.9], [1.2]]),
+    'psnr',
+  )[0];
   assert.equal(seedBehind.buckets[0].holds, false);
   assert.equal(seedBehind.holds, false);
   const flat = table2Findings(cellsFrom('vtest', [1, 1, 1, 1], 0.1), 'psnr')[0];
@@ -124,34 +178,69 @@ test("the paper's Table II passes C4 in PSNR and SSIM; the verdict names the thr
   const [p] = table2Findings(paperTable2Cells(tables, 'psnr'), 'psnr');
   near(p.buckets[0].gap, 0.24, 1e-9);
   near(p.growth.firstToLast, 1.16, 1e-9);
-  const v = table2Verdict('ours', [...table2Findings(cellsFrom('photo-test', [0.3, 0.6, 0.9, 1.2], 0.1), 'psnr'),
-    ...table2Findings(cellsFrom('vtest', [1, 1, 1, 1], 0.1), 'psnr')]);
+  const v = table2Verdict('ours', [
+    ...table2Findings(cellsFrom('photo-test', [0.3, 0.6, 0.9, 1.2], 0.1), 'psnr'),
+    ...table2Findings(cellsFrom('vtest', [1, 1, 1, 1], 0.1), 'psnr'),
+  ]);
   assert.match(v, /gap − 2 s\.e\. > 0/);
   assert.match(v, /photo-test: .*C4 holds\./);
   assert.match(v, /vtest: .*C4 does not hold \(gap not growing\)/);
   assert.match(v, /=> PSNR: C4 holds in part on photo-test and vtest \(holds on photo-test only\)/);
-  assert.match(table2Verdict('ours', table2Findings(cellsFrom('photo-test', [1, 2, 3, 4], 0.1), 'psnr')), /not measured on vtest/);
+  assert.match(
+    table2Verdict('ours', table2Findings(cellsFrom('photo-test', [1, 2, 3, 4], 0.1), 'psnr')),
+    /not measured on vtest/,
+  );
   assert.equal(TABLE2_THRESHOLDS.z, 2);
 });
 
 test('table2Markdown puts our cells beside the paper (quoted) on object test masks only', () => {
-  const exps = [experiment('table2', 'random-s0', 'photo-test', (i) => 20 + i), experiment('table2', 'object-s0', 'photo-test',
-    (i, mask) => 20 + i + (mask === 'random' ? -0.25 : 0.5))];
+  const exps = [
+    experiment('table2', 'random-s0', 'photo-test', (i) => 20 + i),
+    experiment('table2', 'object-s0', 'photo-test', (i, mask) => 20 + i + (mask === 'random' ? -0.25 : 0.5)),
+  ];
   const md = table2Markdown(exps, tables);
   assert.match(md, /\|paper \(quoted\) random\|paper \(quoted\) object\|paper \(quoted\) object − random\|/);
-  assert.match(md, /\|photo-test\|object\|0-10%\|22\.00\|22\.00\|22\.50\|22\.50\|\+0\.50 ± 0\.000\|\+0\.50\|2\|32\.07\|32\.31\|\+0\.24\|/);
-  assert.match(md, /\|photo-test\|random\|30-40%\|25\.00\|25\.00\|24\.75\|24\.75\|−0\.25 ± 0\.000\|−0\.25\|2\|–\|–\|–\|/);
+  assert.match(
+    md,
+    /\|photo-test\|object\|0-10%\|22\.00\|22\.00\|22\.50\|22\.50\|\+0\.50 ± 0\.000\|\+0\.50\|2\|32\.07\|32\.31\|\+0\.24\|/,
+  );
+  assert.match(
+    md,
+    /\|photo-test\|random\|30-40%\|25\.00\|25\.00\|24\.75\|24\.75\|−0\.25 ± 0\.000\|−0\.25\|2\|–\|–\|–\|/,
+  );
   assert.doesNotMatch(md, /common protocol/); // no common-protocol rows in these results
 });
 
 const curve = (means: Array<[number, number]>, object: number | null): Table3Curve => {
-  const pt = (n: number, mean: number) => ({ n, share: n / 20000, mean, buckets: Object.fromEntries(BUCKETS.map((b) => [b, { mean, se: null, count: 1 }])) });
-  return { testSet: 'photo-test', metric: 'psnr', protocol: 'paper', trainingPairs: 20000, points: means.map(([n, m]) => pt(n, m)),
-    object: object === null ? null : pt(20000, object) };
+  const pt = (n: number, mean: number) => ({
+    n,
+    share: n / 20000,
+    mean,
+    buckets: Object.fromEntries(BUCKETS.map((b) => [b, { mean, se: null, count: 1 }])),
+  });
+  return {
+    testSet: 'photo-test',
+    metric: 'psnr',
+    protocol: 'paper',
+    trainingPairs: 20000,
+    points: means.map(([n, m]) => pt(n, m)),
+    object: object === null ? null : pt(20000, object),
+  };
 };
 
 test('C5 holds when the N nearest 16.9 % closes >= 50 % of the gap and the largest N adds <= half of that', () => {
-  const f = table3Findings(curve([[0, 20], [100, 20.2], [3400, 20.7], [10200, 20.8], [18600, 20.9]], 21));
+  const f = table3Findings(
+    curve(
+      [
+        [0, 20],
+        [100, 20.2],
+        [3400, 20.7],
+        [10200, 20.8],
+        [18600, 20.9],
+      ],
+      21,
+    ),
+  );
   assert.equal(f.first!.n, 3400);
   near(f.closed!, 0.7);
   near(f.addedAfter!, 0.2);
@@ -159,17 +248,67 @@ test('C5 holds when the N nearest 16.9 % closes >= 50 % of the gap and the large
 });
 
 test('C5 fails: too little closed; still climbing; no gap; no reference or no larger N', () => {
-  assert.equal(table3Findings(curve([[0, 20], [3400, 20.3], [18600, 20.4]], 21)).closes, false);
-  const climbing = table3Findings(curve([[0, 20], [3400, 20.6], [18600, 21.2]], 21));
+  assert.equal(
+    table3Findings(
+      curve(
+        [
+          [0, 20],
+          [3400, 20.3],
+          [18600, 20.4],
+        ],
+        21,
+      ),
+    ).closes,
+    false,
+  );
+  const climbing = table3Findings(
+    curve(
+      [
+        [0, 20],
+        [3400, 20.6],
+        [18600, 21.2],
+      ],
+      21,
+    ),
+  );
   assert.equal(climbing.closes, true);
   assert.equal(climbing.flattens, false);
   assert.match(climbing.why.join(), /adds more than 0\.5 x/);
-  const noGap = table3Findings(curve([[0, 21], [3400, 21.5], [18600, 21.5]], 20.5));
+  const noGap = table3Findings(
+    curve(
+      [
+        [0, 21],
+        [3400, 21.5],
+        [18600, 21.5],
+      ],
+      20.5,
+    ),
+  );
   assert.equal(noGap.holds, false);
   assert.match(noGap.why.join(), /no gap to close/);
-  assert.match(table3Findings(curve([[0, 20], [3400, 20.8]], null)).why.join(), /no object-mask reference.*no N above N\* = 3400/);
+  assert.match(
+    table3Findings(
+      curve(
+        [
+          [0, 20],
+          [3400, 20.8],
+        ],
+        null,
+      ),
+    ).why.join(),
+    /no object-mask reference.*no N above N\* = 3400/,
+  );
   // N* must be near the paper's 16.9 %: 1,000 of 20,000 (5 %) is not
-  const far = table3Findings(curve([[0, 20], [1000, 20.8], [18600, 20.9]], 21));
+  const far = table3Findings(
+    curve(
+      [
+        [0, 20],
+        [1000, 20.8],
+        [18600, 20.9],
+      ],
+      21,
+    ),
+  );
   assert.equal(far.first, null);
   assert.equal(far.holds, false);
   assert.match(far.why.join(), /no fine-tuned N within 5 points of 16\.9 %/);
@@ -188,10 +327,23 @@ test("the paper's Table III: C5 holds in PSNR (73 % closed), not in SSIM (9 %); 
 });
 
 test('table3Curves takes N = 0 and the reference from Table II; the markdown quotes the paper at the same share', () => {
-  const t2 = [experiment('table2', 'random-s0', 'vtest', () => 20), experiment('table2', 'object-s0', 'vtest', () => 21)];
-  const t3 = [experiment('table3', 'pairs3400', 'vtest', () => 20.75), experiment('table3', 'pairs100', 'vtest', () => 20.25)];
+  const t2 = [
+    experiment('table2', 'random-s0', 'vtest', () => 20),
+    experiment('table2', 'object-s0', 'vtest', () => 21),
+  ];
+  const t3 = [
+    experiment('table3', 'pairs3400', 'vtest', () => 20.75),
+    experiment('table3', 'pairs100', 'vtest', () => 20.25),
+  ];
   const [c] = table3Curves(t3, t2).filter((x) => x.metric === 'psnr');
-  assert.deepEqual(c.points.map((p) => [p.n, p.share, p.mean]), [[0, 0, 20], [100, 0.005, 20.25], [3400, 0.17, 20.75]]);
+  assert.deepEqual(
+    c.points.map((p) => [p.n, p.share, p.mean]),
+    [
+      [0, 0, 20],
+      [100, 0.005, 20.25],
+      [3400, 0.17, 20.75],
+    ],
+  );
   assert.equal(c.object!.mean, 21);
   assert.equal(c.trainingPairs, 20000);
   const f = table3Findings(c);
@@ -211,11 +363,18 @@ test('windowMeans: means of each loss over windows of `every` steps, the last on
 
 test('findArms: arm folders by name, also under DIR/<table>; a missing part or no arm is one clear error', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'arms-'));
-  for (const arm of ['random-s0', 'object-s0', 'notes']) for (const p of ['edge', 'seg', 'image']) fs.mkdirSync(path.join(root, 'table2', arm, p), { recursive: true });
+  for (const arm of ['random-s0', 'object-s0', 'notes'])
+    for (const p of ['edge', 'seg', 'image']) fs.mkdirSync(path.join(root, 'table2', arm, p), { recursive: true });
   const arms = findArms('table2', root);
-  assert.deepEqual(arms.map((a) => a.name), ['object-s0', 'random-s0']);
+  assert.deepEqual(
+    arms.map((a) => a.name),
+    ['object-s0', 'random-s0'],
+  );
   assert.equal(arms[1].checkpoints.seg, path.join(root, 'table2', 'random-s0', 'seg'));
-  assert.deepEqual(findArms('table2', path.join(root, 'table2')).map((a) => a.name), ['object-s0', 'random-s0']);
+  assert.deepEqual(
+    findArms('table2', path.join(root, 'table2')).map((a) => a.name),
+    ['object-s0', 'random-s0'],
+  );
   assert.throws(() => findArms('table3', root), /no table3 arm folders \(named like \^pairs\(\\d\+\)\$\)/);
   fs.rmSync(path.join(root, 'table2', 'object-s0', 'image'), { recursive: true });
   assert.throws(() => findArms('table2', root), /table2 arm object-s0: no image\/ in/);

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { initBackend } from '../lib/backend/index';
-import { PRESETS, Preset } from '../lib/config/presets';
+import { PRESETS, type Preset } from '../lib/config/presets';
 import { runTraining } from '../lib/train/loop';
 import { INPAINTER_PARTS } from '../lib/inpaint/learnedInpainters';
 import { readResultRows } from '../lib/eval/resultRows';
@@ -24,27 +24,57 @@ before(async () => {
   await initBackend({ backend: 'wasm', threads: 1, log: false });
   arms = tmp();
   const train = async (out: string, o: object) => {
-    for (const stage of INPAINTER_PARTS) await runTraining({ preset, stage, out: path.join(out, stage), steps: 2, progress: false, ...o });
+    for (const stage of INPAINTER_PARTS)
+      await runTraining({ preset, stage, out: path.join(out, stage), steps: 2, progress: false, ...o });
   };
   await train(path.join(arms, 'table2', 'object-s0'), { masks: 'object' });
   await train(path.join(arms, 'table2', 'random-s0'), { masks: 'random' });
   for (const stage of INPAINTER_PARTS) {
-    await runTraining({ preset, stage, out: path.join(arms, 'table3', 'pairs16', stage), steps: 2, progress: false, masks: 'object',
-      pairs: 16, init: path.join(arms, 'table2', 'random-s0', stage) });
+    await runTraining({
+      preset,
+      stage,
+      out: path.join(arms, 'table3', 'pairs16', stage),
+      steps: 2,
+      progress: false,
+      masks: 'object',
+      pairs: 16,
+      init: path.join(arms, 'table2', 'random-s0', stage),
+    });
   }
 });
 
 function reproduce(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli/reproduce.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli/reproduce.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
 }
 
 test('reproduce --only table2,table3 --arms: results per arm and test set, curves, resumable; figures build both tables', async () => {
   const results = tmp();
-  const args = ['--preset', 'tiny', '--only', 'table2,table3', '--arms', arms, '--test-set', 'procedural', '--results', results,
-    '--backend', 'wasm', '--threads', '1'];
+  const args = [
+    '--preset',
+    'tiny',
+    '--only',
+    'table2,table3',
+    '--arms',
+    arms,
+    '--test-set',
+    'procedural',
+    '--results',
+    results,
+    '--backend',
+    'wasm',
+    '--threads',
+    '1',
+  ];
   const first = reproduce(args);
   assert.equal(first.status, 0, first.stderr);
-  assert.deepEqual(fs.readdirSync(path.join(results, 'table2')).sort(), ['curves.json', 'table2-object-s0-tiny', 'table2-random-s0-tiny']);
+  assert.deepEqual(fs.readdirSync(path.join(results, 'table2')).sort(), [
+    'curves.json',
+    'table2-object-s0-tiny',
+    'table2-random-s0-tiny',
+  ]);
   assert.deepEqual(fs.readdirSync(path.join(results, 'table3')).sort(), ['curves.json', 'table3-pairs16-tiny']);
   const spec = JSON.parse(fs.readFileSync(path.join(results, 'table2', 'table2-random-s0-tiny', 'spec.json'), 'utf8'));
   assert.equal(spec.arm, 'random-s0');
@@ -64,7 +94,8 @@ test('reproduce --only table2,table3 --arms: results per arm and test set, curve
 
   const out = tmp();
   const built = await buildFigures(results, out, 'tiny');
-  for (const f of ['table2.md', 'table2.csv', 'table3.md', 'table3.csv']) assert.ok(built.written.includes(path.join(out, f)), f);
+  for (const f of ['table2.md', 'table2.csv', 'table3.md', 'table3.csv'])
+    assert.ok(built.written.includes(path.join(out, f)), f);
   const md3 = fs.readFileSync(path.join(out, 'table3.md'), 'utf8');
   assert.match(md3, /\|procedural\|0\|0\.0 %\|/); // N = 0 from Table II's random-s0
   assert.match(md3, /\|procedural\|16\|25\.0 %\|/); // 16 of the tiny preset's 64 pairs

@@ -12,7 +12,7 @@
 // A file is rewritten only when its content changed: running it twice changes no file.
 import * as fs from 'fs';
 import * as path from 'path';
-import { LoadedExperiment, finishedExperiments, loadResults, resultsDir } from '../eval/experiment';
+import { type LoadedExperiment, finishedExperiments, loadResults, resultsDir } from '../eval/experiment';
 import { TABLES, evalPreset } from '../eval/experiments';
 import { loadPaperTables } from '../eval/paperTables';
 import { table1Csv, table1Figure, table1Markdown } from '../eval/table1';
@@ -22,48 +22,64 @@ import type { Figure } from '../viz/figure';
 import { figuresDir } from '../viz/exportFigure';
 import { closeFigureRenderer } from '../viz/renderFigure';
 import { writeFigureIfChanged, writeIfChanged } from './figureFiles';
-import { CliSpec, parseCli, runCli } from './args';
+import { type CliSpec, parseCli, runCli } from './args';
 
 // the set's kind is part of the key (procedural, photo-test, vtest share count, size and seed), named unless procedural
 const testSetKey = ({ spec: { testSet: t } }: LoadedExperiment) =>
   `${t.count} images @${t.size}px (seed ${t.seed}${t.kind === 'procedural' ? '' : `, ${t.kind}`})`;
 
 /** The experiments a figure may draw: finished ones of one test set; `leftOut` says why the others are not drawn. */
-export function drawableExperiments(all: LoadedExperiment[], preset?: string): { drawn: LoadedExperiment[]; leftOut: string[] } {
+export function drawableExperiments(
+  all: LoadedExperiment[],
+  preset?: string,
+): { drawn: LoadedExperiment[]; leftOut: string[] } {
   const leftOut: string[] = [];
   const finished = all.filter((e) => {
     if (e.imagesDone >= e.spec.testSet.count) return true;
-    leftOut.push(`${e.spec.name} is unfinished (${e.imagesDone} of ${e.spec.testSet.count} test images scored): not drawn; ` +
-      'finish it with the command in its command.txt');
+    leftOut.push(
+      `${e.spec.name} is unfinished (${e.imagesDone} of ${e.spec.testSet.count} test images scored): not drawn; ` +
+        'finish it with the command in its command.txt',
+    );
     return false;
   });
   const sets = [...new Set(finished.map(testSetKey))];
   let chosen: string | undefined;
   if (preset !== undefined) {
     const { size, count } = evalPreset(preset);
-    chosen = sets.find((k) => finished.some((e) => testSetKey(e) === k && e.spec.testSet.size === size && e.spec.testSet.count === count));
-    if (!chosen) throw new Error(`--preset ${preset}: no finished experiment on its test set (${count} images @${size}px)`);
+    chosen = sets.find((k) =>
+      finished.some((e) => testSetKey(e) === k && e.spec.testSet.size === size && e.spec.testSet.count === count),
+    );
+    if (!chosen)
+      throw new Error(`--preset ${preset}: no finished experiment on its test set (${count} images @${size}px)`);
   } else {
     chosen = sets.sort((a, b) => parseInt(b) - parseInt(a))[0];
   }
   const drawn = finished.filter((e) => testSetKey(e) === chosen);
-  for (const e of finished) if (testSetKey(e) !== chosen) leftOut.push(`${e.spec.name} is on another test set (${testSetKey(e)}): not drawn beside ${chosen}`);
+  for (const e of finished)
+    if (testSetKey(e) !== chosen)
+      leftOut.push(`${e.spec.name} is on another test set (${testSetKey(e)}): not drawn beside ${chosen}`);
   return { drawn, leftOut };
 }
 
 /** Builds all figures and tables; returns the files written (empty when nothing changed) and what was left out. */
-export async function buildFigures(results: string, out: string, preset?: string):
-  Promise<{ written: string[]; unchanged: string[]; leftOut: string[] }> {
+export async function buildFigures(
+  results: string,
+  out: string,
+  preset?: string,
+): Promise<{ written: string[]; unchanged: string[]; leftOut: string[] }> {
   const tables = loadPaperTables();
   const written: string[] = [];
   const unchanged: string[] = [];
   const leftOut: string[] = [];
-  const note = (file: string, wrote: boolean): void => { (wrote ? written : unchanged).push(file); };
+  const note = (file: string, wrote: boolean): void => {
+    (wrote ? written : unchanged).push(file);
+  };
   const figure = async (fig: Figure, name: string): Promise<void> => {
     fs.mkdirSync(out, { recursive: true });
     const files = await writeFigureIfChanged(fig, out, name);
     written.push(...files);
-    for (const ext of ['png', 'svg']) if (!files.includes(path.join(out, `${name}.${ext}`))) unchanged.push(path.join(out, `${name}.${ext}`));
+    for (const ext of ['png', 'svg'])
+      if (!files.includes(path.join(out, `${name}.${ext}`))) unchanged.push(path.join(out, `${name}.${ext}`));
   };
   const text = (name: string, content: string): void => {
     fs.mkdirSync(out, { recursive: true });
@@ -75,9 +91,11 @@ export async function buildFigures(results: string, out: string, preset?: string
   const table1 = of('table1');
   const t1 = table1.length ? drawableExperiments(table1, preset) : { drawn: [], leftOut: [] };
   leftOut.push(...t1.leftOut);
-  if (t1.drawn.length === 0) leftOut.push(`no finished table1 results in ${results}; run npm run reproduce -- --only table1`);
+  if (t1.drawn.length === 0)
+    leftOut.push(`no finished table1 results in ${results}; run npm run reproduce -- --only table1`);
   else {
-    for (const metric of ['psnr', 'ssim'] as const) await figure(table1Figure(metric, t1.drawn, tables), `table1_${metric}`);
+    for (const metric of ['psnr', 'ssim'] as const)
+      await figure(table1Figure(metric, t1.drawn, tables), `table1_${metric}`);
     text('table1.md', table1Markdown(t1.drawn, tables));
     text('table1.csv', table1Csv(t1.drawn, tables));
   }
@@ -86,12 +104,14 @@ export async function buildFigures(results: string, out: string, preset?: string
   const t3 = finishedExperiments(of('table3'), p?.size, p?.count);
   leftOut.push(...t2.leftOut, ...t3.leftOut);
   if (t2.drawn.length) {
-    for (const metric of ['psnr', 'ssim'] as const) await figure(table2Figure(metric, t2.drawn, tables), `table2_${metric}`);
+    for (const metric of ['psnr', 'ssim'] as const)
+      await figure(table2Figure(metric, t2.drawn, tables), `table2_${metric}`);
     text('table2.md', table2Markdown(t2.drawn, tables));
     text('table2.csv', table2Csv(t2.drawn, tables));
   }
   if (t3.drawn.length) {
-    for (const metric of ['psnr', 'ssim'] as const) await figure(table3Figure(metric, t3.drawn, t2.drawn, tables), `table3_${metric}`);
+    for (const metric of ['psnr', 'ssim'] as const)
+      await figure(table3Figure(metric, t3.drawn, t2.drawn, tables), `table3_${metric}`);
     text('table3.md', table3Markdown(t3.drawn, t2.drawn, tables));
     text('table3.csv', table3Csv(t3.drawn, t2.drawn, tables));
   }
@@ -101,11 +121,16 @@ export async function buildFigures(results: string, out: string, preset?: string
 const FIGURES_CLI: CliSpec = {
   name: 'figures',
   usage: '[--results DIR] [--out DIR] [--preset NAME]',
-  summary: 'Rebuilds the figures and tables from finished results alone; a file is rewritten only when its content changed.',
+  summary:
+    'Rebuilds the figures and tables from finished results alone; a file is rewritten only when its content changed.',
   options: {
     results: { type: 'string', value: 'DIR', help: 'the results folder (default results/, or RESULTS_DIR)' },
     out: { type: 'string', value: 'DIR', help: 'where the figures go (default figures/, or FIGURES_DIR)' },
-    preset: { type: 'string', value: 'NAME', help: "draw the experiments on this preset's test set (default: the largest test set found)" },
+    preset: {
+      type: 'string',
+      value: 'NAME',
+      help: "draw the experiments on this preset's test set (default: the largest test set found)",
+    },
   },
 };
 
@@ -117,10 +142,16 @@ if (require.main === module) {
     const v = parsed.values as Record<string, string | undefined>;
     if (v.preset !== undefined) evalPreset(v.preset);
     try {
-      const { written, unchanged, leftOut } = await buildFigures(v.results ?? resultsDir(), v.out ?? figuresDir(), v.preset);
+      const { written, unchanged, leftOut } = await buildFigures(
+        v.results ?? resultsDir(),
+        v.out ?? figuresDir(),
+        v.preset,
+      );
       for (const line of leftOut) console.error(`figures: ${line}`);
       for (const f of written) console.error(`figures: wrote ${path.relative(process.cwd(), f)}`);
-      console.error(`figures: ${written.length} written, ${unchanged.length} unchanged (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      console.error(
+        `figures: ${written.length} written, ${unchanged.length} unchanged (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+      );
     } finally {
       await closeFigureRenderer();
     }

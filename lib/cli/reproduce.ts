@@ -1,4 +1,5 @@
-// npm run reproduce -- [--preset tiny|cpu|paper] [--only table1,table2,table3] [--test-set procedural|photo-test|vtest[,...]]
+// npm run reproduce -- [--preset tiny|cpu|paper] [--only table1,table2,table3]
+//                      [--test-set procedural|photo-test|vtest[,...]]
 //                      [--inpainter telea[,meanFill,ours]] [--checkpoints edge=DIR,seg=DIR,image=DIR]
 //                      [--arms DIR] [--results DIR] [--backend wasm|cpu|...] [--threads N]
 //
@@ -10,33 +11,64 @@
 // random-s1, ...; pairs3400, ...), or of DIR/<table>, each holding edge/, seg/, image/; their training curves go to
 // results/<table>/curves.json. Each table has its default test sets (--test-set overrides them for all).
 // The checkpoints must be of the test set's resolution. Figures and tables are rebuilt by `npm run figures`.
-import { initBackend, BACKENDS, BackendName } from '../backend/index';
-import { Arm, TABLES, TEST_SETS, TableName, TableExperiments, evalPreset, findArms, loadInpainter, resolveInpainter, testSetSpec }
-  from '../eval/experiments';
+import { initBackend, BACKENDS, type BackendName } from '../backend/index';
+import {
+  type Arm,
+  TABLES,
+  TEST_SETS,
+  type TableName,
+  type TableExperiments,
+  evalPreset,
+  findArms,
+  loadInpainter,
+  resolveInpainter,
+  testSetSpec,
+} from '../eval/experiments';
 import { trainingCurves, writeTrainingCurves } from '../eval/trainingCurves';
-import { ExperimentSpec, resultsDir, runExperiment } from '../eval/experiment';
+import { type ExperimentSpec, resultsDir, runExperiment } from '../eval/experiment';
 import type { Inpainter } from '../inpaint/inpainter';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
-import { CheckpointPaths } from '../inpaint/learnedInpainters';
+import type { CheckpointPaths } from '../inpaint/learnedInpainters';
 import { parseCheckpointsArg } from './checkpointsArg';
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { repoRelative } from '../io/repoRoot';
-import { CliSpec, parseCli, runCli, choiceArg, integerArg, listArg } from './args';
+import { type CliSpec, parseCli, runCli, choiceArg, integerArg, listArg } from './args';
 
 const REPRODUCE_CLI: CliSpec = {
   name: 'reproduce',
-  usage: '[--preset tiny|cpu|paper] [--only table1,table2,table3] [--inpainter telea[,meanFill,ours]] [--checkpoints ...] [--arms DIR]',
-  summary: "Runs the tables' experiments into results/[<table>/]<experiment>/ (resumable: finished images are skipped).",
+  usage:
+    '[--preset tiny|cpu|paper] [--only table1,table2,table3] [--inpainter telea[,meanFill,ours]] [--checkpoints ...] [--arms DIR]',
+  summary:
+    "Runs the tables' experiments into results/[<table>/]<experiment>/ (resumable: finished images are skipped).",
   options: {
     preset: { type: 'string', value: 'NAME', help: 'evaluation preset (default tiny)' },
-    only: { type: 'string', value: `${Object.keys(TABLES).join(',')}`, help: 'tables to run (default table1; table2 and table3 need --arms)' },
-    'test-set': { type: 'string', value: `${TEST_SETS.join('|')}|coco:ROOT,...`,
-      help: "test sets (default: each table's; photo-test and vtest need scripts/fetch-photos.sh)" },
-    inpainter: { type: 'string', value: 'NAME,...', help: 'table1: inpainters (default telea, meanFill, and ours with --checkpoints)' },
-    checkpoints: { type: 'string', value: 'edge=DIR,seg=DIR,image=DIR', help: "table1: the learned pipeline's weights (run folders or exports)" },
-    arms: { type: 'string', value: 'DIR', help: 'table2, table3: the folder of arm folders (e.g. runs/table2, or runs holding table2/ and table3/)' },
+    only: {
+      type: 'string',
+      value: `${Object.keys(TABLES).join(',')}`,
+      help: 'tables to run (default table1; table2 and table3 need --arms)',
+    },
+    'test-set': {
+      type: 'string',
+      value: `${TEST_SETS.join('|')}|coco:ROOT,...`,
+      help: "test sets (default: each table's; photo-test and vtest need scripts/fetch-photos.sh)",
+    },
+    inpainter: {
+      type: 'string',
+      value: 'NAME,...',
+      help: 'table1: inpainters (default telea, meanFill, and ours with --checkpoints)',
+    },
+    checkpoints: {
+      type: 'string',
+      value: 'edge=DIR,seg=DIR,image=DIR',
+      help: "table1: the learned pipeline's weights (run folders or exports)",
+    },
+    arms: {
+      type: 'string',
+      value: 'DIR',
+      help: 'table2, table3: the folder of arm folders (e.g. runs/table2, or runs holding table2/ and table3/)',
+    },
     results: { type: 'string', value: 'DIR', help: 'results folder (default results/, or RESULTS_DIR)' },
     backend: { type: 'string', value: BACKENDS.join('|'), help: "tfjs backend (default: initBackend's choice)" },
     threads: { type: 'string', value: 'N', help: 'wasm threads' },
@@ -61,12 +93,17 @@ function parseArgs(argv: string[]): Args | null {
   if (!parsed) return null;
   const o = parsed.values as Record<string, string | undefined>;
   const only = (listArg('only', o.only) ?? ['table1']) as TableName[];
-  for (const e of only) if (!(e in TABLES)) throw new Error(`unknown table '${e}' (expected ${Object.keys(TABLES).join(', ')})`);
-  const checkpoints = o.checkpoints ? parseCheckpointsArg(o.checkpoints) as CheckpointPaths : undefined;
-  const inpainters = listArg('inpainter', o.inpainter) ?? [...Object.keys(CLASSICAL_INPAINTERS), ...(checkpoints ? [LEARNED_INPAINTER] : [])];
+  for (const e of only)
+    if (!(e in TABLES)) throw new Error(`unknown table '${e}' (expected ${Object.keys(TABLES).join(', ')})`);
+  const checkpoints = o.checkpoints ? (parseCheckpointsArg(o.checkpoints) as CheckpointPaths) : undefined;
+  const inpainters = listArg('inpainter', o.inpainter) ?? [
+    ...Object.keys(CLASSICAL_INPAINTERS),
+    ...(checkpoints ? [LEARNED_INPAINTER] : []),
+  ];
   // fail before any work on an unknown name, a learned inpainter without weights, or a table without its arms
   for (const name of inpainters) {
-    if (name === LEARNED_INPAINTER && !checkpoints) throw new Error(`--inpainter ${LEARNED_INPAINTER} needs --checkpoints edge=DIR,seg=DIR,image=DIR`);
+    if (name === LEARNED_INPAINTER && !checkpoints)
+      throw new Error(`--inpainter ${LEARNED_INPAINTER} needs --checkpoints edge=DIR,seg=DIR,image=DIR`);
     if (name !== LEARNED_INPAINTER) resolveInpainter(name);
   }
   const arms: Partial<Record<TableName, Arm[]>> = {};
@@ -75,11 +112,22 @@ function parseArgs(argv: string[]): Args | null {
     arms[t] = findArms(t, o.arms);
   }
   const testSets = listArg('test-set', o['test-set']);
-  for (const t of testSets ?? []) if (!t.startsWith('coco:')) testSetSpec('tiny', t); // an unknown name fails here, before any work
+  // an unknown name fails here, before any work
+  for (const t of testSets ?? []) if (!t.startsWith('coco:')) testSetSpec('tiny', t);
   const preset = o.preset ?? 'tiny';
   evalPreset(preset);
-  return { preset, only, testSets, inpainters, checkpoints, arms, armsDir: o.arms, results: o.results ?? resultsDir(),
-    backend: choiceArg('backend', o.backend, BACKENDS), threads: integerArg('threads', o.threads) };
+  return {
+    preset,
+    only,
+    testSets,
+    inpainters,
+    checkpoints,
+    arms,
+    armsDir: o.arms,
+    results: o.results ?? resultsDir(),
+    backend: choiceArg('backend', o.backend, BACKENDS),
+    threads: integerArg('threads', o.threads),
+  };
 }
 
 /** Runs one spec and records the command beside its results (rewritten only when this run computed something). */
@@ -90,8 +138,10 @@ async function run(spec: ExperimentSpec, inpainter: Inpainter, dir: string): Pro
   if (s.computedImages > 0 || !fs.existsSync(commandFile)) {
     writeFileAtomic(commandFile, `npm run reproduce -- ${process.argv.slice(2).join(' ')}\n`);
   }
-  console.error(`reproduce: ${spec.name}: ${s.computedImages} images computed, ${s.skippedImages} already done, ` +
-    `${s.rows} rows in ${repoRelative(s.dir)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  console.error(
+    `reproduce: ${spec.name}: ${s.computedImages} images computed, ${s.skippedImages} already done, ` +
+      `${s.rows} rows in ${repoRelative(s.dir)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -99,10 +149,13 @@ async function main(): Promise<void> {
   if (!args) return;
   const { preset, only, inpainters, checkpoints, results } = args;
   const { size } = evalPreset(preset);
-  const learnedNeeded = only.some((t) => args.arms[t]) || (only.includes('table1') && inpainters.includes(LEARNED_INPAINTER));
+  const learnedNeeded =
+    only.some((t) => args.arms[t]) || (only.includes('table1') && inpainters.includes(LEARNED_INPAINTER));
   if (learnedNeeded) await initBackend({ backend: args.backend, threads: args.threads });
   // every set of weights is loaded and checked before any experiment runs
-  for (const t of only) for (const a of args.arms[t] ?? []) loadInpainter(LEARNED_INPAINTER, { size, checkpoints: a.checkpoints }).dispose();
+  for (const t of only)
+    for (const a of args.arms[t] ?? [])
+      loadInpainter(LEARNED_INPAINTER, { size, checkpoints: a.checkpoints }).dispose();
   for (const table of only) {
     const def: TableExperiments = TABLES[table];
     const dir = path.join(results, def.folder);
@@ -114,7 +167,15 @@ async function main(): Promise<void> {
         const choice = loadInpainter(LEARNED_INPAINTER, { size, checkpoints: arm.checkpoints });
         try {
           for (const testSet of testSets) {
-            await run(def.spec(preset, { inpainter: LEARNED_INPAINTER, arm: arm.name, checkpoints: choice.checkpoints }, testSet), choice.inpainter, dir);
+            await run(
+              def.spec(
+                preset,
+                { inpainter: LEARNED_INPAINTER, arm: arm.name, checkpoints: choice.checkpoints },
+                testSet,
+              ),
+              choice.inpainter,
+              dir,
+            );
           }
         } finally {
           choice.dispose();
@@ -125,7 +186,12 @@ async function main(): Promise<void> {
     for (const name of inpainters) {
       const choice = loadInpainter(name, { size, checkpoints });
       try {
-        for (const testSet of testSets) await run(def.spec(preset, { inpainter: name, checkpoints: choice.checkpoints }, testSet), choice.inpainter, dir);
+        for (const testSet of testSets)
+          await run(
+            def.spec(preset, { inpainter: name, checkpoints: choice.checkpoints }, testSet),
+            choice.inpainter,
+            dir,
+          );
       } finally {
         choice.dispose();
       }

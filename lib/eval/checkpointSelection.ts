@@ -2,7 +2,7 @@
 // on the test set. GAN training makes consecutive checkpoints differ by a few tenths of a dB, so "the last one" is
 // a noisy choice; this picks the candidate with the highest validation PSNR (paper protocol, exact masks) averaged
 // over the four mask-ratio buckets, each bucket weighing the same. Ties go to the later candidate.
-import { BucketStat } from './aggregate';
+import { BucketStat } from './resultRows';
 
 export interface CandidateScore {
   /** what the candidate is, e.g. its manifest path */

@@ -2,10 +2,11 @@
 // inpaints every test image with every mask, scores the result against the object-free ground truth, and writes
 //   results/<name>/spec.json         the spec (a re-run with a different spec under the same name is refused)
 //   results/<name>/per_image.jsonl   one row per (image, mask, metric, protocol)   (lib/eval/resultRows.ts)
-//   results/<name>/by_bucket.csv     mean, standard error and count per mask-ratio bucket (lib/eval/aggregate.ts)
+//   results/<name>/by_bucket.csv     mean, standard error and count per mask-ratio bucket (lib/eval/resultRows.ts)
 // Resumable: rows already on disk are not computed again; an image whose rows are all present is skipped without
-// generating it, an image done in part computes only its missing masks. Rows are flushed atomically at most every `flushSeconds` and whenever the run stops (also on an
-// error), so an interrupted run loses at most that much work and a re-run finishes it with identical results.
+// generating it, an image done in part computes only its missing masks. Rows are flushed atomically at most every
+// `flushSeconds` and whenever the run stops (also on an error), so an interrupted run loses at most that much work
+// and a re-run finishes it with identical results.
 //
 // Masks. 'gt' with d256 = d: the ground-truth mask thresholded at signed distance d * R / 256 at resolution R
 // (lib/image/morphology thresholdSignedDistance: {p : phi(p) <= d}). The paper's d is in pixels at 256x256; at
@@ -23,22 +24,21 @@
 // results of other weights are never mixed into a finished experiment.
 import * as path from 'path';
 import * as fs from 'fs';
-import { Mask, Raster, assertRaster, maskArea, maskRatio } from '../image/raster';
+import { type Mask, type Raster, assertRaster, maskArea, maskRatio } from '../image/raster';
 import { thresholdSignedDistance } from '../image/morphology';
-import { TEST_SET_KINDS, TestSetSpec, Triplet, openTestSet } from '../data/triplets';
+import { TEST_SET_KINDS, type TestSetSpec, type Triplet, openTestSet } from '../data/triplets';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
 import { irregularMask } from '../data/irregular-masks';
 import { deriveSeed } from '../random/prng';
-import { Inpainter, LEARNED_INPAINTER } from '../inpaint/inpainter';
+import { type Inpainter, LEARNED_INPAINTER } from '../inpaint/inpainter';
 import type { CheckpointRecord, InpainterPart } from '../inpaint/learnedInpainters';
-import { PanopticLabels } from '../data/labels';
+import type { PanopticLabels } from '../data/labels';
 import { Progress } from '../train/progress';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
 import { psnr } from './psnr';
 import { ssim } from './ssim';
-import { MetricProtocolName, METRIC_PROTOCOLS } from './protocol';
-import { ResultRow, readResultRows, rowKey, writeResultRows } from './resultRows';
-import { aggregateByBucket } from './aggregate';
+import { type MetricProtocolName, METRIC_PROTOCOLS } from './protocol';
+import { type ResultRow, readResultRows, rowKey, writeResultRows, aggregateByBucket } from './resultRows';
 import { repoPath } from '../io/repoRoot';
 
 export type MaskSpec = { kind: 'gt'; d256: number } | { kind: 'random' };
@@ -85,14 +85,20 @@ export function checkSpec(spec: ExperimentSpec): void {
   const where = `experiment '${spec.name}'`;
   if (!/^[\w.-]+$/.test(spec.name)) throw new Error(`${where}: name must use letters, digits, _ . - only`);
   const { count, size, seed } = spec.testSet;
-  if (!Number.isInteger(count) || count < 1) throw new Error(`${where}: testSet.count must be a positive integer, got ${count}`);
-  if (!Number.isInteger(size) || size < 16) throw new Error(`${where}: testSet.size must be an integer >= 16, got ${size}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`${where}: testSet.count must be a positive integer, got ${count}`);
+  if (!Number.isInteger(size) || size < 16)
+    throw new Error(`${where}: testSet.size must be an integer >= 16, got ${size}`);
   if (!Number.isInteger(seed)) throw new Error(`${where}: testSet.seed must be an integer, got ${seed}`);
-  if (!TEST_SET_KINDS.includes(spec.testSet.kind)) throw new Error(`${where}: unknown test set '${spec.testSet.kind}' (expected ${TEST_SET_KINDS.join(', ')})`);
+  if (!TEST_SET_KINDS.includes(spec.testSet.kind))
+    throw new Error(`${where}: unknown test set '${spec.testSet.kind}' (expected ${TEST_SET_KINDS.join(', ')})`);
   if ((spec.inpainter === LEARNED_INPAINTER) !== (spec.checkpoints !== undefined)) {
-    throw new Error(`${where}: checkpoints are recorded for the learned inpainter '${LEARNED_INPAINTER}' and only for it (inpainter '${spec.inpainter}')`);
+    throw new Error(
+      `${where}: checkpoints are recorded for the learned inpainter '${LEARNED_INPAINTER}' and only for it (inpainter '${spec.inpainter}')`,
+    );
   }
-  if (spec.masks.length === 0 || spec.metrics.length === 0) throw new Error(`${where}: needs at least one mask and one metric`);
+  if (spec.masks.length === 0 || spec.metrics.length === 0)
+    throw new Error(`${where}: needs at least one mask and one metric`);
   const keys = spec.masks.map(maskKey);
   if (new Set(keys).size !== keys.length) throw new Error(`${where}: duplicate masks ${keys.join(', ')}`);
   for (const m of spec.metrics) {
@@ -100,30 +106,47 @@ export function checkSpec(spec: ExperimentSpec): void {
     if (!p) throw new Error(`${where}: unknown protocol '${m.protocol}'`);
     if (m.metric !== 'psnr' && m.metric !== 'ssim') throw new Error(`${where}: unknown metric '${m.metric}'`);
     if (m.metric === 'ssim' && size < p.ssim.winSize) {
-      throw new Error(`${where}: SSIM under the '${m.protocol}' protocol needs images of at least ${p.ssim.winSize} px, test images are ${size} px`);
+      throw new Error(
+        `${where}: SSIM under the '${m.protocol}' protocol needs images of at least ${p.ssim.winSize} px, test images are ${size} px`,
+      );
     }
   }
 }
 
 /** The image to inpaint, the hole, and the ground truth for one test item and mask. */
-export function maskedInput(testSet: TestSetSpec, index: number, m: MaskSpec, triplet: Triplet):
-  { input: Raster; labels: PanopticLabels; hole: Mask; truth: Raster } {
+export function maskedInput(
+  testSet: TestSetSpec,
+  index: number,
+  m: MaskSpec,
+  triplet: Triplet,
+): { input: Raster; labels: PanopticLabels; hole: Mask; truth: Raster } {
   const { size, seed } = testSet;
   if (m.kind === 'gt') {
-    return { input: triplet.image, labels: triplet.labels, hole: thresholdSignedDistance(triplet.mask, (m.d256 * size) / 256), truth: triplet.background };
+    return {
+      input: triplet.image,
+      labels: triplet.labels,
+      hole: thresholdSignedDistance(triplet.mask, (m.d256 * size) / 256),
+      truth: triplet.background,
+    };
   }
   const { lo, hi } = MASK_RATIO_BUCKETS[triplet.bucket];
   const hole = irregularMask(deriveSeed(seed, 1), index, size, size, Math.max(lo, MIN_MASK_RATIO), hi);
   return { input: triplet.background, labels: triplet.backgroundLabels, hole, truth: triplet.background };
 }
 
-async function inpaintComposited(inpainter: Inpainter, input: Raster, labels: PanopticLabels, hole: Mask): Promise<Raster> {
+async function inpaintComposited(
+  inpainter: Inpainter,
+  input: Raster,
+  labels: PanopticLabels,
+  hole: Mask,
+): Promise<Raster> {
   if (maskArea(hole) === 0) return input;
   const out = await inpainter(input, hole, { labels });
   assertRaster(out, 'inpainter output', input.channels, input.height, input.width);
   const C = input.channels;
   const data = Float32Array.from(input.data);
-  for (let p = 0; p < hole.data.length; p++) if (hole.data[p]) for (let c = 0; c < C; c++) data[p * C + c] = out.data[p * C + c];
+  for (let p = 0; p < hole.data.length; p++)
+    if (hole.data[p]) for (let c = 0; c < C; c++) data[p * C + c] = out.data[p * C + c];
   return { height: input.height, width: input.width, channels: C, data };
 }
 
@@ -139,7 +162,9 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
       throw new Error(`${specFile} is corrupt (not JSON): delete ${dir} to recompute experiment '${spec.name}'`);
     }
     if (old !== JSON.stringify(spec, null, 1) + '\n') {
-      throw new Error(`${specFile} holds a different spec than experiment '${spec.name}': delete ${dir} to recompute, or give the experiment another name`);
+      throw new Error(
+        `${specFile} holds a different spec than experiment '${spec.name}': delete ${dir} to recompute, or give the experiment another name`,
+      );
     }
   } else {
     writeJsonAtomic(specFile, spec);
@@ -151,8 +176,12 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
   const maskOrder = new Map(spec.masks.map((m, i) => [maskKey(m), i]));
   const metricOrder = new Map(spec.metrics.map((m, i) => [`${m.metric}|${m.protocol}`, i]));
   const flush = (): void => {
-    const sorted = [...rows.values()].sort((a, b) => a.image - b.image || maskOrder.get(a.mask)! - maskOrder.get(b.mask)!
-      || metricOrder.get(`${a.metric}|${a.protocol}`)! - metricOrder.get(`${b.metric}|${b.protocol}`)!);
+    const sorted = [...rows.values()].sort(
+      (a, b) =>
+        a.image - b.image ||
+        maskOrder.get(a.mask)! - maskOrder.get(b.mask)! ||
+        metricOrder.get(`${a.metric}|${a.protocol}`)! - metricOrder.get(`${b.metric}|${b.protocol}`)!,
+    );
     writeResultRows(rowsFile, sorted);
   };
 
@@ -166,7 +195,9 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
   const progress = opts.progress === false ? null : new Progress(spec.name, 0, count);
   try {
     for (let index = 0; index < count; index++) {
-      const missing = spec.masks.filter((m) => spec.metrics.some((x) => !rows.has(rowKey({ image: index, mask: maskKey(m), ...x }))));
+      const missing = spec.masks.filter((m) =>
+        spec.metrics.some((x) => !rows.has(rowKey({ image: index, mask: maskKey(m), ...x }))),
+      );
       if (missing.length === 0) {
         skipped++;
         progress?.update(index + 1, {});
@@ -177,11 +208,22 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
         const { input, labels, hole, truth } = maskedInput(spec.testSet, index, m, triplet);
         const output = await inpaintComposited(opts.inpainter, input, labels, hole);
         for (const x of spec.metrics) {
-          const score = x.metric === 'psnr' ? psnr(output, truth, { protocol: x.protocol }) : ssim(output, truth, { protocol: x.protocol });
+          const score =
+            x.metric === 'psnr'
+              ? psnr(output, truth, { protocol: x.protocol })
+              : ssim(output, truth, { protocol: x.protocol });
           const row: ResultRow = {
-            image: index, bucket: MASK_RATIO_BUCKETS[triplet.bucket].label, maskRatio: triplet.maskRatio, mask: maskKey(m),
-            d256: m.kind === 'gt' ? m.d256 : null, dPixels: m.kind === 'gt' ? (m.d256 * size) / 256 : null,
-            holeRatio: maskRatio(hole), metric: x.metric, protocol: x.protocol, region: score.region, value: score.value,
+            image: index,
+            bucket: MASK_RATIO_BUCKETS[triplet.bucket].label,
+            maskRatio: triplet.maskRatio,
+            mask: maskKey(m),
+            d256: m.kind === 'gt' ? m.d256 : null,
+            dPixels: m.kind === 'gt' ? (m.d256 * size) / 256 : null,
+            holeRatio: maskRatio(hole),
+            metric: x.metric,
+            protocol: x.protocol,
+            region: score.region,
+            value: score.value,
           };
           rows.set(rowKey(row), row);
           dirty = true;
@@ -217,38 +259,55 @@ export interface LoadedExperiment extends ExperimentResults {
 /** Every experiment under `dir` (folders with spec.json and per_image.jsonl), sorted by name. */
 export function loadResults(dir: string): LoadedExperiment[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).sort().flatMap((name) => {
-    const specFile = path.join(dir, name, 'spec.json');
-    const rowsFile = path.join(dir, name, 'per_image.jsonl');
-    if (!fs.existsSync(specFile) || !fs.existsSync(rowsFile)) return [];
-    let spec: ExperimentSpec;
-    try {
-      spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
-    } catch (e) {
-      throw new Error(`${specFile} is corrupt (${(e as Error).message.split('\n')[0]}): restore it, or re-run its experiment`);
-    }
-    const rows = readResultRows(rowsFile);
-    const perImage = new Map<number, number>();
-    for (const r of rows) perImage.set(r.image, (perImage.get(r.image) ?? 0) + 1);
-    const expected = spec.masks.length * spec.metrics.length;
-    const imagesDone = [...perImage.values()].filter((n) => n >= expected).length;
-    return rows.length ? [{ spec, rows, imagesDone }] : [];
-  });
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const specFile = path.join(dir, name, 'spec.json');
+      const rowsFile = path.join(dir, name, 'per_image.jsonl');
+      if (!fs.existsSync(specFile) || !fs.existsSync(rowsFile)) return [];
+      let spec: ExperimentSpec;
+      try {
+        spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
+      } catch (e) {
+        throw new Error(
+          `${specFile} is corrupt (${(e as Error).message.split('\n')[0]}): restore it, or re-run its experiment`,
+        );
+      }
+      const rows = readResultRows(rowsFile);
+      const perImage = new Map<number, number>();
+      for (const r of rows) perImage.set(r.image, (perImage.get(r.image) ?? 0) + 1);
+      const expected = spec.masks.length * spec.metrics.length;
+      const imagesDone = [...perImage.values()].filter((n) => n >= expected).length;
+      return rows.length ? [{ spec, rows, imagesDone }] : [];
+    });
 }
 
 /** Finished experiments of one test-set size and count (any test set; default: the largest count found), as a
  *  table draws them; `leftOut` says why the others are not drawn. */
-export function finishedExperiments(all: LoadedExperiment[], size?: number, count?: number): { drawn: LoadedExperiment[]; leftOut: string[] } {
+export function finishedExperiments(
+  all: LoadedExperiment[],
+  size?: number,
+  count?: number,
+): { drawn: LoadedExperiment[]; leftOut: string[] } {
   const leftOut: string[] = [];
   const finished = all.filter((e) => {
     if (e.imagesDone >= e.spec.testSet.count) return true;
-    leftOut.push(`${e.spec.name} is unfinished (${e.imagesDone} of ${e.spec.testSet.count} test images scored): not drawn; ` +
-      'finish it with the command in its command.txt');
+    leftOut.push(
+      `${e.spec.name} is unfinished (${e.imagesDone} of ${e.spec.testSet.count} test images scored): not drawn; ` +
+        'finish it with the command in its command.txt',
+    );
     return false;
   });
-  const target = size !== undefined ? { size, count: count! }
-    : finished.map((e) => e.spec.testSet).sort((a, b) => b.count - a.count)[0];
-  const drawn = finished.filter((e) => target && e.spec.testSet.size === target.size && e.spec.testSet.count === target.count);
-  for (const e of finished) if (!drawn.includes(e)) leftOut.push(`${e.spec.name} is of another preset (${e.spec.testSet.count} images): not drawn`);
+  const target =
+    size !== undefined
+      ? { size, count: count! }
+      : finished.map((e) => e.spec.testSet).sort((a, b) => b.count - a.count)[0];
+  const drawn = finished.filter(
+    (e) => target && e.spec.testSet.size === target.size && e.spec.testSet.count === target.count,
+  );
+  for (const e of finished)
+    if (!drawn.includes(e))
+      leftOut.push(`${e.spec.name} is of another preset (${e.spec.testSet.count} images): not drawn`);
   return { drawn, leftOut };
 }

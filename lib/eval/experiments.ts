@@ -23,11 +23,24 @@
 // Inpainters: the classical fills by name, and LEARNED_INPAINTER ('ours'), the three pretrained inpainters
 // loaded from checkpoints (lib/inpaint/edgeConnect.ts), given the test triplet's ground-truth labels as their
 // segmentation cue (Table I's "inpainting network only" row).
-import { ExperimentSpec, LoadedExperiment, MetricSpec, finishedExperiments, loadResults, resultsDir } from './experiment';
-import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER, Inpainter } from '../inpaint/inpainter';
-import { CheckpointPaths, CheckpointRecord, INPAINTER_PARTS, InpainterPart, loadLearnedInpainters } from '../inpaint/learnedInpainters';
+import {
+  type ExperimentSpec,
+  type LoadedExperiment,
+  type MetricSpec,
+  finishedExperiments,
+  loadResults,
+  resultsDir,
+} from './experiment';
+import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER, type Inpainter } from '../inpaint/inpainter';
+import {
+  type CheckpointPaths,
+  type CheckpointRecord,
+  INPAINTER_PARTS,
+  type InpainterPart,
+  loadLearnedInpainters,
+} from '../inpaint/learnedInpainters';
 import { edgeConnectInpainter } from '../inpaint/edgeConnect';
-import { PRESETS, PresetName } from '../config/presets';
+import { PRESETS, type PresetName } from '../config/presets';
 import type { TestSetKind, TestSetSpec } from '../data/triplets';
 import type { PaperTableName } from './paperTables';
 import * as fs from 'fs';
@@ -74,12 +87,21 @@ export const REAL_TEST_SET_VERSION = 1;
 /** The test set of a preset: seed TEST_SEED, the preset's size and count (100 a bucket at cpu). */
 export function testSetSpec(preset: string, testSet: string = 'procedural'): TestSetSpec {
   const { size, count } = evalPreset(preset);
-  if (testSet.startsWith('coco:')) { // the user's COCO copy: coco:ROOT[#SPLIT], split val2017 by default
+  if (testSet.startsWith('coco:')) {
+    // the user's COCO copy: coco:ROOT[#SPLIT], split val2017 by default
     const [root, split] = testSet.slice(5).split('#');
     if (!root) throw new Error(`--test-set coco:ROOT needs the folder of a COCO copy, got '${testSet}'`);
-    return { kind: 'coco', seed: TEST_SEED, count, size, version: REAL_TEST_SET_VERSION, coco: { root, split: split || 'val2017' } };
+    return {
+      kind: 'coco',
+      seed: TEST_SEED,
+      count,
+      size,
+      version: REAL_TEST_SET_VERSION,
+      coco: { root, split: split || 'val2017' },
+    };
   }
-  if (!(TEST_SETS as readonly string[]).includes(testSet)) throw new Error(`unknown test set '${testSet}' (expected ${TEST_SETS.join(', ')})`);
+  if (!(TEST_SETS as readonly string[]).includes(testSet))
+    throw new Error(`unknown test set '${testSet}' (expected ${TEST_SETS.join(', ')})`);
   if (testSet === 'procedural') return { kind: 'procedural', seed: TEST_SEED, count, size };
   return { kind: testSet as TestSetKind, seed: TEST_SEED, count, size, version: REAL_TEST_SET_VERSION };
 }
@@ -90,7 +112,12 @@ function withTestSet(name: string, testSet: string): string {
 }
 
 /** checkpoints: the learned inpainter's (InpainterChoice.checkpoints), recorded in the spec */
-export function table1Spec(preset: string, inpainter: string, checkpoints?: Checkpoints, testSet = 'procedural'): ExperimentSpec {
+export function table1Spec(
+  preset: string,
+  inpainter: string,
+  checkpoints?: Checkpoints,
+  testSet = 'procedural',
+): ExperimentSpec {
   return {
     name: withTestSet(`table1-${inpainter}-${preset}`, testSet),
     table: 'table1_mask_size',
@@ -105,26 +132,42 @@ export function table1Spec(preset: string, inpainter: string, checkpoints?: Chec
 /** Checkpoint selection (not a paper table): exact masks, PSNR/SSIM paper protocol, half the test set's size, on
  *  a validation set (seed VALIDATION_SEED; 'photos': people on the library's validation split, never its test split).
  *  `tag` names the candidate (e.g. 'image-8500') so each gets its own results folder. */
-export function validationSpec(preset: string, tag: string, checkpoints: Checkpoints, set: string = 'procedural'): ExperimentSpec {
+export function validationSpec(
+  preset: string,
+  tag: string,
+  checkpoints: Checkpoints,
+  set: string = 'procedural',
+): ExperimentSpec {
   const { size, count } = evalPreset(preset);
-  if (!(VALIDATION_SETS as readonly string[]).includes(set)) throw new Error(`unknown validation set '${set}' (expected ${VALIDATION_SETS.join(', ')})`);
+  if (!(VALIDATION_SETS as readonly string[]).includes(set))
+    throw new Error(`unknown validation set '${set}' (expected ${VALIDATION_SETS.join(', ')})`);
   const n = Math.max(4, Math.floor(count / 2));
   return {
     name: withTestSet(`validation-${tag}-${preset}`, set),
     table: 'validation',
     inpainter: LEARNED_INPAINTER,
     checkpoints,
-    testSet: set === 'procedural' ? { kind: 'procedural', seed: VALIDATION_SEED, count: n, size }
-      : { kind: 'photo-validation', seed: VALIDATION_SEED, count: n, size, version: REAL_TEST_SET_VERSION },
+    testSet:
+      set === 'procedural'
+        ? { kind: 'procedural', seed: VALIDATION_SEED, count: n, size }
+        : { kind: 'photo-validation', seed: VALIDATION_SEED, count: n, size, version: REAL_TEST_SET_VERSION },
     masks: [{ kind: 'gt', d256: 0 }],
-    metrics: [{ metric: 'psnr', protocol: 'paper' }, { metric: 'ssim', protocol: 'paper' }],
+    metrics: [
+      { metric: 'psnr', protocol: 'paper' },
+      { metric: 'ssim', protocol: 'paper' },
+    ],
   };
 }
 
 /** Table II (mask type, Sec. IV-B): an arm per training mask kind and seed, 'object-s0', 'random-s1', ...;
  *  "inpainting network only" (ground-truth labels as the cue), exact masks m_G (Table I's d = 0), and on photo-test
  *  also random free-form holes over I_G ('random', lib/eval/experiment.ts), so the cross is seen both ways. */
-export function table2Spec(preset: string, arm: string, checkpoints: Checkpoints, testSet = 'photo-test'): ExperimentSpec {
+export function table2Spec(
+  preset: string,
+  arm: string,
+  checkpoints: Checkpoints,
+  testSet = 'photo-test',
+): ExperimentSpec {
   return {
     name: withTestSet(`table2-${arm}-${preset}`, testSet),
     table: 'table2_mask_type',
@@ -139,7 +182,12 @@ export function table2Spec(preset: string, arm: string, checkpoints: Checkpoints
 
 /** Table III (fine-tuning size, Sec. IV-C): an arm 'pairsN' per number N of object pairs the random-mask network
  *  (Table II's random-s0, which is N = 0) was fine-tuned on, for equal steps; exact masks m_G. */
-export function table3Spec(preset: string, arm: string, checkpoints: Checkpoints, testSet = 'photo-test'): ExperimentSpec {
+export function table3Spec(
+  preset: string,
+  arm: string,
+  checkpoints: Checkpoints,
+  testSet = 'photo-test',
+): ExperimentSpec {
   return {
     name: withTestSet(`table3-${arm}-${preset}`, testSet),
     table: 'table3_finetune_size',
@@ -160,23 +208,40 @@ export interface TableExperiments {
   folder: string; // '' = results/ itself (Table I's place)
   arm?: RegExp;
   testSets: string[]; // the default --test-set
-  spec(preset: string, o: { inpainter: string; arm?: string; checkpoints?: Checkpoints }, testSet: string): ExperimentSpec;
+  spec(
+    preset: string,
+    o: { inpainter: string; arm?: string; checkpoints?: Checkpoints },
+    testSet: string,
+  ): ExperimentSpec;
 }
 
-const armSpec = (f: typeof table2Spec) => (preset: string, o: { arm?: string; checkpoints?: Checkpoints }, testSet: string) => {
-  if (!o.arm || !o.checkpoints) throw new Error('an arm of this table needs its name and checkpoints');
-  return f(preset, o.arm, o.checkpoints, testSet);
-};
+const armSpec =
+  (f: typeof table2Spec) => (preset: string, o: { arm?: string; checkpoints?: Checkpoints }, testSet: string) => {
+    if (!o.arm || !o.checkpoints) throw new Error('an arm of this table needs its name and checkpoints');
+    return f(preset, o.arm, o.checkpoints, testSet);
+  };
 
 export const TABLES = {
   table1: {
-    paperTable: 'table1_mask_size', folder: '', testSets: ['procedural'],
+    paperTable: 'table1_mask_size',
+    folder: '',
+    testSets: ['procedural'],
     spec: (preset, o, testSet) => table1Spec(preset, o.inpainter, o.checkpoints, testSet),
   },
-  table2: { paperTable: 'table2_mask_type', folder: 'table2', arm: /^(object|random)-s(\d+)$/,
-    testSets: ['photo-test', 'vtest', 'procedural'], spec: armSpec(table2Spec) },
-  table3: { paperTable: 'table3_finetune_size', folder: 'table3', arm: /^pairs(\d+)$/,
-    testSets: ['photo-test', 'vtest'], spec: armSpec(table3Spec) },
+  table2: {
+    paperTable: 'table2_mask_type',
+    folder: 'table2',
+    arm: /^(object|random)-s(\d+)$/,
+    testSets: ['photo-test', 'vtest', 'procedural'],
+    spec: armSpec(table2Spec),
+  },
+  table3: {
+    paperTable: 'table3_finetune_size',
+    folder: 'table3',
+    arm: /^pairs(\d+)$/,
+    testSets: ['photo-test', 'vtest'],
+    spec: armSpec(table3Spec),
+  },
 } satisfies Record<string, TableExperiments>;
 export type TableName = keyof typeof TABLES;
 
@@ -185,7 +250,11 @@ export type TableName = keyof typeof TABLES;
 export function tableResults(table: TableName, preset: string, results = resultsDir()): LoadedExperiment[] {
   const { size, count } = evalPreset(preset);
   const t: TableExperiments = TABLES[table];
-  return finishedExperiments(loadResults(path.join(results, t.folder)).filter((e) => e.spec.table === t.paperTable), size, count).drawn;
+  return finishedExperiments(
+    loadResults(path.join(results, t.folder)).filter((e) => e.spec.table === t.paperTable),
+    size,
+    count,
+  ).drawn;
 }
 
 export interface Arm {
@@ -199,15 +268,26 @@ export function findArms(table: TableName, dir: string): Arm[] {
   const pattern = (TABLES[table] as TableExperiments).arm;
   if (!pattern) throw new Error(`${table} scores inpainters by name (--inpainter, --checkpoints), not arms`);
   if (!fs.existsSync(dir)) throw new Error(`--arms ${dir}: no such folder`);
-  const named = (d: string) => fs.readdirSync(d).filter((n) => pattern.test(n) && fs.statSync(path.join(d, n)).isDirectory());
+  const named = (d: string) =>
+    fs.readdirSync(d).filter((n) => pattern.test(n) && fs.statSync(path.join(d, n)).isDirectory());
   const root = named(dir).length === 0 && fs.existsSync(path.join(dir, table)) ? path.join(dir, table) : dir;
-  const arms = named(root).sort().map((name) => ({
-    name, checkpoints: Object.fromEntries(INPAINTER_PARTS.map((p) => [p, path.join(root, name, p)])) as CheckpointPaths,
-  }));
-  if (arms.length === 0) throw new Error(`--arms ${dir}: no ${table} arm folders (named like ${pattern.source}) in it or in ${path.join(dir, table)}`);
-  for (const a of arms) for (const p of INPAINTER_PARTS) {
-    if (!fs.existsSync(a.checkpoints[p])) throw new Error(`${table} arm ${a.name}: no ${p}/ in ${path.join(root, a.name)} (expected edge/, seg/, image/)`);
-  }
+  const arms = named(root)
+    .sort()
+    .map((name) => ({
+      name,
+      checkpoints: Object.fromEntries(INPAINTER_PARTS.map((p) => [p, path.join(root, name, p)])) as CheckpointPaths,
+    }));
+  if (arms.length === 0)
+    throw new Error(
+      `--arms ${dir}: no ${table} arm folders (named like ${pattern.source}) in it or in ${path.join(dir, table)}`,
+    );
+  for (const a of arms)
+    for (const p of INPAINTER_PARTS) {
+      if (!fs.existsSync(a.checkpoints[p]))
+        throw new Error(
+          `${table} arm ${a.name}: no ${p}/ in ${path.join(root, a.name)} (expected edge/, seg/, image/)`,
+        );
+    }
   return arms;
 }
 
@@ -215,8 +295,12 @@ export function findArms(table: TableName, dir: string): Arm[] {
 export function resolveInpainter(name: string): Inpainter {
   const classical = CLASSICAL_INPAINTERS[name as keyof typeof CLASSICAL_INPAINTERS];
   if (!classical) {
-    throw new Error(`unknown inpainter '${name}': available are ${Object.keys(CLASSICAL_INPAINTERS).join(', ')}` +
-      (name === LEARNED_INPAINTER ? ` ('${LEARNED_INPAINTER}' needs checkpoints: use loadInpainter)` : ` and '${LEARNED_INPAINTER}' (with checkpoints)`));
+    throw new Error(
+      `unknown inpainter '${name}': available are ${Object.keys(CLASSICAL_INPAINTERS).join(', ')}` +
+        (name === LEARNED_INPAINTER
+          ? ` ('${LEARNED_INPAINTER}' needs checkpoints: use loadInpainter)`
+          : ` and '${LEARNED_INPAINTER}' (with checkpoints)`),
+    );
   }
   return classical;
 }
@@ -230,17 +314,21 @@ export interface InpainterChoice {
 }
 
 /**
- * Any inpainter by name, for a test set of size x size images. 'ours' (LEARNED_INPAINTER) loads its checkpoints (needs an
- * initialised tfjs backend) and refuses ones trained at another resolution; classical fills ignore `checkpoints`.
+ * Any inpainter by name, for a test set of size x size images. 'ours' (LEARNED_INPAINTER) loads its checkpoints
+ * (needs an initialised tfjs backend) and refuses ones trained at another resolution; classical fills ignore
+ * `checkpoints`.
  */
 export function loadInpainter(name: string, o: { size: number; checkpoints?: CheckpointPaths }): InpainterChoice {
   if (name !== LEARNED_INPAINTER) return { inpainter: resolveInpainter(name), dispose: () => {} };
-  if (!o.checkpoints) throw new Error(`inpainter '${LEARNED_INPAINTER}' needs checkpoints of the edge, seg and image stages`);
+  if (!o.checkpoints)
+    throw new Error(`inpainter '${LEARNED_INPAINTER}' needs checkpoints of the edge, seg and image stages`);
   const nets = loadLearnedInpainters(o.checkpoints);
   if (nets.size !== o.size) {
     nets.dispose();
-    throw new Error(`checkpoint ${nets.checkpoints.edge.path} (and its edge/seg/image siblings) was trained at ` +
-      `${nets.size}x${nets.size}, the test set is ${o.size}x${o.size}`);
+    throw new Error(
+      `checkpoint ${nets.checkpoints.edge.path} (and its edge/seg/image siblings) was trained at ` +
+        `${nets.size}x${nets.size}, the test set is ${o.size}x${o.size}`,
+    );
   }
   return { inpainter: edgeConnectInpainter(nets), checkpoints: nets.checkpoints, dispose: nets.dispose };
 }

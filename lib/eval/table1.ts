@@ -16,10 +16,10 @@
 //      paper's Table I (0.42 dB, 0.0125 SSIM per 2 px), so the paper's table passes with room to spare.
 // d is always the paper's d, in pixels at 256x256 (our masks at R px are thresholded at d * R / 256).
 import type { Figure } from '../viz/figure';
-import { BucketStat, bucketStats } from './aggregate';
-import { ExperimentResults, ExperimentSpec } from './experiment';
+import { type BucketStat, bucketStats } from './resultRows';
+import type { ExperimentResults, ExperimentSpec } from './experiment';
 import { MASK_RATIO_BUCKETS } from '../data/buckets';
-import { OursSeries, PAPER_LABEL, PaperTables, paperSeries, paperVsOurs } from './paperTables';
+import { type OursSeries, PAPER_LABEL, type PaperTables, paperSeries, paperVsOurs } from './paperTables';
 
 export type Table1Metric = 'psnr' | 'ssim';
 
@@ -64,11 +64,13 @@ export interface Table1Findings {
   slowFall: boolean;
 }
 
-/** The means of one metric under one protocol, from per-bucket aggregates (by_bucket.csv, lib/eval/aggregate.ts). */
+/** The means of one metric under one protocol, from per-bucket aggregates (by_bucket.csv, lib/eval/resultRows.ts). */
 export function table1Points(stats: BucketStat[], metric: Table1Metric, protocol: string): Table1Point[] {
-  const points = stats.filter((s) => s.metric === metric && s.protocol === protocol && s.d256 !== null)
+  const points = stats
+    .filter((s) => s.metric === metric && s.protocol === protocol && s.d256 !== null)
     .map((s) => ({ bucket: s.bucket, d: s.d256 as number, mean: s.mean }));
-  if (points.length === 0) throw new Error(`table1Points: no ${metric} results under the '${protocol}' protocol for ground-truth masks`);
+  if (points.length === 0)
+    throw new Error(`table1Points: no ${metric} results under the '${protocol}' protocol for ground-truth masks`);
   return points;
 }
 
@@ -84,43 +86,71 @@ function leastSquaresSlope(xs: number[], ys: number[]): number {
   return sxy / sxx;
 }
 
-function bucketFindings(bucket: string, byD: Map<number, number>, metric: Table1Metric, t: Table1Thresholds): BucketFindings {
+function bucketFindings(
+  bucket: string,
+  byD: Map<number, number>,
+  metric: Table1Metric,
+  t: Table1Thresholds,
+): BucketFindings {
   const at = (d: number): number => {
     const v = byD.get(d);
-    if (v === undefined) throw new Error(`table1Findings: ${metric}, bucket ${bucket}: no mean at d = ${d} (have d = ${[...byD.keys()].join(', ')})`);
+    if (v === undefined)
+      throw new Error(
+        `table1Findings: ${metric}, bucket ${bucket}: no mean at d = ${d} (have d = ${[...byD.keys()].join(', ')})`,
+      );
     return v;
   };
   const zero = at(0);
   const others = [...byD].filter(([d]) => d !== 0).map(([, v]) => v);
   const top = Math.max(...byD.values());
-  const best = [...byD].filter(([, v]) => v === top).map(([d]) => d).sort((a, b) => a - b);
+  const best = [...byD]
+    .filter(([, v]) => v === top)
+    .map(([d]) => d)
+    .sort((a, b) => a - b);
 
   const dropEroded = zero - at(t.eroded);
   const dropDilated = zero - at(t.dilated);
 
   const grown = [...byD].filter(([d]) => d >= 0).sort(([a], [b]) => a - b);
-  if (grown.length < 2) throw new Error(`table1Findings: ${metric}, bucket ${bucket}: the slope over d >= 0 needs at least two d >= 0`);
-  const slopePer2px = 2 * leastSquaresSlope(grown.map(([d]) => d), grown.map(([, v]) => v));
+  if (grown.length < 2)
+    throw new Error(`table1Findings: ${metric}, bucket ${bucket}: the slope over d >= 0 needs at least two d >= 0`);
+  const slopePer2px =
+    2 *
+    leastSquaresSlope(
+      grown.map(([d]) => d),
+      grown.map(([, v]) => v),
+    );
 
   return {
     bucket,
     bestAtZero: { holds: zero >= top, best, margin: zero - Math.max(...others) },
     erosionHurtsMore: {
       holds: dropEroded > 0 && dropEroded >= t.erosionFactor * dropDilated,
-      dropEroded, dropDilated, ratio: dropDilated > 0 ? dropEroded / dropDilated : null,
+      dropEroded,
+      dropDilated,
+      ratio: dropDilated > 0 ? dropEroded / dropDilated : null,
     },
     slowFall: { holds: slopePer2px < 0 && -slopePer2px < t.maxFallPer2px[metric], slopePer2px },
   };
 }
 
-/** The three findings for every bucket of one metric's means (one protocol; any d, at least -2, 0, +2 and two d >= 0). */
-export function table1Findings(points: Table1Point[], metric: Table1Metric, thresholds: Table1Thresholds = TABLE1_THRESHOLDS): Table1Findings {
+/** The three findings for every bucket of one metric's means (one protocol; any d, at least -2, 0, +2 and two
+ *  d >= 0). */
+export function table1Findings(
+  points: Table1Point[],
+  metric: Table1Metric,
+  thresholds: Table1Thresholds = TABLE1_THRESHOLDS,
+): Table1Findings {
   if (points.length === 0) throw new Error('table1Findings: no points');
   const byBucket = new Map<string, Map<number, number>>();
   for (const p of points) {
-    if (!Number.isFinite(p.mean)) throw new Error(`table1Findings: ${metric}, bucket ${p.bucket}, d = ${p.d}: mean ${p.mean} is not finite`);
+    if (!Number.isFinite(p.mean))
+      throw new Error(`table1Findings: ${metric}, bucket ${p.bucket}, d = ${p.d}: mean ${p.mean} is not finite`);
     const row = byBucket.get(p.bucket) ?? new Map<number, number>();
-    if (row.has(p.d)) throw new Error(`table1Findings: ${metric}, bucket ${p.bucket}: two means at d = ${p.d} (mixed protocols or experiments?)`);
+    if (row.has(p.d))
+      throw new Error(
+        `table1Findings: ${metric}, bucket ${p.bucket}: two means at d = ${p.d} (mixed protocols or experiments?)`,
+      );
     row.set(p.d, p.mean);
     byBucket.set(p.bucket, row);
   }
@@ -128,10 +158,13 @@ export function table1Findings(points: Table1Point[], metric: Table1Metric, thre
     const k = MASK_RATIO_BUCKETS.findIndex((x) => x.label === b);
     return k < 0 ? MASK_RATIO_BUCKETS.length : k;
   };
-  const buckets = [...byBucket.keys()].sort((a, b) => order(a) - order(b) || a.localeCompare(b))
+  const buckets = [...byBucket.keys()]
+    .sort((a, b) => order(a) - order(b) || a.localeCompare(b))
     .map((b) => bucketFindings(b, byBucket.get(b)!, metric, thresholds));
   return {
-    metric, thresholds, buckets,
+    metric,
+    thresholds,
+    buckets,
     bestAtZero: buckets.every((b) => b.bestAtZero.holds),
     erosionHurtsMore: buckets.every((b) => b.erosionHurtsMore.holds),
     slowFall: buckets.every((b) => b.slowFall.holds),
@@ -151,7 +184,9 @@ function yesPartlyNo(found: Table1Findings[], key: (typeof FINDINGS)[number]): s
 }
 
 function counts(found: Table1Findings[], key: (typeof FINDINGS)[number]): string {
-  return found.map((f) => `${UNITS[f.metric].name} ${f.buckets.filter((b) => b[key].holds).length}/${f.buckets.length} buckets`).join(', ');
+  return found
+    .map((f) => `${UNITS[f.metric].name} ${f.buckets.filter((b) => b[key].holds).length}/${f.buckets.length} buckets`)
+    .join(', ');
 }
 
 function range(values: number[], metric: Table1Metric): string {
@@ -169,17 +204,40 @@ export function table1Verdict(name: string, found: Table1Findings[]): string {
   if (found.length === 0) throw new Error('table1Verdict: no findings');
   const t = found[0].thresholds;
   const sign = (d: number): string => (d > 0 ? `+${d}` : String(d));
-  const drops = found.map((f) => `${UNITS[f.metric].name} drop at d = ${sign(t.eroded)}: ${range(f.buckets.map((b) => b.erosionHurtsMore.dropEroded), f.metric)}, ` +
-    `at d = ${sign(t.dilated)}: ${range(f.buckets.map((b) => b.erosionHurtsMore.dropDilated), f.metric)}`).join('; ');
-  const slopes = found.map((f) => {
-    const steepest = f.buckets.reduce((a, b) => (b.slowFall.slopePer2px < a.slowFall.slopePer2px ? b : a));
-    const { name: m, unit, digits } = UNITS[f.metric];
-    return `${m} ${range(f.buckets.map((b) => b.slowFall.slopePer2px), f.metric)} per 2 px, steepest in ${steepest.bucket}`
-      + ` (limit -${t.maxFallPer2px[f.metric].toFixed(digits)}${unit})`;
-  }).join('; ');
+  const drops = found
+    .map(
+      (f) =>
+        `${UNITS[f.metric].name} drop at d = ${sign(t.eroded)}: ${range(
+          f.buckets.map((b) => b.erosionHurtsMore.dropEroded),
+          f.metric,
+        )}, ` +
+        `at d = ${sign(t.dilated)}: ${range(
+          f.buckets.map((b) => b.erosionHurtsMore.dropDilated),
+          f.metric,
+        )}`,
+    )
+    .join('; ');
+  const slopes = found
+    .map((f) => {
+      const steepest = f.buckets.reduce((a, b) => (b.slowFall.slopePer2px < a.slowFall.slopePer2px ? b : a));
+      const { name: m, unit, digits } = UNITS[f.metric];
+      return (
+        `${m} ${range(
+          f.buckets.map((b) => b.slowFall.slopePer2px),
+          f.metric,
+        )} per 2 px, steepest in ${steepest.bucket}` + ` (limit -${t.maxFallPer2px[f.metric].toFixed(digits)}${unit})`
+      );
+    })
+    .join('; ');
   const bests = found.flatMap((f) => f.buckets.map((b) => b.bestAtZero.best.map(sign).join('/')));
-  const margins = bests.every((b) => b === bests[0]) ? `highest mean at d = ${bests[0]} in every bucket`
-    : found.map((f) => `${UNITS[f.metric].name} highest mean at d = ${f.buckets.map((b) => `${b.bestAtZero.best.map(sign).join('/')} (${b.bucket})`).join(', ')}`).join('; ');
+  const margins = bests.every((b) => b === bests[0])
+    ? `highest mean at d = ${bests[0]} in every bucket`
+    : found
+        .map(
+          (f) =>
+            `${UNITS[f.metric].name} highest mean at d = ${f.buckets.map((b) => `${b.bestAtZero.best.map(sign).join('/')} (${b.bucket})`).join(', ')}`,
+        )
+        .join('; ');
   const lines = [
     `${name}:`,
     `(1) d = 0 best: ${yesPartlyNo(found, 'bestAtZero')} (${counts(found, 'bestAtZero')}; ${margins}).`,
@@ -190,13 +248,16 @@ export function table1Verdict(name: string, found: Table1Findings[]): string {
   const shown = FINDINGS.map((k, i) => ({ n: i + 1, all: found.every((f) => f[k]) }));
   const yes = shown.filter((s) => s.all).map((s) => s.n);
   const no = shown.filter((s) => !s.all).map((s) => s.n);
-  lines.push(no.length === 0 ? `=> ${name} shows all three of the paper's findings, in every bucket and metric.`
-    : yes.length === 0 ? `=> ${name} shows none of the paper's findings in every bucket and metric.`
-      : `=> ${name} shows finding${yes.length > 1 ? 's' : ''} ${yes.join(' and ')} of the paper in every bucket and metric, ` +
-        `not finding${no.length > 1 ? 's' : ''} ${no.join(' and ')}.`);
+  lines.push(
+    no.length === 0
+      ? `=> ${name} shows all three of the paper's findings, in every bucket and metric.`
+      : yes.length === 0
+        ? `=> ${name} shows none of the paper's findings in every bucket and metric.`
+        : `=> ${name} shows finding${yes.length > 1 ? 's' : ''} ${yes.join(' and ')} of the paper in every bucket and metric, ` +
+          `not finding${no.length > 1 ? 's' : ''} ${no.join(' and ')}.`,
+  );
   return lines.join('\n');
 }
-
 
 type Metric = 'psnr' | 'ssim';
 const METRIC_TITLES: Record<Metric, string> = { psnr: 'PSNR (dB)', ssim: 'SSIM' };
@@ -212,53 +273,97 @@ export function seriesLabel(spec: ExperimentSpec): string {
 }
 
 /** One experiment's per-bucket means of `metric` under `protocol`, as a series beside the paper's (paperVsOurs). */
-export function oursSeries(e: ExperimentResults, metric: Metric, protocol: string, stats = bucketStats(e.rows)): OursSeries {
-  const points = stats.filter((s: BucketStat) => s.metric === metric && s.protocol === protocol && s.d256 !== null)
+export function oursSeries(
+  e: ExperimentResults,
+  metric: Metric,
+  protocol: string,
+  stats = bucketStats(e.rows),
+): OursSeries {
+  const points = stats
+    .filter((s: BucketStat) => s.metric === metric && s.protocol === protocol && s.d256 !== null)
     .map((s) => ({ bucket: s.bucket, x: s.d256 as number, mean: s.mean, se: s.se, n: s.n }));
   return { label: seriesLabel(e.spec), points };
 }
 
 /** PSNR or SSIM against d, one panel per bucket; ours under `protocol` with standard-error bars. */
-export function table1Figure(metric: Metric, experiments: ExperimentResults[], tables: PaperTables, protocol = 'paper'): Figure {
+export function table1Figure(
+  metric: Metric,
+  experiments: ExperimentResults[],
+  tables: PaperTables,
+  protocol = 'paper',
+): Figure {
   const paper = paperSeries(tables, 'table1_mask_size', metric);
   const data: Array<Record<string, unknown>> = [];
   MASK_RATIO_BUCKETS.forEach((b, k) => {
     const axes = { xaxis: `x${k === 0 ? '' : k + 1}`, yaxis: `y${k === 0 ? '' : k + 1}` };
     const quoted = paper.filter((p) => p.bucket === b.label);
     data.push({
-      type: 'scatter', mode: 'lines+markers', name: PAPER_LABEL, legendgroup: 'paper', showlegend: k === 0, uid: `paper-${k}`,
-      x: quoted.map((p) => p.x), y: quoted.map((p) => p.value), line: { color: 'black', dash: 'dash' },
-      marker: { symbol: 'square-open', size: 7 }, ...axes,
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: PAPER_LABEL,
+      legendgroup: 'paper',
+      showlegend: k === 0,
+      uid: `paper-${k}`,
+      x: quoted.map((p) => p.x),
+      y: quoted.map((p) => p.value),
+      line: { color: 'black', dash: 'dash' },
+      marker: { symbol: 'square-open', size: 7 },
+      ...axes,
     });
     experiments.forEach((e, i) => {
-      const pts = oursSeries(e, metric, protocol).points.filter((p) => p.bucket === b.label).sort((p, q) => Number(p.x) - Number(q.x));
+      const pts = oursSeries(e, metric, protocol)
+        .points.filter((p) => p.bucket === b.label)
+        .sort((p, q) => Number(p.x) - Number(q.x));
       data.push({
-        type: 'scatter', mode: 'lines+markers', name: `${seriesLabel(e.spec)} (${protocol} protocol)`, legendgroup: e.spec.name,
-        showlegend: k === 0, uid: `${e.spec.name}-${k}`, x: pts.map((p) => p.x), y: pts.map((p) => p.mean),
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `${seriesLabel(e.spec)} (${protocol} protocol)`,
+        legendgroup: e.spec.name,
+        showlegend: k === 0,
+        uid: `${e.spec.name}-${k}`,
+        x: pts.map((p) => p.x),
+        y: pts.map((p) => p.mean),
         error_y: { type: 'data', array: pts.map((p) => p.se ?? 0), visible: true, thickness: 1 },
-        line: { color: COLOURS[i % COLOURS.length] }, marker: { size: 6 }, ...axes,
+        line: { color: COLOURS[i % COLOURS.length] },
+        marker: { size: 6 },
+        ...axes,
       });
     });
   });
   const layout: Record<string, unknown> = {
-    title: { text: `Table I: ${METRIC_TITLES[metric]} vs mask offset d, per mask-ratio bucket (ours: ${PROTOCOL_NOTES[protocol]})`, font: { size: 13 } },
+    title: {
+      text: `Table I: ${METRIC_TITLES[metric]} vs mask offset d, per mask-ratio bucket (ours: ${PROTOCOL_NOTES[protocol]})`,
+      font: { size: 13 },
+    },
     grid: { rows: 1, columns: MASK_RATIO_BUCKETS.length, pattern: 'independent' },
     legend: { orientation: 'h', y: -0.25 },
     margin: { t: 70, b: 110, l: 60, r: 20 },
     annotations: MASK_RATIO_BUCKETS.map((b, k) => ({
-      text: `mask ratio ${b.label}`, showarrow: false, xref: `x${k === 0 ? '' : k + 1} domain`, yref: `y${k === 0 ? '' : k + 1} domain`,
-      x: 0.5, y: 1.08, font: { size: 12 },
+      text: `mask ratio ${b.label}`,
+      showarrow: false,
+      xref: `x${k === 0 ? '' : k + 1} domain`,
+      yref: `y${k === 0 ? '' : k + 1} domain`,
+      x: 0.5,
+      y: 1.08,
+      font: { size: 12 },
     })),
   };
   MASK_RATIO_BUCKETS.forEach((_, k) => {
     const s = k === 0 ? '' : String(k + 1);
-    layout[`xaxis${s}`] = { title: { text: 'd (px at 256²; d·R/256 at R)' }, tickvals: [-2, 0, 2, 4, 6, 8], zeroline: false };
+    layout[`xaxis${s}`] = {
+      title: { text: 'd (px at 256²; d·R/256 at R)' },
+      tickvals: [-2, 0, 2, 4, 6, 8],
+      zeroline: false,
+    };
     layout[`yaxis${s}`] = { title: { text: k === 0 ? METRIC_TITLES[metric] : '' } };
   });
   return { data, layout };
 }
 
-const fixed = (digits: number) => (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : v === null || v === undefined ? '–' : String(v));
+const fixed =
+  (digits: number) =>
+  (v: unknown): string =>
+    typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : v === null || v === undefined ? '–' : String(v);
 
 /** Markdown: for each metric and protocol, the paper's Table I beside every experiment's per-bucket means. */
 export function table1Markdown(experiments: ExperimentResults[], tables: PaperTables): string {
@@ -276,10 +381,22 @@ export function table1Markdown(experiments: ExperimentResults[], tables: PaperTa
   for (const metric of ['psnr', 'ssim'] as Metric[]) {
     for (const protocol of ['paper', 'common']) {
       const digits = metric === 'psnr' ? 2 : 3;
-      const t = paperVsOurs('table1_mask_size', metric, experiments.map((e) => oursSeries(e, metric, protocol)), tables);
+      const t = paperVsOurs(
+        'table1_mask_size',
+        metric,
+        experiments.map((e) => oursSeries(e, metric, protocol)),
+        tables,
+      );
       const format: Record<string, (v: unknown) => string> = {};
-      for (const c of t.columnNames()) format[c] = c.endsWith(' n') || c === 'd' || c === 'bucket' ? fixed(0) : fixed(digits + (c.endsWith('s.e.') ? 1 : 0));
-      parts.push(`## ${METRIC_TITLES[metric]}, ours under the ${PROTOCOL_NOTES[protocol]}`, '', t.toMarkdown({ format }).trim(), '');
+      for (const c of t.columnNames())
+        format[c] =
+          c.endsWith(' n') || c === 'd' || c === 'bucket' ? fixed(0) : fixed(digits + (c.endsWith('s.e.') ? 1 : 0));
+      parts.push(
+        `## ${METRIC_TITLES[metric]}, ours under the ${PROTOCOL_NOTES[protocol]}`,
+        '',
+        t.toMarkdown({ format }).trim(),
+        '',
+      );
     }
   }
   return parts.join('\n');
@@ -296,8 +413,22 @@ export function table1Csv(experiments: ExperimentResults[], tables: PaperTables)
       for (const protocol of ['paper', 'common']) {
         for (const p of oursSeries(e, metric, protocol, stats).points) {
           const quoted = paper.find((q) => q.bucket === p.bucket && q.x === p.x)?.value;
-          lines.push([e.spec.name, e.spec.inpainter, e.spec.testSet.count, e.spec.testSet.size, metric, protocol, p.bucket, p.x,
-            csvNum(p.mean), csvNum(p.se), p.n, csvNum(quoted)].join(','));
+          lines.push(
+            [
+              e.spec.name,
+              e.spec.inpainter,
+              e.spec.testSet.count,
+              e.spec.testSet.size,
+              metric,
+              protocol,
+              p.bucket,
+              p.x,
+              csvNum(p.mean),
+              csvNum(p.se),
+              p.n,
+              csvNum(quoted),
+            ].join(','),
+          );
         }
       }
     }

@@ -16,13 +16,12 @@
 import type { Figure } from '../viz/figure';
 import { MASK_RATIO_BUCKETS } from '../data/buckets';
 import type { ExperimentResults } from './experiment';
-import { ResultRow, rowKey } from './resultRows';
-import { bucketStats, pairedDifferenceByBucket } from './aggregate';
-import { PAPER_LABEL, PaperTables, paperSeries } from './paperTables';
+import { type ResultRow, rowKey, bucketStats, pairedDifferenceByBucket } from './resultRows';
+import { PAPER_LABEL, type PaperTables, paperSeries } from './paperTables';
 import { TABLES } from './experiments';
 import { maskedInput } from './experiment';
-import { TestSetSpec, openTestSet } from '../data/triplets';
-import { Raster, maskRatio } from '../image/raster';
+import { type TestSetSpec, openTestSet } from '../data/triplets';
+import { type Raster, maskRatio } from '../image/raster';
 import { maskOverlay } from '../viz/images';
 
 export type Table2Metric = 'psnr' | 'ssim';
@@ -79,14 +78,16 @@ export function table2Cells(experiments: ExperimentResults[], protocol = 'paper'
   const cells: Table2Cell[] = [];
   const sets = [...new Set(experiments.map((e) => e.spec.testSet.kind))];
   for (const testSet of sets) {
-    const arms = experiments.filter((e) => e.spec.testSet.kind === testSet)
+    const arms = experiments
+      .filter((e) => e.spec.testSet.kind === testSet)
       .map((e) => ({ ...parseTable2Arm(e.spec.arm ?? e.spec.name), name: e.spec.arm!, rows: e.rows }))
       .sort((a, b) => a.seed - b.seed);
     const of = (kind: TrainingMasks) => arms.filter((a) => a.kind === kind);
     if (of('object').length === 0 || of('random').length === 0) continue;
     for (const testMasks of ['object', 'random'] as TrainingMasks[]) {
       for (const metric of ['psnr', 'ssim'] as Table2Metric[]) {
-        const pick = (rows: ResultRow[]) => rows.filter((r) => r.mask === TEST_MASKS[testMasks] && r.metric === metric && r.protocol === protocol);
+        const pick = (rows: ResultRow[]) =>
+          rows.filter((r) => r.mask === TEST_MASKS[testMasks] && r.metric === metric && r.protocol === protocol);
         const rowsOf = (kind: TrainingMasks) => of(kind).map((a) => pick(a.rows));
         if (rowsOf('object').some((r) => r.length === 0) || rowsOf('random').some((r) => r.length === 0)) continue;
         const seedStats = (kind: TrainingMasks) => rowsOf(kind).map((rows) => bucketStats(rows));
@@ -94,16 +95,39 @@ export function table2Cells(experiments: ExperimentResults[], protocol = 'paper'
         const rnd = seedStats('random');
         const gap = pairedDifferenceByBucket(meanOverSeeds(rowsOf('object')), meanOverSeeds(rowsOf('random')));
         const common = of('object').filter((o) => of('random').some((r) => r.seed === o.seed));
-        const seedGaps = common.map((o) => pairedDifferenceByBucket(pick(o.rows), pick(of('random').find((r) => r.seed === o.seed)!.rows)));
+        const seedGaps = common.map((o) =>
+          pairedDifferenceByBucket(pick(o.rows), pick(of('random').find((r) => r.seed === o.seed)!.rows)),
+        );
         for (const g of gap.sort((a, b) => bucketOrder(a.bucket) - bucketOrder(b.bucket))) {
           const stat = (stats: typeof obj, names: string[]): SeedStat => {
             const seeds = stats.map((s) => s.find((x) => x.bucket === g.bucket)!.mean);
-            return { mean: seeds.reduce((a, b) => a + b, 0) / seeds.length, seeds, seedNames: names, n: stats[0].find((x) => x.bucket === g.bucket)!.n };
+            return {
+              mean: seeds.reduce((a, b) => a + b, 0) / seeds.length,
+              seeds,
+              seedNames: names,
+              n: stats[0].find((x) => x.bucket === g.bucket)!.n,
+            };
           };
           cells.push({
-            testSet, testMasks, metric, protocol, bucket: g.bucket,
-            random: stat(rnd, of('random').map((a) => a.name)), object: stat(obj, of('object').map((a) => a.name)),
-            gap: { mean: g.mean, se: g.se, n: g.n, perSeed: seedGaps.map((s) => s.find((x) => x.bucket === g.bucket)?.mean ?? NaN) },
+            testSet,
+            testMasks,
+            metric,
+            protocol,
+            bucket: g.bucket,
+            random: stat(
+              rnd,
+              of('random').map((a) => a.name),
+            ),
+            object: stat(
+              obj,
+              of('object').map((a) => a.name),
+            ),
+            gap: {
+              mean: g.mean,
+              se: g.se,
+              n: g.n,
+              perSeed: seedGaps.map((s) => s.find((x) => x.bucket === g.bucket)?.mean ?? NaN),
+            },
           });
         }
       }
@@ -119,7 +143,13 @@ export function paperTable2Cells(tables: PaperTables, metric: Table2Metric): Tab
     const at = (x: TrainingMasks) => quoted.find((p) => p.bucket === label && p.x === x)!.value as number;
     const s = (x: TrainingMasks): SeedStat => ({ mean: at(x), seeds: [at(x)], seedNames: [PAPER_LABEL], n: 0 });
     return {
-      testSet: PAPER_LABEL, testMasks: 'object', metric, protocol: 'unstated', bucket: label, random: s('random'), object: s('object'),
+      testSet: PAPER_LABEL,
+      testMasks: 'object',
+      metric,
+      protocol: 'unstated',
+      bucket: label,
+      random: s('random'),
+      object: s('object'),
       gap: { mean: at('object') - at('random'), se: 0, n: 0, perSeed: [at('object') - at('random')] },
     };
   });
@@ -139,7 +169,10 @@ function slope(ys: number[]): number {
   const my = ys.reduce((a, b) => a + b, 0) / ys.length;
   let sxy = 0;
   let sxx = 0;
-  ys.forEach((y, x) => { sxy += (x - mx) * (y - my); sxx += (x - mx) ** 2; });
+  ys.forEach((y, x) => {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  });
   return sxy / sxx;
 }
 
@@ -147,12 +180,24 @@ function slope(ys: number[]): number {
 export function table2Findings(cells: Table2Cell[], metric: Table2Metric, t = TABLE2_THRESHOLDS): Table2SetFindings[] {
   const mine = cells.filter((c) => c.metric === metric && c.testMasks === 'object');
   return [...new Set(mine.map((c) => c.testSet))].map((testSet) => {
-    const rows = mine.filter((c) => c.testSet === testSet).sort((a, b) => bucketOrder(a.bucket) - bucketOrder(b.bucket));
-    if (rows.length < 2) throw new Error(`table2Findings: ${testSet} ${metric}: the growth test needs at least two buckets, got ${rows.length}`);
+    const rows = mine
+      .filter((c) => c.testSet === testSet)
+      .sort((a, b) => bucketOrder(a.bucket) - bucketOrder(b.bucket));
+    if (rows.length < 2)
+      throw new Error(
+        `table2Findings: ${testSet} ${metric}: the growth test needs at least two buckets, got ${rows.length}`,
+      );
     const buckets = rows.map((c) => {
       const se = c.gap.se ?? 0;
       const lower = c.gap.mean - t.z * se;
-      return { bucket: c.bucket, gap: c.gap.mean, se, perSeed: c.gap.perSeed, lower, holds: lower > 0 && c.gap.perSeed.every((g) => g > 0) };
+      return {
+        bucket: c.bucket,
+        gap: c.gap.mean,
+        se,
+        perSeed: c.gap.perSeed,
+        lower,
+        holds: lower > 0 && c.gap.perSeed.every((g) => g > 0),
+      };
     });
     const first = buckets[0];
     const last = buckets[buckets.length - 1];
@@ -175,29 +220,42 @@ const signed = (v: number, digits: number): string => (v >= 0 ? '+' : '−') + M
 export function table2Verdict(name: string, found: Table2SetFindings[], t = TABLE2_THRESHOLDS): string {
   if (found.length === 0) return `${name}: no test set with both object- and random-mask arms: C4 cannot be checked.`;
   const { name: m, unit, digits } = UNIT[found[0].metric];
-  const lines = [`${name}, ${m}: C4 — object-mask training beats random-mask training in every bucket (gap − ${t.z} s.e. > 0 ` +
-    `and every seed's gap > 0), the gap growing with the mask ratio (least-squares slope > 0 and last − first bucket > ` +
-    `${t.z}·√(s.e.first² + s.e.last²)):`];
+  const lines = [
+    `${name}, ${m}: C4 — object-mask training beats random-mask training in every bucket (gap − ${t.z} s.e. > 0 ` +
+      `and every seed's gap > 0), the gap growing with the mask ratio (least-squares slope > 0 and last − first bucket > ` +
+      `${t.z}·√(s.e.first² + s.e.last²)):`,
+  ];
   for (const f of found) {
-    const cells = f.buckets.map((b) => `${b.bucket} ${signed(b.gap, digits)} ± ${b.se.toFixed(digits)}` +
-      (b.perSeed.length > 1 ? ` (seeds ${b.perSeed.map((g) => signed(g, digits)).join(', ')})` : '')).join('; ');
-    lines.push(`  ${f.testSet}: gap object − random ${cells}${unit}. Beats in ${f.buckets.filter((b) => b.holds).length}/` +
-      `${f.buckets.length} buckets; growth ${signed(f.growth.firstToLast, digits)}${unit} (needs > ${f.growth.needed.toFixed(digits)}), ` +
-      `slope ${signed(f.growth.slopePerBucket, digits)}${unit} per bucket: C4 ${f.holds ? 'holds' : 'does not hold'}` +
-      `${f.holds ? '' : ` (${[f.beats ? '' : 'not ahead in every bucket', f.growth.holds ? '' : 'gap not growing'].filter(Boolean).join(', ')})`}.`);
+    const cells = f.buckets
+      .map(
+        (b) =>
+          `${b.bucket} ${signed(b.gap, digits)} ± ${b.se.toFixed(digits)}` +
+          (b.perSeed.length > 1 ? ` (seeds ${b.perSeed.map((g) => signed(g, digits)).join(', ')})` : ''),
+      )
+      .join('; ');
+    lines.push(
+      `  ${f.testSet}: gap object − random ${cells}${unit}. Beats in ${f.buckets.filter((b) => b.holds).length}/` +
+        `${f.buckets.length} buckets; growth ${signed(f.growth.firstToLast, digits)}${unit} (needs > ${f.growth.needed.toFixed(digits)}), ` +
+        `slope ${signed(f.growth.slopePerBucket, digits)}${unit} per bucket: C4 ${f.holds ? 'holds' : 'does not hold'}` +
+        `${f.holds ? '' : ` (${[f.beats ? '' : 'not ahead in every bucket', f.growth.holds ? '' : 'gap not growing'].filter(Boolean).join(', ')})`}.`,
+    );
   }
-  // the conclusion is over the real sets; a run without them (the paper's table, a procedural-only run) over what it has
+  // the conclusion is over the real sets; a run without them (the paper's table, a procedural-only run) is judged
+  // over what it has
   const real = found.filter((f) => t.realSets.includes(f.testSet));
   const scope = (real.length ? real : found).map((f) => f.testSet);
   const held = found.filter((f) => scope.includes(f.testSet) && f.holds).map((f) => f.testSet);
   const missing = real.length ? t.realSets.filter((s) => !scope.includes(s)) : [];
-  lines.push(`=> ${m}: C4 ${held.length === scope.length ? 'holds' : held.length ? 'holds in part' : 'does not hold'} on ` +
-    `${scope.join(' and ')}${held.length && held.length < scope.length ? ` (holds on ${held.join(', ')} only)` : ''}` +
-    `${missing.length ? `; not measured on ${missing.join(', ')}` : ''}.`);
+  lines.push(
+    `=> ${m}: C4 ${held.length === scope.length ? 'holds' : held.length ? 'holds in part' : 'does not hold'} on ` +
+      `${scope.join(' and ')}${held.length && held.length < scope.length ? ` (holds on ${held.join(', ')} only)` : ''}` +
+      `${missing.length ? `; not measured on ${missing.join(', ')}` : ''}.`,
+  );
   return lines.join('\n');
 }
 
-const fmt = (v: number | null | undefined, digits: number): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+const fmt = (v: number | null | undefined, digits: number): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
 
 /** Markdown: per metric and protocol, our Table II (means over seeds, seed spread, paired gap) beside the paper's. */
 export function table2Markdown(experiments: ExperimentResults[], tables: PaperTables): string {
@@ -208,8 +266,8 @@ export function table2Markdown(experiments: ExperimentResults[], tables: PaperTa
     "paper's Table II (data/paper/tables.json, object test masks, COCO at 256 px), not our measurements.",
     'Ours: "inpainting network only" (ground-truth labels as the cue). Test masks: **object** = the exact mask m_G,',
     '**random** = a free-form hole with a ratio in the bucket, over the object-free I_G. Each training kind: the mean',
-    'over seeds of the bucket means, and each seed\'s mean. Gap: object − random, paired per image on the',
-    'seed-averaged values, ± its standard error over the test images; then each seed\'s own paired gap.',
+    "over seeds of the bucket means, and each seed's mean. Gap: object − random, paired per image on the",
+    "seed-averaged values, ± its standard error over the test images; then each seed's own paired gap.",
     '',
   ];
   for (const metric of ['psnr', 'ssim'] as Table2Metric[]) {
@@ -218,18 +276,24 @@ export function table2Markdown(experiments: ExperimentResults[], tables: PaperTa
     for (const protocol of ['paper', 'common']) {
       const cells = table2Cells(experiments, protocol).filter((c) => c.metric === metric);
       if (cells.length === 0) continue;
-      parts.push(`## ${UNIT[metric].name}, ours under the ${protocol} protocol`, '',
+      parts.push(
+        `## ${UNIT[metric].name}, ours under the ${protocol} protocol`,
+        '',
         `|test set|test masks|bucket|random-mask training|seeds|object-mask training|seeds|object − random (± s.e.)|gap per seed|n|` +
-        `${PAPER_LABEL} random|${PAPER_LABEL} object|${PAPER_LABEL} object − random|`,
-        '|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+          `${PAPER_LABEL} random|${PAPER_LABEL} object|${PAPER_LABEL} object − random|`,
+        '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      );
       for (const c of cells) {
-        const q = (x: TrainingMasks) => (c.testMasks === 'object' ? quoted.find((p) => p.bucket === c.bucket && p.x === x)?.value ?? null : null);
+        const q = (x: TrainingMasks) =>
+          c.testMasks === 'object' ? (quoted.find((p) => p.bucket === c.bucket && p.x === x)?.value ?? null) : null;
         const qr = q('random');
         const qo = q('object');
-        parts.push(`|${c.testSet}|${c.testMasks}|${c.bucket}|${fmt(c.random.mean, d)}|${c.random.seeds.map((v) => fmt(v, d)).join(' / ')}|` +
-          `${fmt(c.object.mean, d)}|${c.object.seeds.map((v) => fmt(v, d)).join(' / ')}|${signed(c.gap.mean, d)} ± ${fmt(c.gap.se, d + 1)}|` +
-          `${c.gap.perSeed.map((v) => signed(v, d)).join(' / ')}|${c.gap.n}|${fmt(qr, d)}|${fmt(qo, d)}|` +
-          `${qr === null || qo === null ? '–' : signed(qo - qr, d)}|`);
+        parts.push(
+          `|${c.testSet}|${c.testMasks}|${c.bucket}|${fmt(c.random.mean, d)}|${c.random.seeds.map((v) => fmt(v, d)).join(' / ')}|` +
+            `${fmt(c.object.mean, d)}|${c.object.seeds.map((v) => fmt(v, d)).join(' / ')}|${signed(c.gap.mean, d)} ± ${fmt(c.gap.se, d + 1)}|` +
+            `${c.gap.perSeed.map((v) => signed(v, d)).join(' / ')}|${c.gap.n}|${fmt(qr, d)}|${fmt(qo, d)}|` +
+            `${qr === null || qo === null ? '–' : signed(qo - qr, d)}|`,
+        );
       }
       parts.push('');
     }
@@ -239,15 +303,36 @@ export function table2Markdown(experiments: ExperimentResults[], tables: PaperTa
 
 /** Long CSV: one row per (test set, test masks, metric, protocol, bucket). */
 export function table2Csv(experiments: ExperimentResults[], tables: PaperTables): string {
-  const lines = ['test_set,test_masks,metric,protocol,bucket,random_mean,random_seeds,object_mean,object_seeds,gap_mean,gap_se,' +
-    `gap_per_seed,n,${PAPER_LABEL} random,${PAPER_LABEL} object`];
+  const lines = [
+    'test_set,test_masks,metric,protocol,bucket,random_mean,random_seeds,object_mean,object_seeds,gap_mean,gap_se,' +
+      `gap_per_seed,n,${PAPER_LABEL} random,${PAPER_LABEL} object`,
+  ];
   const num = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
   for (const protocol of ['paper', 'common']) {
     for (const c of table2Cells(experiments, protocol)) {
-      const q = (x: TrainingMasks) => (c.testMasks === 'object'
-        ? paperSeries(tables, 'table2_mask_type', c.metric).find((p) => p.bucket === c.bucket && p.x === x)?.value : undefined);
-      lines.push([c.testSet, c.testMasks, c.metric, protocol, c.bucket, num(c.random.mean), c.random.seeds.join(' '), num(c.object.mean),
-        c.object.seeds.join(' '), num(c.gap.mean), num(c.gap.se), c.gap.perSeed.join(' '), c.gap.n, num(q('random')), num(q('object'))].join(','));
+      const q = (x: TrainingMasks) =>
+        c.testMasks === 'object'
+          ? paperSeries(tables, 'table2_mask_type', c.metric).find((p) => p.bucket === c.bucket && p.x === x)?.value
+          : undefined;
+      lines.push(
+        [
+          c.testSet,
+          c.testMasks,
+          c.metric,
+          protocol,
+          c.bucket,
+          num(c.random.mean),
+          c.random.seeds.join(' '),
+          num(c.object.mean),
+          c.object.seeds.join(' '),
+          num(c.gap.mean),
+          num(c.gap.se),
+          c.gap.perSeed.join(' '),
+          c.gap.n,
+          num(q('random')),
+          num(q('object')),
+        ].join(','),
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -256,31 +341,61 @@ export function table2Csv(experiments: ExperimentResults[], tables: PaperTables)
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
 
 /** The gap object - random per bucket (± s.e.), one line per test set and test-mask kind, beside the paper's. */
-export function table2Figure(metric: Table2Metric, experiments: ExperimentResults[], tables: PaperTables, protocol = 'paper'): Figure {
+export function table2Figure(
+  metric: Table2Metric,
+  experiments: ExperimentResults[],
+  tables: PaperTables,
+  protocol = 'paper',
+): Figure {
   const cells = table2Cells(experiments, protocol).filter((c) => c.metric === metric);
   const paper = paperTable2Cells(tables, metric);
-  const data: Array<Record<string, unknown>> = [{
-    type: 'scatter', mode: 'lines+markers', name: `${PAPER_LABEL}, object test masks`, uid: 'paper',
-    x: paper.map((c) => c.bucket), y: paper.map((c) => c.gap.mean), line: { color: 'black', dash: 'dash' }, marker: { symbol: 'square-open', size: 7 },
-  }];
+  const data: Array<Record<string, unknown>> = [
+    {
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: `${PAPER_LABEL}, object test masks`,
+      uid: 'paper',
+      x: paper.map((c) => c.bucket),
+      y: paper.map((c) => c.gap.mean),
+      line: { color: 'black', dash: 'dash' },
+      marker: { symbol: 'square-open', size: 7 },
+    },
+  ];
   const series = [...new Set(cells.map((c) => `${c.testSet}|${c.testMasks}`))];
   series.forEach((key, i) => {
     const [testSet, testMasks] = key.split('|');
     const pts = cells.filter((c) => c.testSet === testSet && c.testMasks === testMasks);
     data.push({
-      type: 'scatter', mode: 'lines+markers', name: `ours: ${testSet}, ${testMasks} test masks (${pts[0].object.seeds.length} seed(s))`, uid: `${testSet}-${testMasks}`,
-      x: pts.map((c) => c.bucket), y: pts.map((c) => c.gap.mean),
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: `ours: ${testSet}, ${testMasks} test masks (${pts[0].object.seeds.length} seed(s))`,
+      uid: `${testSet}-${testMasks}`,
+      x: pts.map((c) => c.bucket),
+      y: pts.map((c) => c.gap.mean),
       error_y: { type: 'data', array: pts.map((c) => c.gap.se ?? 0), visible: true, thickness: 1 },
-      line: { color: COLOURS[i % COLOURS.length], dash: testMasks === 'random' ? 'dot' : 'solid' }, marker: { size: 6 },
+      line: { color: COLOURS[i % COLOURS.length], dash: testMasks === 'random' ? 'dot' : 'solid' },
+      marker: { size: 6 },
     });
   });
   return {
     data,
     layout: {
-      title: { text: `Table II: ${UNIT[metric].name} of object-mask minus random-mask training, per mask-ratio bucket ` +
-        `(paired, ± s.e.; ours: ${protocol} protocol)`, font: { size: 13 } },
-      xaxis: { title: { text: 'mask-ratio bucket' }, type: 'category', categoryorder: 'array', categoryarray: MASK_RATIO_BUCKETS.map((b) => b.label) },
-      yaxis: { title: { text: `object − random${UNIT[metric].unit ? ` (${UNIT[metric].unit.trim()})` : ''}` }, zeroline: true },
+      title: {
+        text:
+          `Table II: ${UNIT[metric].name} of object-mask minus random-mask training, per mask-ratio bucket ` +
+          `(paired, ± s.e.; ours: ${protocol} protocol)`,
+        font: { size: 13 },
+      },
+      xaxis: {
+        title: { text: 'mask-ratio bucket' },
+        type: 'category',
+        categoryorder: 'array',
+        categoryarray: MASK_RATIO_BUCKETS.map((b) => b.label),
+      },
+      yaxis: {
+        title: { text: `object − random${UNIT[metric].unit ? ` (${UNIT[metric].unit.trim()})` : ''}` },
+        zeroline: true,
+      },
       legend: { orientation: 'h', y: -0.25 },
       margin: { t: 60, b: 110, l: 70, r: 20 },
     },
@@ -290,7 +405,10 @@ export function table2Figure(metric: Table2Metric, experiments: ExperimentResult
 /** The two kinds of test hole on the same test items, as the harness makes them: row 1 the image I with its object
  *  mask m_G (red), row 2 the object-free I_G with the item's random free-form hole (blue), ratio in the same bucket.
  *  Captions: item and hole ratio. */
-export async function maskKindPictures(testSet: TestSetSpec, items: number[]): Promise<{ rows: Raster[][]; captions: string[][] }> {
+export async function maskKindPictures(
+  testSet: TestSetSpec,
+  items: number[],
+): Promise<{ rows: Raster[][]; captions: string[][] }> {
   const itemAt = await openTestSet(testSet);
   const rows: Raster[][] = [[], []];
   const captions: string[][] = [[], []];

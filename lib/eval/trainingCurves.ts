@@ -21,8 +21,12 @@ export interface TrainingCurves {
 }
 
 /** The windowed means of one log's records (steps 1-based; the last window may be shorter). */
-export function windowMeans(records: Array<{ step: number; losses: Record<string, number> }>, every: number): PartCurve {
-  if (!Number.isInteger(every) || every < 1) throw new Error(`windowMeans: every must be a positive integer, got ${every}`);
+export function windowMeans(
+  records: Array<{ step: number; losses: Record<string, number> }>,
+  every: number,
+): PartCurve {
+  if (!Number.isInteger(every) || every < 1)
+    throw new Error(`windowMeans: every must be a positive integer, got ${every}`);
   const windows = new Map<number, { last: number; losses: Array<Record<string, number>> }>();
   for (const r of records) {
     const w = windows.get(Math.ceil(r.step / every)) ?? { last: 0, losses: [] };
@@ -33,10 +37,18 @@ export function windowMeans(records: Array<{ step: number; losses: Record<string
   const keys = [...windows.keys()].sort((a, b) => a - b);
   const names = [...new Set(records.flatMap((r) => Object.keys(r.losses)))].sort();
   const steps = keys.map((w) => windows.get(w)!.last);
-  const losses = Object.fromEntries(names.map((n) => [n, keys.map((w) => {
-    const vals = windows.get(w)!.losses.map((l) => l[n]).filter((v) => Number.isFinite(v));
-    return vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : NaN;
-  })]));
+  const losses = Object.fromEntries(
+    names.map((n) => [
+      n,
+      keys.map((w) => {
+        const vals = windows
+          .get(w)!
+          .losses.map((l) => l[n])
+          .filter((v) => Number.isFinite(v));
+        return vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : NaN;
+      }),
+    ]),
+  );
   return { steps, losses };
 }
 
@@ -58,7 +70,14 @@ export function trainingCurves(arms: Arm[], every = 100): TrainingCurves {
 export function writeTrainingCurves(file: string, curves: TrainingCurves): void {
   const old: TrainingCurves | null = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null;
   const arms = { ...(old && old.every === curves.every ? old.arms : {}), ...curves.arms };
-  writeJsonAtomic(file, { every: curves.every, arms: Object.fromEntries(Object.keys(arms).sort().map((k) => [k, arms[k]])) });
+  writeJsonAtomic(file, {
+    every: curves.every,
+    arms: Object.fromEntries(
+      Object.keys(arms)
+        .sort()
+        .map((k) => [k, arms[k]]),
+    ),
+  });
 }
 
 /** The curves in `file`; none (no arms) when the table has not been run yet. */
@@ -78,9 +97,20 @@ export function curvesFigure(curves: TrainingCurves, loss = 'loss'): Figure {
       const c = byPart[part];
       if (!c?.losses[loss]) return;
       const colour = COLOURS[arm.split('-')[0]] ?? ['#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'][i % 4];
-      data.push({ type: 'scatter', mode: 'lines+markers', marker: { size: 3 }, name: arm, legendgroup: arm, showlegend: k === 0, uid: `${arm}-${part}`,
-        x: c.steps, y: c.losses[loss], line: { color: colour, dash: /-s[1-9]/.test(arm) ? 'dot' : 'solid' },
-        xaxis: `x${k === 0 ? '' : k + 1}`, yaxis: `y${k === 0 ? '' : k + 1}` });
+      data.push({
+        type: 'scatter',
+        mode: 'lines+markers',
+        marker: { size: 3 },
+        name: arm,
+        legendgroup: arm,
+        showlegend: k === 0,
+        uid: `${arm}-${part}`,
+        x: c.steps,
+        y: c.losses[loss],
+        line: { color: colour, dash: /-s[1-9]/.test(arm) ? 'dot' : 'solid' },
+        xaxis: `x${k === 0 ? '' : k + 1}`,
+        yaxis: `y${k === 0 ? '' : k + 1}`,
+      });
     });
   });
   const layout: Record<string, unknown> = {
@@ -88,8 +118,15 @@ export function curvesFigure(curves: TrainingCurves, loss = 'loss'): Figure {
     grid: { rows: 1, columns: Math.max(1, parts.length), pattern: 'independent' },
     legend: { orientation: 'h', y: -0.25 },
     margin: { t: 70, b: 110, l: 60, r: 20 },
-    annotations: parts.map((p, k) => ({ text: `${p} inpainter`, showarrow: false, xref: `x${k === 0 ? '' : k + 1} domain`,
-      yref: `y${k === 0 ? '' : k + 1} domain`, x: 0.5, y: 1.08, font: { size: 12 } })),
+    annotations: parts.map((p, k) => ({
+      text: `${p} inpainter`,
+      showarrow: false,
+      xref: `x${k === 0 ? '' : k + 1} domain`,
+      yref: `y${k === 0 ? '' : k + 1} domain`,
+      x: 0.5,
+      y: 1.08,
+      font: { size: 12 },
+    })),
   };
   parts.forEach((_, k) => {
     layout[`xaxis${k === 0 ? '' : k + 1}`] = { title: { text: 'step' } };

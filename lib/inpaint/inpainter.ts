@@ -2,8 +2,8 @@
 // Classical fills are registered here by name; the learned inpainter (checkpoints of lib/train) is wrapped into
 // the same shape by edgeConnectInpainter (./edgeConnect.ts). It may return a Promise, because tfjs reads tensors
 // back asynchronously.
-import { Mask, Raster } from '../image/raster';
-import { PanopticLabels } from '../data/labels';
+import type { Mask, Raster } from '../image/raster';
+import type { PanopticLabels } from '../data/labels';
 import { inpaintTelea } from './telea';
 import { inpaintMeanFill } from './meanFill';
 
@@ -30,7 +30,9 @@ export type ClassicalInpainterName = keyof typeof CLASSICAL_INPAINTERS;
 
 export function classicalInpainter(name: string): Inpainter {
   if (!(name in CLASSICAL_INPAINTERS)) {
-    throw new Error(`unknown classical inpainter '${name}' (expected one of ${Object.keys(CLASSICAL_INPAINTERS).join(', ')})`);
+    throw new Error(
+      `unknown classical inpainter '${name}' (expected one of ${Object.keys(CLASSICAL_INPAINTERS).join(', ')})`,
+    );
   }
   return CLASSICAL_INPAINTERS[name as ClassicalInpainterName];
 }
