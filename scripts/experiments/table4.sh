@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Table IV and V trainings (paper Sec. III-C, IV-D/E): the joint network (MediaPipe's pretrained person segmenter +
+# the shipped photo-trained edge, seg and image inpainters, checkpoints/cpu) fine-tuned end to end under Eq. 10 with
+# the mask expansion loss at alpha = A (lambda_X = 1000), or without it; every arm from the same starting weights and
+# seed, at the cpu preset on the photo data. The image inpainter keeps the losses it was trained with (L1 alone:
+# checkpoints/README.md), so the arms differ only in L_X.
+#   bash scripts/experiments/table4.sh ARM [ARM...]     ARM = alpha0.01 | alpha0.03 | alpha0.05 | alpha0.07 | nomel
+# Resumable; runs in runs/table4/ARM, one wasm thread each.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+STEPS=${STEPS_JOINT:-300}
+for arm in "$@"; do
+  case $arm in
+    alpha0.01 | alpha0.03 | alpha0.05 | alpha0.07) mel=(--alpha "${arm#alpha}") ;;
+    nomel) mel=(--no-mel) ;;
+    *) echo "table4: unknown arm '$arm' (alpha0.01, alpha0.03, alpha0.05, alpha0.07, nomel)" >&2; exit 2 ;;
+  esac
+  out=runs/table4/$arm
+  args=(--stage joint --preset cpu --steps "$STEPS" --out "$out" --threads 1 --checkpoint-every 50
+    --weights lambdaIG=0,lambdaIF=0,lambdaIS=0 "${mel[@]}")
+  if [ -f "$out/ckpt.json" ]; then
+    npm run --silent train -- "${args[@]}" --resume
+  else
+    npm run --silent train -- "${args[@]}" --init-edge checkpoints/cpu/edge --init-seg checkpoints/cpu/seg \
+      --init-image checkpoints/cpu/image
+  fi
+done
