@@ -6,12 +6,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { ExperimentResults } from '../lib/eval/experiment';
+import { type ExperimentResults, maskedInput } from '../lib/eval/experiment';
+import { openTestSet } from '../lib/data/triplets';
+import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../lib/data/buckets';
+import { maskRatio } from '../lib/image/raster';
 import type { ResultRow } from '../lib/eval/resultRows';
-import { findArms, table2Spec, table3Spec, TABLES } from '../lib/eval/experiments';
+import { findArms, table2Spec, table3Spec, TABLES, testSetSpec } from '../lib/eval/experiments';
 import { loadPaperTables } from '../lib/eval/paperTables';
 import {
   type Table2Cell,
+  maskKindPictures,
   meanOverSeeds,
   paperTable2Cells,
   table2Cells,
@@ -380,4 +384,25 @@ test('findArms: arm folders by name, also under DIR/<table>; a missing part or n
   assert.throws(() => findArms('table2', root), /table2 arm object-s0: no image\/ in/);
   assert.throws(() => findArms('table1', root), /scores inpainters by name/);
   fs.rmSync(root, { recursive: true });
+});
+
+test('maskKindPictures: the object mask and the random hole of the same items, the hole fixed by the test seed and in the bucket', async () => {
+  const testSet = testSetSpec('tiny', 'procedural');
+  const { rows, captions } = await maskKindPictures(testSet, [0, 1, 2, 3]);
+  assert.deepEqual([rows.length, rows[0].length, rows[1].length, captions[1].length], [2, 4, 4, 4]);
+  assert.deepEqual([rows[0][0].height, rows[0][0].width, rows[0][0].channels], [64, 64, 3]);
+  const itemAt = await openTestSet(testSet);
+  for (const i of [0, 1, 2, 3]) {
+    const t = await itemAt(i);
+    const a = maskedInput(testSet, i, { kind: 'random' }, t);
+    const b = maskedInput(testSet, i, { kind: 'random' }, await itemAt(i));
+    assert.deepEqual(a.hole.data, b.hole.data);
+    assert.equal(a.input, t.background); // the hole is filled over I_G and scored against it
+    const { lo, hi } = MASK_RATIO_BUCKETS[t.bucket];
+    const r = maskRatio(a.hole);
+    assert.ok(r >= Math.max(lo, MIN_MASK_RATIO) - 0.02 && r <= hi + 0.02, `item ${i}: ratio ${r} outside ${lo}-${hi}`);
+    assert.match(captions[1][i], new RegExp(`^#${i} random ${(100 * r).toFixed(1)} %$`));
+  }
+  const other = maskedInput({ ...testSet, seed: testSet.seed + 1 }, 0, { kind: 'random' }, await itemAt(0));
+  assert.notDeepEqual(other.hole.data, maskedInput(testSet, 0, { kind: 'random' }, await itemAt(0)).hole.data);
 });
