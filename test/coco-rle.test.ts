@@ -1,8 +1,8 @@
 // COCO RLE and polygon rasterisation vs pycocotools (scripts/fixtures/coco_rle_reference.py). Exact: 0 pixels.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { rleDecode, rleEncode, rleToString, rleFromString, rleFromPolygon, segmentationToMask } from '../lib/data/rle';
 
 const ref = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'coco-rle-reference.json'), 'utf8')) as {

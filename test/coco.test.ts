@@ -2,10 +2,10 @@
 // pycocotools, panoptic label decoding, paper-style person triplets, and clear errors on bad input.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { loadCocoIndex, cocoLabels, makeCocoTriplet, CocoPaths } from '../lib/data/coco';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadCocoIndex, cocoLabels, makeCocoTriplet, type CocoPaths } from '../lib/data/coco';
 import { segmentationToMask, rleEncode } from '../lib/data/rle';
 import { CLASS_ID } from '../lib/data/classes';
 import { bucketOf } from '../lib/data/buckets';
@@ -62,7 +62,8 @@ test('index: non-crowd persons only; panoptic labels decode to the exported labe
 test('paper-style triplets: person from one image pasted onto another; deterministic; balanced buckets', async () => {
   const coco = loadCocoIndex(PATHS);
   const opts = { height: 32, width: 32, split: 'test' as const, maxAttempts: 400 };
-  for (let i = 0; i < 3; i++) { // buckets 0-10, 10-20, 20-30 % (the fixture's people are too small for 30-40 % at 32x32)
+  for (let i = 0; i < 3; i++) {
+    // buckets 0-10, 10-20, 20-30 % (the fixture's people are too small for 30-40 % at 32x32)
     const t = await makeCocoTriplet(coco, 5, i, opts);
     assert.equal(t.bucket, i);
     assert.equal(bucketOf(t.maskRatio), t.bucket);
@@ -87,15 +88,26 @@ test('paper-style triplets: person from one image pasted onto another; determini
 test('missing files, malformed JSON and no persons give errors naming the file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coco-bad-'));
   const missing = path.join(dir, 'nope.json');
-  assert.throws(() => loadCocoIndex({ ...PATHS, instances: missing }), (e: Error) => e.message.includes(missing) && /not found/.test(e.message));
+  assert.throws(
+    () => loadCocoIndex({ ...PATHS, instances: missing }),
+    (e: Error) => e.message.includes(missing) && /not found/.test(e.message),
+  );
   const bad = path.join(dir, 'bad.json');
   fs.writeFileSync(bad, '{"images": [');
-  assert.throws(() => loadCocoIndex({ ...PATHS, instances: bad }), (e: Error) => e.message.includes(bad) && /malformed JSON/.test(e.message));
+  assert.throws(
+    () => loadCocoIndex({ ...PATHS, instances: bad }),
+    (e: Error) => e.message.includes(bad) && /malformed JSON/.test(e.message),
+  );
   const json = JSON.parse(fs.readFileSync(PATHS.instances, 'utf8'));
-  json.annotations = json.annotations.filter((a: { category_id: number; iscrowd: number }) => a.category_id !== 1 || a.iscrowd);
+  json.annotations = json.annotations.filter(
+    (a: { category_id: number; iscrowd: number }) => a.category_id !== 1 || a.iscrowd,
+  );
   const noPerson = path.join(dir, 'no-person.json');
   fs.writeFileSync(noPerson, JSON.stringify(json));
-  assert.throws(() => loadCocoIndex({ ...PATHS, instances: noPerson }), (e: Error) => e.message.includes(noPerson) && /no person annotations/.test(e.message));
+  assert.throws(
+    () => loadCocoIndex({ ...PATHS, instances: noPerson }),
+    (e: Error) => e.message.includes(noPerson) && /no person annotations/.test(e.message),
+  );
   const noImages = path.join(dir, 'no-images.json');
   fs.writeFileSync(noImages, JSON.stringify({ annotations: [], categories: [] }));
   assert.throws(() => loadCocoIndex({ ...PATHS, instances: noImages }), /no "images" list/);
@@ -104,6 +116,12 @@ test('missing files, malformed JSON and no persons give errors naming the file',
 
 test('makeCocoTriplet: a size of 0 or a bucket out of range is one clear error, before any image is read', async () => {
   const coco = loadCocoIndex(PATHS);
-  await assert.rejects(makeCocoTriplet(coco, 5, 0, { height: 0, width: 64 }), /makeCocoTriplet: image size must be positive integers, got 0x64/);
-  await assert.rejects(makeCocoTriplet(coco, 5, 0, { height: 64, width: 64, bucket: 9 }), /makeCocoTriplet: bucket must be 0\.\.3, got 9/);
+  await assert.rejects(
+    makeCocoTriplet(coco, 5, 0, { height: 0, width: 64 }),
+    /makeCocoTriplet: image size must be positive integers, got 0x64/,
+  );
+  await assert.rejects(
+    makeCocoTriplet(coco, 5, 0, { height: 64, width: 64, bucket: 9 }),
+    /makeCocoTriplet: bucket must be 0\.\.3, got 9/,
+  );
 });

@@ -2,9 +2,9 @@
 // DeepFill-style irregular masks, the on-disk cache, and errors on bad input.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { makeTriplet, makeTriplets } from '../lib/data/triplets';
 import { generateScene } from '../lib/data/scene';
 import { irregularMask } from '../lib/data/irregular-masks';
@@ -15,7 +15,11 @@ import { semanticOneHot } from '../lib/data/labels';
 import { maskRatio } from '../lib/image/raster';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'triplets-'));
-const filesOf = (dir: string) => fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f))] as const);
+const filesOf = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .sort()
+    .map((f) => [f, fs.readFileSync(path.join(dir, f))] as const);
 
 test('same seed, same bytes: a cached dataset written twice is identical file for file', async () => {
   const a = tmp();
@@ -26,12 +30,17 @@ test('same seed, same bytes: a cached dataset written twice is identical file fo
   const fa = filesOf(a);
   const fb = filesOf(b);
   assert.equal(fa.length, 6 * 5 + 1);
-  assert.deepEqual(fa.map((f) => f[0]), fb.map((f) => f[0]));
+  assert.deepEqual(
+    fa.map((f) => f[0]),
+    fb.map((f) => f[0]),
+  );
   for (let i = 0; i < fa.length; i++) assert.ok(fa[i][1].equals(fb[i][1]), `${fa[i][0]} differs`);
   // a different seed gives different images
   const c = tmp();
   await writeTripletCache(c, { ...config, seed: 12 });
-  assert.ok(!fs.readFileSync(path.join(a, '000000_image.png')).equals(fs.readFileSync(path.join(c, '000000_image.png'))));
+  assert.ok(
+    !fs.readFileSync(path.join(a, '000000_image.png')).equals(fs.readFileSync(path.join(c, '000000_image.png'))),
+  );
   for (const d of [a, b, c]) fs.rmSync(d, { recursive: true });
 });
 
@@ -62,7 +71,10 @@ test('triplet invariants: I = I_G outside M_G, labels of I = labels of I_G + a n
         assert.equal(t.labels.instance[p], bgInst);
       }
     }
-    assert.ok(changed > 0.5 * t.mask.data.reduce((s, v) => s + v, 0), 'the person differs from the background it covers');
+    assert.ok(
+      changed > 0.5 * t.mask.data.reduce((s, v) => s + v, 0),
+      'the person differs from the background it covers',
+    );
   }
 });
 
@@ -89,7 +101,8 @@ test('test split is balanced across the four mask-ratio buckets', () => {
 test('the removed person is not a flat fill: its pixels vary (texture and shading)', () => {
   const t = makeTriplet(1, 2, { height: 64, width: 64, bucket: 2 });
   const vals: number[] = [];
-  for (let p = 0; p < 64 * 64; p++) if (t.mask.data[p]) vals.push(t.image.data[3 * p] + t.image.data[3 * p + 1] + t.image.data[3 * p + 2]);
+  for (let p = 0; p < 64 * 64; p++)
+    if (t.mask.data[p]) vals.push(t.image.data[3 * p] + t.image.data[3 * p + 1] + t.image.data[3 * p + 2]);
   const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
   const std = Math.sqrt(vals.reduce((a, b) => a + (b - mean) ** 2, 0) / vals.length);
   assert.ok(std > 0.1, `std ${std}`);
@@ -105,7 +118,11 @@ test('scenes: several stuff classes, values in [0, 1], one-hot labels', () => {
   for (const c of ['sky', 'wall', 'ground', 'water', 'vegetation'] as const) assert.ok(seen.has(CLASS_ID[c]), c);
   const oh = semanticOneHot(generateScene(0, 8, 8).labels);
   assert.equal(oh.channels, NUM_CLASSES);
-  for (let p = 0; p < 64; p++) assert.equal(oh.data.subarray(p * NUM_CLASSES, (p + 1) * NUM_CLASSES).reduce((a, b) => a + b, 0), 1);
+  for (let p = 0; p < 64; p++)
+    assert.equal(
+      oh.data.subarray(p * NUM_CLASSES, (p + 1) * NUM_CLASSES).reduce((a, b) => a + b, 0),
+      1,
+    );
 });
 
 test('irregular masks: deterministic, ratio in the requested range, at 64 and 256 px', () => {
@@ -115,7 +132,10 @@ test('irregular masks: deterministic, ratio in the requested range, at 64 and 25
       const m = irregularMask(1, i, size, size, Math.max(b.lo, 0.01), b.hi);
       const r = maskRatio(m);
       assert.ok(r >= Math.max(b.lo, 0.01) && r < b.hi, `size ${size} bucket ${b.label}: ${r}`);
-      assert.deepEqual(Array.from(irregularMask(1, i, size, size, Math.max(b.lo, 0.01), b.hi).data), Array.from(m.data));
+      assert.deepEqual(
+        Array.from(irregularMask(1, i, size, size, Math.max(b.lo, 0.01), b.hi).data),
+        Array.from(m.data),
+      );
     }
   }
   assert.throws(() => irregularMask(1, 0, 64, 64, 0.5, 0.2), /bad ratio range/);
@@ -130,7 +150,8 @@ test('cache: reused when the config matches, read back equal up to 8-bit quantis
   assert.equal(fs.statSync(path.join(dir, 'manifest.json')).mtimeMs, stamp, 'not regenerated');
   const fresh = makeTriplet(2, 1, { height: 32, width: 32, split: 'train' });
   let err = 0;
-  for (let i = 0; i < fresh.image.data.length; i++) err = Math.max(err, Math.abs(fresh.image.data[i] - items[1].image.data[i]));
+  for (let i = 0; i < fresh.image.data.length; i++)
+    err = Math.max(err, Math.abs(fresh.image.data[i] - items[1].image.data[i]));
   assert.ok(err <= 0.5 / 255 + 1e-6, `max abs error ${err}`);
   assert.deepEqual(Array.from(items[1].mask.data), Array.from(fresh.mask.data));
   assert.deepEqual(Array.from(items[1].labels.semantic), Array.from(fresh.labels.semantic));

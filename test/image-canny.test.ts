@@ -1,20 +1,32 @@
 // Canny vs skimage.feature.canny(rgb2gray(img), sigma=2) fixtures, and on a synthetic image with known edges.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { cannyGray, canny } from '../lib/image/canny';
 import { LUMA_WEIGHTS } from '../lib/image/grayscale';
 import { createRaster } from '../lib/image/raster';
 
-interface CannyFixture { name: string; height: number; width: number; rgb: number[]; valid: number[] | null; edges: number[] }
-const ref = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'image-reference.json'), 'utf8')) as { canny: CannyFixture[] };
+interface CannyFixture {
+  name: string;
+  height: number;
+  width: number;
+  rgb: number[];
+  valid: number[] | null;
+  edges: number[];
+}
+const ref = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'image-reference.json'), 'utf8')) as {
+  canny: CannyFixture[];
+};
 
 // skimage's rgb2gray on uint8: img_as_float (u8 / 255 in float64), then the BT.709 weights.
 function gray64(f: CannyFixture): Float64Array {
   const g = new Float64Array(f.height * f.width);
   for (let i = 0; i < g.length; i++) {
-    g[i] = LUMA_WEIGHTS[0] * (f.rgb[3 * i] / 255) + LUMA_WEIGHTS[1] * (f.rgb[3 * i + 1] / 255) + LUMA_WEIGHTS[2] * (f.rgb[3 * i + 2] / 255);
+    g[i] =
+      LUMA_WEIGHTS[0] * (f.rgb[3 * i] / 255) +
+      LUMA_WEIGHTS[1] * (f.rgb[3 * i + 1] / 255) +
+      LUMA_WEIGHTS[2] * (f.rgb[3 * i + 2] / 255);
   }
   return g;
 }
@@ -65,11 +77,17 @@ test('synthetic step image: one edge line next to the step, nothing elsewhere', 
     }
   }
   // a flat image has no edges
-  assert.equal(cannyGray(new Float64Array(H * W).fill(0.5), H, W).data.reduce((a, b) => a + b, 0), 0);
+  assert.equal(
+    cannyGray(new Float64Array(H * W).fill(0.5), H, W).data.reduce((a, b) => a + b, 0),
+    0,
+  );
 });
 
 test('canny rejects wrong channel counts and mismatched masks', () => {
   assert.throws(() => canny(createRaster(8, 8, 2)), /1 or 3 channels/);
   assert.throws(() => cannyGray(new Float64Array(10), 4, 4), /expected 4x4/);
-  assert.throws(() => canny(createRaster(8, 8, 3), { validMask: { height: 4, width: 8, data: new Uint8Array(32) } }), /does not match/);
+  assert.throws(
+    () => canny(createRaster(8, 8, 3), { validMask: { height: 4, width: 8, data: new Uint8Array(32) } }),
+    /does not match/,
+  );
 });

@@ -1,18 +1,31 @@
 // EDT, signed distance, dilation/erosion vs scipy fixtures (scripts/fixtures/image_reference.py).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { Mask } from '../lib/image/raster';
-import { euclideanDistanceTransform, distanceToMask, signedDistance, normalizedSignedDistance } from '../lib/image/distance';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Mask } from '../lib/image/raster';
+import {
+  euclideanDistanceTransform,
+  distanceToMask,
+  signedDistance,
+  normalizedSignedDistance,
+} from '../lib/image/distance';
 import { dilate, erode, thresholdSignedDistance } from '../lib/image/morphology';
 
 interface MaskFixture {
-  name: string; height: number; width: number; mask: number[];
-  edt: number[]; edtOutside: number[]; signedDistance: number[];
-  dilations: { d: number; mask: number[] }[]; erosions: { d: number; mask: number[] }[];
+  name: string;
+  height: number;
+  width: number;
+  mask: number[];
+  edt: number[];
+  edtOutside: number[];
+  signedDistance: number[];
+  dilations: { d: number; mask: number[] }[];
+  erosions: { d: number; mask: number[] }[];
 }
-const ref = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'image-reference.json'), 'utf8')) as { masks: MaskFixture[] };
+const ref = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'image-reference.json'), 'utf8')) as {
+  masks: MaskFixture[];
+};
 const toMask = (f: MaskFixture): Mask => ({ height: f.height, width: f.width, data: Uint8Array.from(f.mask) });
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   assert.equal(a.length, b.length);
@@ -34,12 +47,16 @@ test('EDT matches scipy distance_transform_edt (measured max abs error 0; bound 
   }
 });
 
-test('signed distance matches boundary-loss one_hot2dist on scipy (measured max abs error 4.5e-7, float32 rounding; bound 1e-5)', () => {
-  for (const f of ref.masks) {
-    const sdf = signedDistance(toMask(f));
-    assert.ok(maxAbsDiff(sdf.data, f.signedDistance) < 1e-5, f.name);
-  }
-});
+test(
+  'signed distance matches boundary-loss one_hot2dist on scipy (measured max abs error 4.5e-7, float32 rounding; ' +
+    'bound 1e-5)',
+  () => {
+    for (const f of ref.masks) {
+      const sdf = signedDistance(toMask(f));
+      assert.ok(maxAbsDiff(sdf.data, f.signedDistance) < 1e-5, f.name);
+    }
+  },
+);
 
 test('normalised signed distance lies in [-1, 1], keeps the sign and hits |1| once scaled', () => {
   const f = ref.masks[0];
@@ -56,7 +73,8 @@ test('normalised signed distance lies in [-1, 1], keeps the sign and hits |1| on
 test('dilation and erosion by a Euclidean disk match scipy binary_dilation/erosion (0 pixels differ)', () => {
   for (const f of ref.masks) {
     const m = toMask(f);
-    for (const dl of f.dilations) assert.equal(mismatches(dilate(m, dl.d).data, dl.mask), 0, `${f.name} dilate ${dl.d}`);
+    for (const dl of f.dilations)
+      assert.equal(mismatches(dilate(m, dl.d).data, dl.mask), 0, `${f.name} dilate ${dl.d}`);
     for (const er of f.erosions) {
       assert.equal(mismatches(dilate(m, -er.d).data, er.mask), 0, `${f.name} dilate ${-er.d}`);
       assert.equal(mismatches(erode(m, er.d).data, er.mask), 0, `${f.name} erode ${er.d}`);

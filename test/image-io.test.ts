@@ -1,14 +1,14 @@
 // sharp I/O, tensors, resize / crop, and bad-input errors of lib/image.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { readImage, writeImage, readMask, writeMask, readImageBytes, writeImageBytes } from '../lib/image/io';
 import { toTensor, fromTensor, maskToTensor } from '../lib/image/tensor';
 import { resize, centerCrop, resizeCover, resizeMask } from '../lib/image/resize';
-import { createRaster, maskFromRaster, assertRaster, Mask } from '../lib/image/raster';
+import { createRaster, maskFromRaster, assertRaster, type Mask } from '../lib/image/raster';
 import { pasteSprite } from '../lib/data/paste';
 import { grayscale } from '../lib/image/grayscale';
 
@@ -17,7 +17,8 @@ process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 
 function gradient(h: number, w: number) {
   const r = createRaster(h, w, 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) r.data.set([x / (w - 1), y / (h - 1), ((x + y) % 7) / 6], (y * w + x) * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) r.data.set([x / (w - 1), y / (h - 1), ((x + y) % 7) / 6], (y * w + x) * 3);
   return r;
 }
 
@@ -46,14 +47,22 @@ test('masks: 0/255 PNG round trip; non-binary files and rasters are rejected unl
   const m: Mask = { height: 5, width: 6, data: Uint8Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 1 : 0)) };
   await writeMask(path.join(dir, 'm.png'), m);
   assert.deepEqual(Array.from((await readMask(path.join(dir, 'm.png'))).data), Array.from(m.data));
-  await writeImageBytes(path.join(dir, 'soft.png'), { height: 2, width: 2, channels: 1, data: Uint8Array.from([0, 128, 255, 0]) });
+  await writeImageBytes(path.join(dir, 'soft.png'), {
+    height: 2,
+    width: 2,
+    channels: 1,
+    data: Uint8Array.from([0, 128, 255, 0]),
+  });
   await assert.rejects(readMask(path.join(dir, 'soft.png')), /soft\.png is not a binary mask \(value 128/);
   assert.deepEqual(Array.from((await readMask(path.join(dir, 'soft.png'), 127)).data), [0, 1, 1, 0]);
   const soft = createRaster(2, 2, 1);
   soft.data[1] = 0.5;
   assert.throws(() => maskFromRaster(soft), /not 0 or 1/);
   assert.throws(() => maskToTensor({ height: 2, width: 2, data: Uint8Array.from([0, 2, 1, 0]) }), /not binary/);
-  await assert.rejects(writeMask(path.join(dir, 'x.png'), { height: 2, width: 2, data: Uint8Array.from([0, 2, 1, 0]) }), /not binary/);
+  await assert.rejects(
+    writeMask(path.join(dir, 'x.png'), { height: 2, width: 2, data: Uint8Array.from([0, 2, 1, 0]) }),
+    /not binary/,
+  );
 });
 
 test('bad files and shapes give clear errors', async () => {
@@ -64,7 +73,16 @@ test('bad files and shapes give clear errors', async () => {
   await assert.rejects(writeImage(path.join(dir, 'b.png'), createRaster(4, 4, 2)), /1, 3 or 4 channels/);
   assert.throws(() => assertRaster(gradient(4, 4), 'model input', 3, 8, 8), /model input: expected size 8x8, got 4x4/);
   assert.throws(() => assertRaster(createRaster(4, 4, 1), 'model input', 3), /expected 3 channel\(s\), got 1/);
-  assert.throws(() => pasteSprite(createRaster(4, 4, 1), { height: 1, width: 1, rgb: new Float32Array(3), mask: new Uint8Array(1) }, 0, 0), /expected 3 channel/);
+  assert.throws(
+    () =>
+      pasteSprite(
+        createRaster(4, 4, 1),
+        { height: 1, width: 1, rgb: new Float32Array(3), mask: new Uint8Array(1) },
+        0,
+        0,
+      ),
+    /expected 3 channel/,
+  );
   assert.throws(() => createRaster(0, 4, 3), /positive integers/);
   const bytes = await readImageBytes(path.join(dir, 'a.png'));
   assert.equal(bytes.channels, 3);
@@ -96,7 +114,10 @@ test('resize keeps constants and linear ramps (interior, max abs error < 1e-5); 
   for (let o = 2; o < 14; o++) assert.ok(Math.abs(small.data[o] - ((o + 0.5) * 4 - 0.5) / 63) < 1e-5, `o=${o}`);
   const g = gradient(10, 12);
   const cc = centerCrop(g, 4, 6);
-  assert.deepEqual(Array.from(cc.data.subarray(0, 3)), Array.from(g.data.subarray((3 * 12 + 3) * 3, (3 * 12 + 3) * 3 + 3)));
+  assert.deepEqual(
+    Array.from(cc.data.subarray(0, 3)),
+    Array.from(g.data.subarray((3 * 12 + 3) * 3, (3 * 12 + 3) * 3 + 3)),
+  );
   assert.throws(() => centerCrop(g, 11, 6), /larger than the image/);
   const cover = resizeCover(gradient(30, 60), 16, 16);
   assert.equal(cover.height, 16);

@@ -53,7 +53,9 @@ test('L1 / mean(mask) equals torch (rel err <= 1e-5); by hand; empty mask is an 
   const m = fx.masked_l1;
   close(val(maskedL1Loss(T4(m.output), T4(m.target), T4(m.mask))), m.loss, 'masked L1');
   // by hand: 1x1x2x1 image, |diff| = [0.5, 0.1], mask = [1, 0] -> mean 0.3 / mean(mask) 0.5 = 0.6
-  const l = val(maskedL1Loss(tf.tensor4d([0.5, 0.1], [1, 1, 2, 1]), tf.zeros([1, 1, 2, 1]), tf.tensor4d([1, 0], [1, 1, 2, 1])));
+  const l = val(
+    maskedL1Loss(tf.tensor4d([0.5, 0.1], [1, 1, 2, 1]), tf.zeros([1, 1, 2, 1]), tf.tensor4d([1, 0], [1, 1, 2, 1])),
+  );
   assert.ok(Math.abs(l - 0.6) < 1e-7);
   assert.throws(() => maskedL1Loss(T4(m.output), T4(m.target), tf.zeros([2, 5, 4, 1])), /mask is empty/);
   assert.throws(() => maskedL1Loss(T4(m.output), T4(m.target), tf.zeros([2, 5, 4, 3])), /mask must be/);
@@ -68,7 +70,11 @@ test("L1 with N_M per image ('image') by hand: each image weighs the same; equal
   assert.ok(Math.abs(val(maskedL1Loss(out, zero, mask, 'image')) - 0.3) < 1e-7);
   assert.ok(Math.abs(val(maskedL1Loss(out, zero, mask, 'batch')) - 0.24) < 1e-7);
   const one = (t: tf.Tensor4D) => t.slice([0, 0, 0, 0], [1, 1, 4, 1]) as tf.Tensor4D;
-  assert.ok(Math.abs(val(maskedL1Loss(one(out), one(zero), one(mask), 'image')) - val(maskedL1Loss(one(out), one(zero), one(mask)))) < 1e-7);
+  assert.ok(
+    Math.abs(
+      val(maskedL1Loss(one(out), one(zero), one(mask), 'image')) - val(maskedL1Loss(one(out), one(zero), one(mask))),
+    ) < 1e-7,
+  );
   const secondEmpty = tf.tensor4d([1, 0, 0, 0, 0, 0, 0, 0], [2, 1, 4, 1]);
   assert.throws(() => maskedL1Loss(out, zero, secondEmpty, 'image'), /mask of image 1 is empty/);
 });
@@ -79,7 +85,19 @@ test('pixel cross-entropy and BCE with logits equal torch (rel err <= 1e-5)', ()
   close(val(binaryCrossEntropyWithLogits(T4(c.bce_logits), T4(c.bce_target))), c.bce, 'BCE');
   close(val(binaryCrossEntropyWithLogits(T4(c.bce_logits), T4(c.bce_target), 5)), c.bce_pos5, 'BCE pos_weight 5');
   // by hand: uniform logits over 4 classes -> log 4
-  assert.ok(Math.abs(val(pixelCrossEntropy(tf.zeros([1, 2, 2, 4]), tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 4).reshape([1, 2, 2, 4]).toFloat() as tf.Tensor4D)) - Math.log(4)) < 1e-6);
+  assert.ok(
+    Math.abs(
+      val(
+        pixelCrossEntropy(
+          tf.zeros([1, 2, 2, 4]),
+          tf
+            .oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 4)
+            .reshape([1, 2, 2, 4])
+            .toFloat() as tf.Tensor4D,
+        ),
+      ) - Math.log(4),
+    ) < 1e-6,
+  );
 });
 
 test('boundary and mask expansion losses equal the boundary-loss reference with scipy phi (rel err <= 1e-5)', () => {
@@ -100,23 +118,32 @@ test('composite L_E, L_S, L_I with the paper weights equal torch (rel err <= 1e-
   const fake = { logits: T4(c.g_fake), features: a };
   const w = paperLossWeights;
   close(val(edgeInpainterLoss(fake, b, w).loss), c.edge_loss, 'L_E');
-  close(val(segmentationInpainterLoss(fake, T4(fx.cross_entropy.logits), T4(fx.cross_entropy.onehot), w).loss),
-    c.segmentation_loss, 'L_S');
+  close(
+    val(segmentationInpainterLoss(fake, T4(fx.cross_entropy.logits), T4(fx.cross_entropy.onehot), w).loss),
+    c.segmentation_loss,
+    'L_S',
+  );
   const m = fx.masked_l1;
   close(val(imageInpainterLoss(fake, b, T4(m.output), T4(m.target), T4(m.mask), w).loss), c.image_loss, 'L_I');
   const s = (v: number) => tf.scalar(v);
-  close(val(segmentationNetworkLoss({ ps: s(1), e: s(2), s: s(3), i: s(4), x: s(-0.01) }, w)), 10 - 0.01 * 1000, 'L_SN');
+  close(
+    val(segmentationNetworkLoss({ ps: s(1), e: s(2), s: s(3), i: s(4), x: s(-0.01) }, w)),
+    10 - 0.01 * 1000,
+    'L_SN',
+  );
 });
 
 test('panoptic loss = CE + BCE; instance boundary target marks pixels touching another instance', () => {
   // 3x4 ids: instance 1 | instance 2, and stuff (0) below
-  const ids = [1, 1, 2, 2,
-    1, 1, 2, 0,
-    0, 0, 0, 0];
+  const ids = [1, 1, 2, 2, 1, 1, 2, 0, 0, 0, 0, 0];
   assert.deepEqual([...instanceBoundaryTarget(ids, 3, 4)], [0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0]);
   const c = fx.cross_entropy;
   const out = { semanticLogits: T4(c.logits), boundaryLogits: T4(c.bce_logits) };
-  const { loss } = panopticSegmentationLoss(out, { semantic: T4(c.onehot), boundary: T4(c.bce_target) }, { boundaryWeight: 2 });
+  const { loss } = panopticSegmentationLoss(
+    out,
+    { semantic: T4(c.onehot), boundary: T4(c.bce_target) },
+    { boundaryWeight: 2 },
+  );
   close(val(loss), c.loss + 2 * c.bce, 'L_PS');
 });
 
@@ -154,8 +181,10 @@ test('L_X under gradient descent: 0.5-level of the free mask = {phi < alpha}, co
       // zero gradient and keep their random start: compare only where phi != alpha)
       if (Math.abs(map.data[i] - alpha) > 1e-6) assert.equal(inside, map.data[i] < alpha, `alpha ${alpha}, pixel ${i}`);
       // independent geometric check: the result is the disk dilated by alpha * scale px (+-1.5 px for the grid)
-      if (r <= R + alpha * scale - 1.5) assert.ok(inside, `alpha ${alpha}: pixel at radius ${r.toFixed(2)} should be in`);
-      if (r >= R + alpha * scale + 1.5) assert.ok(!inside, `alpha ${alpha}: pixel at radius ${r.toFixed(2)} should be out`);
+      if (r <= R + alpha * scale - 1.5)
+        assert.ok(inside, `alpha ${alpha}: pixel at radius ${r.toFixed(2)} should be in`);
+      if (r >= R + alpha * scale + 1.5)
+        assert.ok(!inside, `alpha ${alpha}: pixel at radius ${r.toFixed(2)} should be out`);
       // m_G stays covered for alpha > 0
       if (alpha > 0 && disk[i]) assert.ok(inside, `alpha ${alpha}: m_G pixel ${i} not covered`);
     }

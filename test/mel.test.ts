@@ -11,16 +11,22 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/index';
 import { PRESETS } from '../lib/config/presets';
-import { buildStage, StageModel } from '../lib/train/stages';
-import { Batch, makeBatch, disposeBatch, DataConfig } from '../lib/train/batches';
+import { buildStage, type StageModel } from '../lib/train/stages';
+import { type Batch, makeBatch, disposeBatch, type DataConfig } from '../lib/train/batches';
 import { createJointNetwork } from '../lib/models/jointNetwork';
 import { trainStep } from '../lib/train/trainStep';
 import { Adam } from '../lib/train/adam';
 
 const tiny = PRESETS.tiny;
 const a = tiny.architecture;
-const data: DataConfig = { size: a.size, batch: tiny.batch, pairs: tiny.pairs, dataSeed: tiny.dataSeed, masks: 'object',
-  cannySigma: tiny.cannySigma };
+const data: DataConfig = {
+  size: a.size,
+  batch: tiny.batch,
+  pairs: tiny.pairs,
+  dataSeed: tiny.dataSeed,
+  masks: 'object',
+  cannySigma: tiny.cannySigma,
+};
 const stage = (mel: boolean, alpha: number) =>
   buildStage('joint', tiny, { mel, alpha, imageLoss: tiny.imageLoss, l1Per: tiny.l1Per });
 
@@ -48,8 +54,13 @@ function lossAndSegmenterGrads(model: StageModel) {
 
 /** A joint network with the stage's seeds (as buildStage makes it), optionally holding a stage model's weights. */
 function jointNetworkOf(model?: StageModel) {
-  const net = createJointNetwork({ numClasses: a.numClasses, segmenterWidth: a.segmenterWidth,
-    inpainterWidth: a.inpainterWidth, numResBlocks: a.numResBlocks, seed: tiny.modelSeed });
+  const net = createJointNetwork({
+    numClasses: a.numClasses,
+    segmenterWidth: a.segmenterWidth,
+    inpainterWidth: a.inpainterWidth,
+    numResBlocks: a.numResBlocks,
+    seed: tiny.modelSeed,
+  });
   if (model) for (const [name, v] of net.named()) v.assign(model.variables.get(name) as tf.Variable);
   return net;
 }
@@ -83,7 +94,10 @@ describe('α in L_X (Eq. 9) and the joint loss (Eq. 10)', () => {
     const phi = batch.phi.dataSync();
     assert.equal(m.length, phi.length);
     assert.ok(meanM > 1e-3, `the soft mask is not empty (mean ${meanM})`);
-    for (const [alpha, r] of [[a1, r1], [a2, r2]] as const) {
+    for (const [alpha, r] of [
+      [a1, r1],
+      [a2, r2],
+    ] as const) {
       let direct = 0;
       for (let i = 0; i < m.length; i++) direct += (phi[i] - alpha) * m[i];
       direct /= m.length;
@@ -91,8 +105,10 @@ describe('α in L_X (Eq. 9) and the joint loss (Eq. 10)', () => {
     }
     const lambdaX = tiny.weights.lambdaX;
     const expected = lambdaX * (a2 - a1) * meanM; // L_SN(α₁) - L_SN(α₂)
-    assert.ok(Math.abs(r1.loss - r2.loss - expected) < 1e-3 * Math.abs(expected),
-      `loss difference ${r1.loss - r2.loss} vs λ_X Δα mean(m̂) = ${expected}`);
+    assert.ok(
+      Math.abs(r1.loss - r2.loss - expected) < 1e-3 * Math.abs(expected),
+      `loss difference ${r1.loss - r2.loss} vs λ_X Δα mean(m̂) = ${expected}`,
+    );
     // gradient: G(α₁) - G(α₂) = λ_X (α₂ - α₁) d mean(m̂)/dθ
     const diff = r1.grads.map((g, k) => g.map((v, i) => v - r2.grads[k][i]));
     const want = dMean.map((g) => g.map((v) => lambdaX * (a2 - a1) * v));
@@ -136,8 +152,9 @@ describe('a short joint training through the segmenter', () => {
       const lr = tiny.lr.joint;
       const opt = {
         generator: new Adam(model.generatorTrainable, { lr, beta1: b1, beta2: b2 }),
-        critics: model.critics.map((c) =>
-          new Adam(c.D.params.trainable, { lr: lr * tiny.discriminatorLrRatio, beta1: b1, beta2: b2 })),
+        critics: model.critics.map(
+          (c) => new Adam(c.D.params.trainable, { lr: lr * tiny.discriminatorLrRatio, beta1: b1, beta2: b2 }),
+        ),
       };
       for (let step = 0; step < 10; step++) {
         const b = makeBatch(step % 4, data);

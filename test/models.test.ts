@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Generator } from '../lib/models/generator';
 import { Discriminator } from '../lib/models/discriminator';
-import { readFixture, tensorOf, maxAbsDiff, maxAbs, ArrayFixture } from './nn_fixtures';
+import { readFixture, tensorOf, maxAbsDiff, maxAbs, type ArrayFixture } from './nn_fixtures';
 
 const fx = readFixture('models_torch.json');
 
@@ -19,7 +19,13 @@ function tensors(obj: Record<string, ArrayFixture>): Map<string, tf.Tensor> {
 }
 
 function generatorFromFixture(g: any): Generator {
-  const gen = new Generator({ inChannels: g.in, outChannels: g.out, width: g.width, numResBlocks: g.numResBlocks, seed: 0 });
+  const gen = new Generator({
+    inChannels: g.in,
+    outChannels: g.out,
+    width: g.width,
+    numResBlocks: g.numResBlocks,
+    seed: 0,
+  });
   gen.params.load(tensors(g.weights));
   return gen;
 }
@@ -38,7 +44,10 @@ test('Generator gradients (input and every weight) equal torch (no res blocks; r
   const r = tensorOf(g.r);
   const names = [...gen.params.trainable.keys()];
   // gradients w.r.t. variables through tf.variableGrads, w.r.t. the input through tf.grad
-  const { grads } = tf.variableGrads(() => tf.sum(tf.mul(gen.apply(x), r)) as tf.Scalar, gen.params.trainableVariables());
+  const { grads } = tf.variableGrads(
+    () => tf.sum(tf.mul(gen.apply(x), r)) as tf.Scalar,
+    gen.params.trainableVariables(),
+  );
   const dx = tf.grad((xx) => tf.sum(tf.mul(gen.apply(xx as tf.Tensor4D), r)) as tf.Scalar)(x);
   // measured: dx rel 4.5e-7, worst weight rel 1.6e-5
   const errX = maxAbsDiff(dx, g.dx) / maxAbs(g.dx);
@@ -88,7 +97,10 @@ test('Discriminator gradients (input, every weight; no gradient through u, v) eq
   // third training call, differentiated w.r.t. the input and the weights at once
   const xv = tf.variable(x);
   const vars = [...disc.params.trainableVariables(), xv];
-  const { grads } = tf.variableGrads(() => tf.sum(tf.mul(disc.apply(xv, { training: true }).logits, r)) as tf.Scalar, vars);
+  const { grads } = tf.variableGrads(
+    () => tf.sum(tf.mul(disc.apply(xv, { training: true }).logits, r)) as tf.Scalar,
+    vars,
+  );
   // measured: worst rel 8.3e-7; eval logits 6e-8
   const errX = maxAbsDiff(grads[xv.name], ref.dx) / maxAbs(ref.dx);
   assert.ok(errX < 1e-4, `dx rel err ${errX}`);
@@ -108,15 +120,30 @@ test('output shapes: G [B,H,W,out] for 32x32 and 16x16 inputs, D logits [B,H/8-2
   const d = new Discriminator({ inChannels: 3, width: 4, seed: 1 });
   const { logits, features } = d.apply(tf.zeros([2, 64, 64, 3]), { training: false });
   assert.deepEqual(logits.shape, [2, 6, 6, 1]);
-  assert.deepEqual(features.map((f) => f.shape), [[2, 32, 32, 4], [2, 16, 16, 8], [2, 8, 8, 16], [2, 7, 7, 32], [2, 6, 6, 1]]);
+  assert.deepEqual(
+    features.map((f) => f.shape),
+    [
+      [2, 32, 32, 4],
+      [2, 16, 16, 8],
+      [2, 8, 8, 16],
+      [2, 7, 7, 32],
+      [2, 6, 6, 1],
+    ],
+  );
 });
 
 test('parameter counts at C=32 (and D at C=64) equal PyTorch nparams', () => {
   const pc = fx.param_counts;
   // torch: G(4->3, C=32, 8 res) 2,700,323 ; G(3->1) 2,695,617 ; D(3, C=32) 693,760 ; D(3, C=64) 2,763,776
   const cases: [() => { params: { count(): number; dispose(): void } }, number][] = [
-    [() => new Generator({ inChannels: 4, outChannels: 3, width: 32, numResBlocks: 8, seed: 0 }), pc.G_in4_out3_C32_res8],
-    [() => new Generator({ inChannels: 3, outChannels: 1, width: 32, numResBlocks: 8, seed: 0 }), pc.G_in3_out1_C32_res8],
+    [
+      () => new Generator({ inChannels: 4, outChannels: 3, width: 32, numResBlocks: 8, seed: 0 }),
+      pc.G_in4_out3_C32_res8,
+    ],
+    [
+      () => new Generator({ inChannels: 3, outChannels: 1, width: 32, numResBlocks: 8, seed: 0 }),
+      pc.G_in3_out1_C32_res8,
+    ],
     [() => new Discriminator({ inChannels: 3, width: 32, seed: 0 }), pc.D_in3_C32],
     [() => new Discriminator({ inChannels: 3, width: 64, seed: 0 }), pc.D_in3_C64],
   ];
@@ -131,7 +158,10 @@ test('bad inputs give clear errors', () => {
   const g = new Generator({ inChannels: 4, outChannels: 3, width: 4, numResBlocks: 1, seed: 0 });
   assert.throws(() => g.apply(tf.zeros([1, 16, 16, 3])), /input has 3 channels, expected 4/);
   assert.throws(() => g.apply(tf.zeros([1, 18, 16, 4])), /multiples of 4/);
-  assert.throws(() => new Generator({ inChannels: 0, outChannels: 3, width: 4, numResBlocks: 1, seed: 0 }), /inChannels/);
+  assert.throws(
+    () => new Generator({ inChannels: 0, outChannels: 3, width: 4, numResBlocks: 1, seed: 0 }),
+    /inChannels/,
+  );
   const d = new Discriminator({ inChannels: 3, width: 4, seed: 0 });
   assert.throws(() => d.apply(tf.zeros([1, 16, 16, 3]), { training: false }), /too small/);
   assert.throws(() => d.apply(tf.zeros([1, 32, 32, 1]), { training: false }), /input has 1 channels, expected 3/);

@@ -7,7 +7,13 @@ import { labelSegments, largestOverlapSegment, selectSegment } from '../lib/mode
 import { dilateSquare } from '../lib/image/morphology';
 import { straightThrough, selectDifferentiableMask } from '../lib/models/differentiableMask';
 import { createJointNetwork } from '../lib/models/jointNetwork';
-import { createEdgeDiscriminator, createSegmentationDiscriminator, createImageDiscriminator, conditionalDiscriminatorInput, EdgeInpainter } from '../lib/models/inpainters';
+import {
+  createEdgeDiscriminator,
+  createSegmentationDiscriminator,
+  createImageDiscriminator,
+  conditionalDiscriminatorInput,
+  EdgeInpainter,
+} from '../lib/models/inpainters';
 import { edgeInpainterLoss, segmentationInpainterLoss, imageInpainterLoss } from '../lib/losses/inpainting';
 import { maskExpansionLoss } from '../lib/losses/boundary';
 import { paperLossWeights } from '../lib/losses/weights';
@@ -39,7 +45,13 @@ test('largestOverlapSegment picks the segment (not the class) with the largest o
   const m = [1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
   assert.deepEqual(largestOverlapSegment(s, m), { segment: 2, overlap: 4 });
   // without 3 of the class-2 pixels, instance 1 (3 px) wins
-  assert.deepEqual(largestOverlapSegment(s, m.map((v, i) => ([4, 5, 10].includes(i) ? 0 : v))), { segment: 1, overlap: 3 });
+  assert.deepEqual(
+    largestOverlapSegment(
+      s,
+      m.map((v, i) => ([4, 5, 10].includes(i) ? 0 : v)),
+    ),
+    { segment: 1, overlap: 3 },
+  );
   // tie 2 / 2 / 2: the lowest id wins
   const tie = [1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   assert.deepEqual(largestOverlapSegment(s, tie), { segment: 0, overlap: 2 });
@@ -55,9 +67,18 @@ test('selectSegment adds the seam (cut pixels of the same class touching the seg
   assert.deepEqual([...sel.mask], [0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
   // m_G only on cut pixels: no segment overlaps, so the cuts are ignored and the whole class-1 region is selected
   const onCut = selectSegment(labels, cut, cut, 4, 6);
-  assert.equal(onCut.mask.reduce((a, v) => a + v, 0), 12);
-  assert.deepEqual([...dilateSquare(Uint8Array.from([0, 0, 0, 0, 1, 0, 0, 0, 0]), 3, 3, 1)], [1, 1, 1, 1, 1, 1, 1, 1, 1]);
-  assert.deepEqual([...dilateSquare(Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0]), 3, 3, 1)], [1, 1, 0, 1, 1, 0, 0, 0, 0]);
+  assert.equal(
+    onCut.mask.reduce((a, v) => a + v, 0),
+    12,
+  );
+  assert.deepEqual(
+    [...dilateSquare(Uint8Array.from([0, 0, 0, 0, 1, 0, 0, 0, 0]), 3, 3, 1)],
+    [1, 1, 1, 1, 1, 1, 1, 1, 1],
+  );
+  assert.deepEqual(
+    [...dilateSquare(Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0]), 3, 3, 1)],
+    [1, 1, 0, 1, 1, 0, 0, 0, 0],
+  );
 });
 
 test('straightThrough: forward value = hard, gradient passes to soft unchanged', () => {
@@ -73,8 +94,14 @@ test('straightThrough: forward value = hard, gradient passes to soft unchanged',
 test('selectDifferentiableMask on a hand-made segmenter output: segment choice, binary M, windowed soft mask', () => {
   // logits: 10 for the labelled class, 0 otherwise; boundary logit +5 on cut pixels
   const k = 3;
-  const logits = tf.tensor4d(labels.flatMap((c) => [0, 1, 2].map((j) => (j === c ? 10 : 0))), [1, 4, 6, k]);
-  const boundary = tf.tensor4d(cut.map((c) => (c ? 5 : -5)), [1, 4, 6, 1]);
+  const logits = tf.tensor4d(
+    labels.flatMap((c) => [0, 1, 2].map((j) => (j === c ? 10 : 0))),
+    [1, 4, 6, k],
+  );
+  const boundary = tf.tensor4d(
+    cut.map((c) => (c ? 5 : -5)),
+    [1, 4, 6, 1],
+  );
   const mG = tf.tensor4d([0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 4, 6, 1]);
   const out = selectDifferentiableMask({ semanticLogits: logits, boundaryLogits: boundary }, mG, 1);
   assert.equal(out.selections[0].classIndex, 2);
@@ -100,8 +127,14 @@ test('Segmenter: output shapes and errors', () => {
 test('inpainters reject non-binary masks and wrong channel counts', () => {
   const e = new EdgeInpainter({ width: 2, numResBlocks: 0, seed: 0 });
   const g = tf.zeros([1, 16, 16, 1]) as tf.Tensor4D;
-  assert.throws(() => e.apply({ gray: g, edges: g, mask: tf.fill([1, 16, 16, 1], 0.5) as tf.Tensor4D }), /mask is not binary/);
-  assert.throws(() => e.apply({ gray: tf.zeros([1, 16, 16, 3]) as tf.Tensor4D, edges: g, mask: g }), /gray must be \[B,H,W,1\]/);
+  assert.throws(
+    () => e.apply({ gray: g, edges: g, mask: tf.fill([1, 16, 16, 1], 0.5) as tf.Tensor4D }),
+    /mask is not binary/,
+  );
+  assert.throws(
+    () => e.apply({ gray: tf.zeros([1, 16, 16, 3]) as tf.Tensor4D, edges: g, mask: g }),
+    /gray must be \[B,H,W,1\]/,
+  );
   assert.deepEqual(e.apply({ gray: g, edges: g, mask: g }).shape, [1, 16, 16, 1]);
 });
 
@@ -140,46 +173,69 @@ test('joint network forward: shapes, binary M equal to the selected segment, inp
   assert.ok(lo >= 0 && hi <= 1);
   // names: four prefixed parts, trainable list = all trainable weights
   const names = [...net.named().keys()];
-  assert.ok(names.includes('seg.head.w') && names.includes('edge.out.w') && names.includes('segInpaint.enc.0.w') && names.includes('image.dec.1.b'));
+  assert.ok(
+    names.includes('seg.head.w') &&
+      names.includes('edge.out.w') &&
+      names.includes('segInpaint.enc.0.w') &&
+      names.includes('image.dec.1.b'),
+  );
   assert.equal(net.trainableVariables().length, names.length);
 });
 
-test('joint network: L_E alone, L_E + L_S + L_I, and L_X all give non-zero gradients in every segmenter conv weight', () => {
-  // numResBlocks 0: the stock cpu backend has no gradient for dilated convs (lib/backend registers it)
-  const net = createJointNetwork({ numClasses: K, segmenterWidth: 4, inpainterWidth: 4, numResBlocks: 0, seed: 0 });
-  const dE = createEdgeDiscriminator({ width: 2, seed: 10 });
-  const dS = createSegmentationDiscriminator(K, { width: 2, seed: 11 });
-  const dI = createImageDiscriminator({ width: 2, seed: 12 });
-  const x = jointInputs();
-  const grayGT = tf.mean(x.target, 3, true) as tf.Tensor4D;
-  const w = paperLossWeights;
-  const realE = dE.apply(conditionalDiscriminatorInput(x.edges, grayGT), { training: false }).features;
-  const realI = dI.apply(x.target, { training: false }).features;
-  const segVars = net.parts.segmenter.params.trainable;
-  const phi = tf.randomUniform([2, S, S, 1], -1, 1, 'float32', 5) as tf.Tensor4D;
+test(
+  'joint network: L_E alone, L_E + L_S + L_I, and L_X all give non-zero gradients in every segmenter conv ' + 'weight',
+  () => {
+    // numResBlocks 0: the stock cpu backend has no gradient for dilated convs (lib/backend registers it)
+    const net = createJointNetwork({ numClasses: K, segmenterWidth: 4, inpainterWidth: 4, numResBlocks: 0, seed: 0 });
+    const dE = createEdgeDiscriminator({ width: 2, seed: 10 });
+    const dS = createSegmentationDiscriminator(K, { width: 2, seed: 11 });
+    const dI = createImageDiscriminator({ width: 2, seed: 12 });
+    const x = jointInputs();
+    const grayGT = tf.mean(x.target, 3, true) as tf.Tensor4D;
+    const w = paperLossWeights;
+    const realE = dE.apply(conditionalDiscriminatorInput(x.edges, grayGT), { training: false }).features;
+    const realI = dI.apply(x.target, { training: false }).features;
+    const segVars = net.parts.segmenter.params.trainable;
+    const phi = tf.randomUniform([2, S, S, 1], -1, 1, 'float32', 5) as tf.Tensor4D;
 
-  const gradNorms = (which: 'E' | 'ESI' | 'X') => {
-    const { grads } = tf.variableGrads(() => {
-      const out = net.apply(x);
-      if (which === 'X') return maskExpansionLoss(phi, out.softMask, w.alpha);
-      const lE = edgeInpainterLoss(dE.apply(conditionalDiscriminatorInput(out.edges, grayGT), { training: false }), realE, w).loss;
-      if (which === 'E') return lE;
-      const lS = segmentationInpainterLoss(dS.apply(conditionalDiscriminatorInput(out.segmentationProbs, grayGT), { training: false }),
-        out.segmentationLogits, x.targetSeg, w).loss;
-      const lI = imageInpainterLoss(dI.apply(out.output, { training: false }), realI, out.output, x.target, x.maskGT, w).loss;
-      return tf.addN([lE, lS, lI]) as tf.Scalar;
-    }, [...segVars.values()]);
-    const norms = new Map<string, number>();
-    for (const [name, v] of segVars) norms.set(name, tf.norm(grads[v.name]).dataSync()[0]);
-    return norms;
-  };
-  for (const which of ['E', 'ESI', 'X'] as const) {
-    const norms = gradNorms(which);
-    for (const [name, n] of norms) {
-      if (name.endsWith('.w')) assert.ok(n > 1e-8 && Number.isFinite(n), `${which}: |grad ${name}| = ${n}`);
+    const gradNorms = (which: 'E' | 'ESI' | 'X') => {
+      const { grads } = tf.variableGrads(() => {
+        const out = net.apply(x);
+        if (which === 'X') return maskExpansionLoss(phi, out.softMask, w.alpha);
+        const lE = edgeInpainterLoss(
+          dE.apply(conditionalDiscriminatorInput(out.edges, grayGT), { training: false }),
+          realE,
+          w,
+        ).loss;
+        if (which === 'E') return lE;
+        const lS = segmentationInpainterLoss(
+          dS.apply(conditionalDiscriminatorInput(out.segmentationProbs, grayGT), { training: false }),
+          out.segmentationLogits,
+          x.targetSeg,
+          w,
+        ).loss;
+        const lI = imageInpainterLoss(
+          dI.apply(out.output, { training: false }),
+          realI,
+          out.output,
+          x.target,
+          x.maskGT,
+          w,
+        ).loss;
+        return tf.addN([lE, lS, lI]) as tf.Scalar;
+      }, [...segVars.values()]);
+      const norms = new Map<string, number>();
+      for (const [name, v] of segVars) norms.set(name, tf.norm(grads[v.name]).dataSync()[0]);
+      return norms;
+    };
+    for (const which of ['E', 'ESI', 'X'] as const) {
+      const norms = gradNorms(which);
+      for (const [name, n] of norms) {
+        if (name.endsWith('.w')) assert.ok(n > 1e-8 && Number.isFinite(n), `${which}: |grad ${name}| = ${n}`);
+      }
     }
-  }
-});
+  },
+);
 
 test('no tensor leaks: a joint forward inside tf.tidy leaves the tensor count unchanged', () => {
   const net = createJointNetwork({ numClasses: K, segmenterWidth: 2, inpainterWidth: 2, numResBlocks: 1, seed: 0 });

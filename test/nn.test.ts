@@ -35,7 +35,8 @@ test('reflectionPad2d equals torch ReflectionPad2d (exact, max abs err 0)', () =
   assert.equal(maxAbsDiff(reflectionPad2d(tensorOf(x), pad), y), 0);
 });
 
-// (tfjs-core's own MirrorPad gradient differs from this by up to 5.5 on the same input; lib/backend/mirrorPadGradient.ts replaces it)
+// (tfjs-core's own MirrorPad gradient differs from this by up to 5.5 on the same input;
+// lib/backend/mirrorPadGradient.ts replaces it)
 test('reflectionPad2d gradient equals finite differences (rel err < 1e-3)', () => {
   const x = tf.randomNormal([1, 4, 5, 2], 0, 1, 'float32', 7);
   const r = tf.randomNormal([1, 8, 9, 2], 0, 1, 'float32', 8);
@@ -76,8 +77,10 @@ for (const layer of fx.conv_layers as any[]) {
 }
 
 test('conv2d rejects a channel mismatch', () => {
-  assert.throws(() => conv2d(tf.zeros([1, 4, 4, 2]) as tf.Tensor4D, tf.zeros([3, 3, 3, 1]) as tf.Tensor4D, null),
-    /input has 2 channels, weight expects 3/);
+  assert.throws(
+    () => conv2d(tf.zeros([1, 4, 4, 2]) as tf.Tensor4D, tf.zeros([3, 3, 3, 1]) as tf.Tensor4D, null),
+    /input has 2 channels, weight expects 3/,
+  );
 });
 
 test('spectral norm: one power iteration per training forward, u/v/sigma/output as torch (err < 1e-5)', () => {
@@ -125,8 +128,10 @@ test('Params: seeded init is reproducible, load checks names and shapes', () => 
   assert.ok(Math.abs(sd - 0.02) < 0.001, `std ${sd}`);
   assert.throws(() => a.load({ w: tf.zeros([3, 3]), b: tf.zeros([3]) }), /missing parameter 'u'/);
   assert.throws(() => a.load({ w: tf.zeros([3, 2]), b: tf.zeros([3]), u: tf.zeros([5]) }), /'w' has shape \[3,2\]/);
-  assert.throws(() => a.load({ w: tf.zeros([3, 3]), b: tf.zeros([3]), u: tf.zeros([5]), x: tf.zeros([1]) }),
-    /unknown parameter 'x'/);
+  assert.throws(
+    () => a.load({ w: tf.zeros([3, 3]), b: tf.zeros([3]), u: tf.zeros([5]), x: tf.zeros([1]) }),
+    /unknown parameter 'x'/,
+  );
   a.load(c.named());
   assert.deepEqual(a.get('w').dataSync(), c.get('w').dataSync());
   assert.throws(() => a.normal('w', [1]), /duplicate parameter 'w'/);

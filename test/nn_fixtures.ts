@@ -1,6 +1,6 @@
 // Helpers for tests that compare with reference values committed in test/fixtures/*.json.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 export interface ArrayFixture {

@@ -6,18 +6,22 @@
 //  - hand-made rasters for personSegments / segmentAtPoint.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/index';
 import {
-  DEFAULT_SELFIE_DIR, PretrainedSegmenter, loadPretrainedSegmenter, personSegments, resizeBilinearDifferentiable,
+  DEFAULT_SELFIE_DIR,
+  type PretrainedSegmenter,
+  loadPretrainedSegmenter,
+  personSegments,
+  resizeBilinearDifferentiable,
   segmentAtPoint,
 } from '../lib/models/pretrainedSegmenter';
 import { loadBackgrounds } from '../lib/data/backgrounds';
 import { makeTriplet } from '../lib/data/triplets';
 import { repoPath } from '../lib/io/repoRoot';
-import { Raster } from '../lib/image/raster';
+import type { Raster } from '../lib/image/raster';
 import { maxAbs, maxAbsDiff, testValues } from './backendHarness';
 
 let seg: PretrainedSegmenter;
@@ -33,8 +37,11 @@ async function referenceGraph(): Promise<tf.GraphModel> {
   const bin = fs.readFileSync(path.join(DEFAULT_SELFIE_DIR, 'selfie.bin'));
   return tf.loadGraphModel({
     load: async () => ({
-      modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, format: json.format,
-      weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length), signature: json.signature,
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest[0].weights,
+      format: json.format,
+      weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length),
+      signature: json.signature,
     }),
   });
 }
@@ -67,7 +74,10 @@ describe('forward pass', () => {
   });
 
   test('any image size: resized to 256x256 and back; no tensors leak', () => {
-    const x = tf.tensor4d(testValues(2 * 40 * 24 * 3, 3).map((v) => v + 0.5), [2, 40, 24, 3]);
+    const x = tf.tensor4d(
+      testValues(2 * 40 * 24 * 3, 3).map((v) => v + 0.5),
+      [2, 40, 24, 3],
+    );
     const before = tf.memory().numTensors;
     for (let i = 0; i < 2; i++) {
       const p = seg.personProbability(x);
@@ -97,7 +107,11 @@ describe('resizeBilinearDifferentiable', () => {
 
   test('upsampling equals tf.image.resizeBilinear with half-pixel centres', () => {
     const [a, b] = [x(), x()];
-    for (const [h, w] of [[10, 14], [16, 9], [5, 21]]) {
+    for (const [h, w] of [
+      [10, 14],
+      [16, 9],
+      [5, 21],
+    ]) {
       const ours = resizeBilinearDifferentiable(a, h, w);
       const ref = tf.image.resizeBilinear(b, [h, w], false, true);
       assert.ok(maxAbsDiff(ours.dataSync(), ref.dataSync()) < 1e-6, `${h}x${w}`);
@@ -147,24 +161,38 @@ describe('gradient through the network (cpu)', () => {
   // float32, finite differences cross kinks (measured: one-sided slopes still differ by 5 % at eps 1e-4; the
   // errors here are 0.04-7 %). The per-op checks (resize above, depthwise kernels in the wasm test) are exact.
   test('w.r.t. the image and several weights equals central finite differences; no tensors leak', () => {
-    const image = tf.variable(tf.tensor4d(testValues(8 * 8 * 3, 11).map((v) => v + 0.5), [1, 8, 8, 3]));
-    const g = tf.tensor4d(testValues(8 * 8, 12).map((v) => v + 0.5), [1, 8, 8, 1]);
+    const image = tf.variable(
+      tf.tensor4d(
+        testValues(8 * 8 * 3, 11).map((v) => v + 0.5),
+        [1, 8, 8, 3],
+      ),
+    );
+    const g = tf.tensor4d(
+      testValues(8 * 8, 12).map((v) => v + 0.5),
+      [1, 8, 8, 1],
+    );
     const loss = () => tf.sum(tf.mul(seg.personProbability(image as tf.Tensor as tf.Tensor4D), g)) as tf.Scalar;
     const names = ['Conv2D.filter', 'depthwise_3.filter_in', 'conv2d_9_1.y', 'segment.filter', 'Conv2D_43.filter'];
     const targets: [string, tf.Variable][] = [
-      ...names.map((n): [string, tf.Variable] => [n, seg.params.get(n)]), ['image', image]];
+      ...names.map((n): [string, tf.Variable] => [n, seg.params.get(n)]),
+      ['image', image],
+    ];
     const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(loss, targets.map(([, v]) => v));
+    const { value, grads } = tf.variableGrads(
+      loss,
+      targets.map(([, v]) => v),
+    );
     for (const [what, v] of targets) {
       const gv = grads[v.name].dataSync() as Float32Array;
       const i = gv.reduce((best, a, k) => (Math.abs(a) > Math.abs(gv[best]) ? k : best), 0);
       const original = v.clone();
       const d = tf.tidy(() => tf.oneHot(tf.tensor1d([i], 'int32'), v.size).reshape(v.shape));
       const eps = 1e-3;
-      const at = (s: number) => tf.tidy(() => {
-        v.assign(tf.add(original, tf.mul(d, s)));
-        return loss().dataSync()[0];
-      });
+      const at = (s: number) =>
+        tf.tidy(() => {
+          v.assign(tf.add(original, tf.mul(d, s)));
+          return loss().dataSync()[0];
+        });
       const numeric = (at(eps) - at(-eps)) / (2 * eps);
       v.assign(original);
       tf.dispose([d, original]);
@@ -208,7 +236,10 @@ describe('personSegments / segmentAtPoint', () => {
     if (inside >= 0) {
       const hit = await segmentAtPoint(r, inside % r.width, Math.floor(inside / r.width), { segmenter: seg });
       assert.ok(hit);
-      assert.equal(hit.mask.data.reduce((a, b) => a + b, 0), hit.component.area);
+      assert.equal(
+        hit.mask.data.reduce((a, b) => a + b, 0),
+        hit.component.area,
+      );
     }
     assert.equal(await segmentAtPoint(r, outside % r.width, Math.floor(outside / r.width), { segmenter: seg }), null);
     await assert.rejects(segmentAtPoint(r, r.width, 0, { segmenter: seg }), /outside the/);

@@ -9,7 +9,12 @@ import { loadPretrainedSegmenter } from '../lib/models/pretrainedSegmenter';
 import { initWasmAndCpu, maxAbs, maxAbsDiff, runOn, size, testValues } from './backendHarness';
 
 type Shape4 = [number, number, number, number];
-interface Case { x: Shape4; w: Shape4; stride: number; pad: 'same' | 'valid' }
+interface Case {
+  x: Shape4;
+  w: Shape4;
+  stride: number;
+  pad: 'same' | 'valid';
+}
 const CASES: Case[] = [
   { x: [2, 9, 7, 3], w: [3, 3, 3, 1], stride: 1, pad: 'same' },
   { x: [1, 10, 10, 4], w: [5, 5, 4, 1], stride: 2, pad: 'same' }, // the segmenter's stride-2 5x5 (asymmetric pad)

@@ -2,13 +2,15 @@
 // is absent; install it with `bash scripts/setup.sh`.
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import sharp from 'sharp';
-import { closeFigureRenderer, exportFigure, Figure, renderFigure } from '../lib/viz';
+import { closeFigureRenderer, exportFigure, type Figure, renderFigure } from '../lib/viz';
 
-const skip = fs.existsSync('/usr/bin/chromium') ? false : '/usr/bin/chromium is absent (Debian package chromium; bash scripts/setup.sh)';
+const skip = fs.existsSync('/usr/bin/chromium')
+  ? false
+  : '/usr/bin/chromium is absent (Debian package chromium; bash scripts/setup.sh)';
 after(closeFigureRenderer);
 
 // A thick pure-red line: if plotly really drew the trace, the PNG has many pure-red pixels.
@@ -56,7 +58,8 @@ test('exportFigure writes <name>.png and <name>.svg into FIGURES_DIR, no temp fi
     assert.deepEqual([meta.width, meta.height], [640, 480]); // default scale 2
     await assert.rejects(exportFigure(fig, '../escape'), /figure name "\.\.\/escape"/);
   } finally {
-    if (saved === undefined) delete process.env.FIGURES_DIR; else process.env.FIGURES_DIR = saved;
+    if (saved === undefined) delete process.env.FIGURES_DIR;
+    else process.env.FIGURES_DIR = saved;
     fs.rmSync(dir, { recursive: true });
   }
 });

@@ -12,7 +12,7 @@
 // fewer steps, so their inpainters use 1e-4 (cpu, EdgeConnect's value) and 1e-3 (tiny, only needs to move); our
 // segmenter stands in for PanopticFPN and trains from scratch, so it uses 1e-3 with the usual betas (0.9, 0.999).
 // The joint stage fine-tunes everything from pretrained weights with one lr for all four networks.
-import { paperLossWeights, LossWeights } from '../losses/weights';
+import { paperLossWeights, type LossWeights } from '../losses/weights';
 import { NUM_CLASSES } from '../data/classes';
 import type { L1Normalisation } from '../losses/reconstruction';
 
@@ -68,7 +68,8 @@ export function getDataMix(name: string): DataMix {
     if (!root) throw new Error(`--data coco:ROOT needs the folder of a COCO copy, got '${name}'`);
     return { name: 'coco', photoShare: 0, vtestShare: 0, firemenShare: 0, coco: { root, split: split || 'train2017' } };
   }
-  if (!(name in DATA_MIXES)) throw new Error(`unknown --data '${name}'; choose one of ${Object.keys(DATA_MIXES).join(', ')}, coco:ROOT`);
+  if (!(name in DATA_MIXES))
+    throw new Error(`unknown --data '${name}'; choose one of ${Object.keys(DATA_MIXES).join(', ')}, coco:ROOT`);
   return DATA_MIXES[name as keyof typeof DATA_MIXES];
 }
 
@@ -119,7 +120,14 @@ export const PRESETS: Record<PresetName, Preset> = {
   tiny: {
     ...shared,
     name: 'tiny',
-    architecture: { size: 32, numClasses: NUM_CLASSES, inpainterWidth: 4, numResBlocks: 1, discriminatorWidth: 4, segmenterWidth: 4 },
+    architecture: {
+      size: 32,
+      numClasses: NUM_CLASSES,
+      inpainterWidth: 4,
+      numResBlocks: 1,
+      discriminatorWidth: 4,
+      segmenterWidth: 4,
+    },
     // 64 px, not the training size: the paper protocol's SSIM window is 51 px. So the learned pipeline trained at
     // tiny cannot be evaluated at tiny (loadInpainter refuses the size); CI evaluates the classical fills.
     evaluation: { size: 64, count: 8 },
@@ -135,7 +143,14 @@ export const PRESETS: Record<PresetName, Preset> = {
   cpu: {
     ...shared,
     name: 'cpu',
-    architecture: { size: 64, numClasses: NUM_CLASSES, inpainterWidth: 16, numResBlocks: 4, discriminatorWidth: 16, segmenterWidth: 16 },
+    architecture: {
+      size: 64,
+      numClasses: NUM_CLASSES,
+      inpainterWidth: 16,
+      numResBlocks: 4,
+      discriminatorWidth: 16,
+      segmenterWidth: 16,
+    },
     evaluation: { size: 64, count: 400 }, // 100 a bucket: standard errors of a few tenths of a dB
     batch: 4,
     steps: { edge: 10000, seg: 10000, image: 10000, segmenter: 10000, joint: 5000 },
@@ -160,7 +175,14 @@ export const PRESETS: Record<PresetName, Preset> = {
   paper: {
     ...shared,
     name: 'paper',
-    architecture: { size: 256, numClasses: NUM_CLASSES, inpainterWidth: 64, numResBlocks: 8, discriminatorWidth: 64, segmenterWidth: 64 },
+    architecture: {
+      size: 256,
+      numClasses: NUM_CLASSES,
+      inpainterWidth: 64,
+      numResBlocks: 8,
+      discriminatorWidth: 64,
+      segmenterWidth: 64,
+    },
     evaluation: { size: 256, count: 5000 }, // the paper's test-set size and resolution
     batch: 4,
     steps: { edge: 300000, seg: 300000, image: 300000, segmenter: 300000, joint: 100000 },

@@ -1,8 +1,8 @@
 // Imported photographs (scripts/import-backgrounds.sh writes data/backgrounds/*.jpg + manifest.json).
 // When present, scenes may use them as backgrounds, labelled as the single "photo" stuff class.
-import * as fs from 'fs';
-import * as path from 'path';
-import { Raster } from '../image/raster';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Raster } from '../image/raster';
 import { readImage } from '../image/io';
 import { resizeCover } from '../image/resize';
 

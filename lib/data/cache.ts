@@ -8,14 +8,14 @@
 //   data/cache/<name>/000123_bglabels.png  labels of I_G (same encoding)
 // Images are 8-bit PNGs, so a cached triplet equals the generated one up to 1/255 quantisation; the manifest is
 // written last (atomically), so a half-written cache is never taken as complete. data/cache is gitignored.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { writeImage, writeMask, readImage, readMask, readImageBytes, writeImageBytes } from '../image/io';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { maskRatio } from '../image/raster';
-import { PanopticLabels, maxInstanceId } from './labels';
-import { Triplet, TripletOptions, makeTriplet } from './triplets';
-import { SceneKind } from './scene';
+import { type PanopticLabels, maxInstanceId } from './labels';
+import { type Triplet, type TripletOptions, makeTriplet } from './triplets';
+import type { SceneKind } from './scene';
 
 export interface CacheConfig {
   seed: number;
@@ -72,18 +72,33 @@ function readManifest(dir: string): CacheManifest | null {
 const sameConfig = (a: CacheConfig, b: CacheConfig) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Generate the dataset described by `config` into `dir` (overwriting); the manifest is written last. */
-export async function writeTripletCache(dir: string, config: CacheConfig, opts: Pick<TripletOptions, 'scene'> = {}): Promise<void> {
+export async function writeTripletCache(
+  dir: string,
+  config: CacheConfig,
+  opts: Pick<TripletOptions, 'scene'> = {},
+): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const items: CacheManifest['items'] = [];
   for (let i = 0; i < config.count; i++) {
-    const t = makeTriplet(config.seed, i, { height: config.height, width: config.width, split: config.split, scene: opts.scene });
+    const t = makeTriplet(config.seed, i, {
+      height: config.height,
+      width: config.width,
+      split: config.split,
+      scene: opts.scene,
+    });
     const base = path.join(dir, pad(i));
     await writeImage(`${base}_image.png`, t.image);
     await writeImage(`${base}_background.png`, t.background);
     await writeMask(`${base}_mask.png`, t.mask);
     await writeLabels(`${base}_labels.png`, t.labels);
     await writeLabels(`${base}_bglabels.png`, t.backgroundLabels);
-    items.push({ index: i, maskRatio: t.maskRatio, bucket: t.bucket, personInstance: t.personInstance, sceneKind: t.sceneKind });
+    items.push({
+      index: i,
+      maskRatio: t.maskRatio,
+      bucket: t.bucket,
+      personInstance: t.personInstance,
+      sceneKind: t.sceneKind,
+    });
   }
   const manifest: CacheManifest = { version: 1, config, items };
   writeFileAtomic(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1));
@@ -111,7 +126,11 @@ export async function readCachedTriplet(dir: string, index: number): Promise<Tri
 }
 
 /** The cached dataset for `config` in `dir`: reuse it if its manifest has the same config, else (re)generate. */
-export async function loadOrCreateTripletCache(dir: string, config: CacheConfig, opts: Pick<TripletOptions, 'scene'> = {}): Promise<Triplet[]> {
+export async function loadOrCreateTripletCache(
+  dir: string,
+  config: CacheConfig,
+  opts: Pick<TripletOptions, 'scene'> = {},
+): Promise<Triplet[]> {
   const expectedPhotos = opts.scene?.photos?.length ?? 0;
   if (config.photos !== expectedPhotos) {
     throw new Error(`triplet cache: config.photos = ${config.photos} but ${expectedPhotos} photo(s) were passed`);

@@ -7,7 +7,7 @@
 // Widths scale with the image's shorter side / 256. For a controllable ratio, strokes are unioned until the hole
 // ratio reaches the target range; a sample that overshoots is discarded and redrawn.
 import { Prng, deriveSeed } from '../random/prng';
-import { Mask, createMask, maskArea, checkSize } from '../image/raster';
+import { type Mask, createMask, maskArea, checkSize } from '../image/raster';
 import { segmentDistance } from './paint';
 
 const MIN_VERTICES = 4;
@@ -52,7 +52,10 @@ export function freeFormMask(rng: Prng, height: number, width: number): Mask {
       const angle = i % 2 === 0 ? 2 * Math.PI - a : a;
       const r = Math.min(2 * avgRadius, Math.max(0, rng.normal(avgRadius, avgRadius / 2)));
       const [px, py] = pts[pts.length - 1];
-      pts.push([Math.min(width, Math.max(0, px + r * Math.cos(angle))), Math.min(height, Math.max(0, py + r * Math.sin(angle)))]);
+      pts.push([
+        Math.min(width, Math.max(0, px + r * Math.cos(angle))),
+        Math.min(height, Math.max(0, py + r * Math.sin(angle))),
+      ]);
     }
     drawStroke(m, pts, Math.max(1, rng.uniform(MIN_WIDTH_256, MAX_WIDTH_256) * widthScale));
   }
@@ -70,7 +73,14 @@ export function freeFormMask(rng: Prng, height: number, width: number): Mask {
 
 /** A free-form mask whose hole ratio lies in [lo, hi): union DeepFill masks until >= lo; redraw on overshoot.
  *  Deterministic in (seed, index). */
-export function irregularMask(seed: number, index: number, height: number, width: number, lo: number, hi: number): Mask {
+export function irregularMask(
+  seed: number,
+  index: number,
+  height: number,
+  width: number,
+  lo: number,
+  hi: number,
+): Mask {
   if (!(lo >= 0 && hi > lo && hi <= 1)) throw new Error(`irregularMask: bad ratio range [${lo}, ${hi})`);
   const rng = new Prng(deriveSeed(seed, index, 0x1e9));
   const N = height * width;

@@ -1,7 +1,7 @@
 // Panoptic labels: a semantic class per pixel (lib/data/classes.ts) and an instance id per pixel
 // (0 for stuff; 1, 2, ... for each thing instance, unique within the image), and what is derived from them: the
 // one-hot map the segmentation inpainter takes, the instance-boundary target of the scratch segmenter, colours.
-import { Mask, Raster } from '../image/raster';
+import type { Mask, Raster } from '../image/raster';
 import { NUM_CLASSES, CLASS_ID, CLASS_COLOURS, CLASS_NAMES } from './classes';
 
 export interface PanopticLabels {
@@ -12,7 +12,12 @@ export interface PanopticLabels {
 }
 
 export function createLabels(height: number, width: number, classId: number): PanopticLabels {
-  return { height, width, semantic: new Uint8Array(height * width).fill(classId), instance: new Uint16Array(height * width) };
+  return {
+    height,
+    width,
+    semantic: new Uint8Array(height * width).fill(classId),
+    instance: new Uint16Array(height * width),
+  };
 }
 
 export function cloneLabels(l: PanopticLabels): PanopticLabels {
@@ -26,7 +31,11 @@ export function maxInstanceId(l: PanopticLabels): number {
 }
 
 /** Labels of the image with a person pasted under `mask`: a new "person" instance on top of the old labels. */
-export function pasteInstance(l: PanopticLabels, mask: Mask, classId = CLASS_ID.person): { labels: PanopticLabels; instanceId: number } {
+export function pasteInstance(
+  l: PanopticLabels,
+  mask: Mask,
+  classId = CLASS_ID.person,
+): { labels: PanopticLabels; instanceId: number } {
   if (mask.height !== l.height || mask.width !== l.width) {
     throw new Error(`pasteInstance: mask ${mask.height}x${mask.width} does not match labels ${l.height}x${l.width}`);
   }
@@ -46,7 +55,8 @@ export function semanticOneHot(l: PanopticLabels): Raster {
   const data = new Float32Array(l.height * l.width * NUM_CLASSES);
   for (let i = 0; i < l.semantic.length; i++) {
     const c = l.semantic[i];
-    if (c >= NUM_CLASSES) throw new Error(`semanticOneHot: class id ${c} at pixel ${i} is >= NUM_CLASSES (${NUM_CLASSES})`);
+    if (c >= NUM_CLASSES)
+      throw new Error(`semanticOneHot: class id ${c} at pixel ${i} is >= NUM_CLASSES (${NUM_CLASSES})`);
     data[i * NUM_CLASSES + c] = 1;
   }
   return { height: l.height, width: l.width, channels: NUM_CLASSES, data };
@@ -68,8 +78,13 @@ export function instanceBoundaryTarget(instanceIds: ArrayLike<number>, height: n
       const id = instanceIds[i];
       if (id <= 0) continue;
       const differs = (j: number) => instanceIds[j] > 0 && instanceIds[j] !== id;
-      if ((x > 0 && differs(i - 1)) || (x < width - 1 && differs(i + 1)) ||
-        (y > 0 && differs(i - width)) || (y < height - 1 && differs(i + width))) out[i] = 1;
+      if (
+        (x > 0 && differs(i - 1)) ||
+        (x < width - 1 && differs(i + 1)) ||
+        (y > 0 && differs(i - width)) ||
+        (y < height - 1 && differs(i + width))
+      )
+        out[i] = 1;
     }
   }
   return out;
@@ -82,7 +97,9 @@ export function labelsToRaster(l: PanopticLabels): Raster {
     for (let x = 0; x < l.width; x++) {
       const i = y * l.width + x;
       const col = CLASS_COLOURS[CLASS_NAMES[l.semantic[i]]] ?? [0, 0, 0];
-      const edge = (x + 1 < l.width && l.instance[i + 1] !== l.instance[i]) || (y + 1 < l.height && l.instance[i + l.width] !== l.instance[i]);
+      const edge =
+        (x + 1 < l.width && l.instance[i + 1] !== l.instance[i]) ||
+        (y + 1 < l.height && l.instance[i + l.width] !== l.instance[i]);
       for (let c = 0; c < 3; c++) data[3 * i + c] = edge ? col[c] * 0.4 : col[c];
     }
   }

@@ -1,8 +1,8 @@
 // A small canvas that paints colour and panoptic labels together, plus colour helpers shared by the scene and
 // person renderers. Coordinates: pixel (x, y) has its centre at (x + 0.5, y + 0.5); shapes are tested at
 // pixel centres, so the same scene rendered at another size is the same picture sampled differently.
-import { Raster } from '../image/raster';
-import { PanopticLabels } from './labels';
+import type { Raster } from '../image/raster';
+import type { PanopticLabels } from './labels';
 
 export type RGB = [number, number, number];
 
@@ -16,7 +16,8 @@ export interface Canvas {
 
 export function createCanvas(height: number, width: number): Canvas {
   return {
-    height, width,
+    height,
+    width,
     rgb: new Float32Array(height * width * 3),
     semantic: new Uint8Array(height * width),
     instance: new Uint16Array(height * width),
@@ -50,12 +51,18 @@ export function hsv(h: number, s: number, v: number): RGB {
   const q = v * (1 - f * s);
   const t = v * (1 - (1 - f) * s);
   switch (i % 6) {
-    case 0: return [v, t, p];
-    case 1: return [q, v, p];
-    case 2: return [p, v, t];
-    case 3: return [p, q, v];
-    case 4: return [t, p, v];
-    default: return [v, p, q];
+    case 0:
+      return [v, t, p];
+    case 1:
+      return [q, v, p];
+    case 2:
+      return [p, v, t];
+    case 3:
+      return [p, q, v];
+    case 4:
+      return [t, p, v];
+    default:
+      return [v, p, q];
   }
 }
 
@@ -73,7 +80,14 @@ export function smoothstep(e0: number, e1: number, x: number): number {
 }
 
 /** Distance from p to segment ab, and the position t in [0, 1] of the closest point along it. */
-export function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): { dist: number; t: number } {
+export function segmentDistance(
+  px: number,
+  py: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+): { dist: number; t: number } {
   const dx = bx - ax;
   const dy = by - ay;
   const len2 = dx * dx + dy * dy;

@@ -1,6 +1,6 @@
 // Simple copy-paste (the paper's ref. [32]): the object's pixels replace the background's under its mask,
 // with no blending. Parts of the object outside the image are clipped.
-import { Raster, Mask, assertRaster, createMask } from '../image/raster';
+import { type Raster, type Mask, assertRaster, createMask } from '../image/raster';
 
 export interface Sprite {
   height: number;
@@ -12,7 +12,12 @@ export interface Sprite {
 /** Call `visit(s, t)` for every sprite pixel s under its mask that lands inside an H x W image at pixel t, the
  *  sprite's top-left corner at (top, left). Both indices are row-major pixel indices. */
 export function eachPastedPixel(
-  sprite: Sprite, top: number, left: number, H: number, W: number, visit: (s: number, t: number) => void,
+  sprite: Sprite,
+  top: number,
+  left: number,
+  H: number,
+  W: number,
+  visit: (s: number, t: number) => void,
 ): void {
   for (let y = 0; y < sprite.height; y++) {
     const ty = top + y;
@@ -27,7 +32,12 @@ export function eachPastedPixel(
 }
 
 /** Paste `sprite` with its top-left corner at (top, left). Returns the composite and the visible object mask. */
-export function pasteSprite(background: Raster, sprite: Sprite, top: number, left: number): { image: Raster; mask: Mask } {
+export function pasteSprite(
+  background: Raster,
+  sprite: Sprite,
+  top: number,
+  left: number,
+): { image: Raster; mask: Mask } {
   assertRaster(background, 'pasteSprite', 3);
   const { height: H, width: W } = background;
   const data = background.data.slice();

@@ -4,14 +4,14 @@
 // Backgrounds are made as COCO images are used by the paper: the photo's long side resized to ~640 px
 // (loadPhotos), then a square crop at a random scale, resized to the model size, flipped half of the time
 // (photoCrop). Person cutouts with exact alpha (the Tux Paint firemen) come with the library (loadFiremen).
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import { Prng } from '../random/prng';
-import { Raster } from '../image/raster';
+import type { Raster } from '../image/raster';
 import { resize } from '../image/resize';
 import { repoPath, repoRelative } from '../io/repoRoot';
-import { Sprite } from './paste';
+import type { Sprite } from './paste';
 
 export type PhotoSplit = 'train' | 'validation' | 'test';
 export const PHOTO_SPLITS: readonly PhotoSplit[] = ['train', 'validation', 'test'];
@@ -74,8 +74,10 @@ export function photoLibraryDir(): string {
 
 /** The one-line message for a missing library, naming the command that builds it. */
 export function missingLibraryMessage(dir = photoLibraryDir()): string {
-  return `the photo library is missing (${repoRelative(path.join(dir, 'manifest.json'))}): build it with ` +
-    '`bash scripts/fetch-photos.sh` (downloads ~490 MB of Debian packages; 5-10 minutes, most of it vtest.avi)';
+  return (
+    `the photo library is missing (${repoRelative(path.join(dir, 'manifest.json'))}): build it with ` +
+    '`bash scripts/fetch-photos.sh` (downloads ~490 MB of Debian packages; 5-10 minutes, most of it vtest.avi)'
+  );
 }
 
 /** Library id of a source: the resource file's activity and the entry's name (gcompris), else package + name. */
@@ -84,7 +86,10 @@ function photoId(pkg: string, file: string, entry: string): string {
   if (entry) {
     const activity = stem(file);
     const inner = entry.split('/resource/')[1] ?? path.posix.basename(entry);
-    return `gcompris-${activity}-${inner.replace(/^images\//, '').replace(/\.[^.]+$/, '').replace(/\//g, '-')}`;
+    return `gcompris-${activity}-${inner
+      .replace(/^images\//, '')
+      .replace(/\.[^.]+$/, '')
+      .replace(/\//g, '-')}`;
   }
   // plasma wallpapers are <name>/contents/images/<size>.jpg
   const name = file.includes('/contents/images/') ? file.split('/contents/images/')[0].split('/').pop()! : stem(file);
@@ -92,10 +97,14 @@ function photoId(pkg: string, file: string, entry: string): string {
 }
 
 export function readPhotoSources(file = SOURCES_FILE): PhotoSource[] {
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   const out = lines.slice(1).map((line, i) => {
     const [pkg, p, entry, group] = line.split('\t');
-    if (!pkg || !p || !group) throw new Error(`${repoRelative(file)} line ${i + 2}: expected package, file, entry, group`);
+    if (!pkg || !p || !group)
+      throw new Error(`${repoRelative(file)} line ${i + 2}: expected package, file, entry, group`);
     return { id: photoId(pkg, p, entry ?? ''), package: pkg, path: p, ...(entry ? { entry } : {}), group };
   });
   const ids = new Set<string>();
@@ -118,8 +127,13 @@ function duplicateKey(s: PhotoSource): string {
  */
 export function makePhotoSplit(sources: readonly PhotoSource[], seed: number): PhotoSplitFile {
   const out: PhotoSplitFile = {
-    description: 'photo library split by photo (lib/data/photos.ts makePhotoSplit); made by `npx tsx scripts/fetch-photos.ts --write-split`',
-    seed, train: [], validation: [], test: [],
+    description:
+      'photo library split by photo (lib/data/photos.ts makePhotoSplit); made by `npx tsx scripts/fetch-photos.ts ' +
+      '--write-split`',
+    seed,
+    train: [],
+    validation: [],
+    test: [],
   };
   const groups = [...new Set(sources.map((s) => s.group))];
   for (const g of groups) {
@@ -132,7 +146,9 @@ export function makePhotoSplit(sources: readonly PhotoSource[], seed: number): P
     }
     const nTest = Math.round(keys.length * 0.2);
     const nVal = Math.round(keys.length * 0.1);
-    const splitOf = new Map(keys.map((k, i) => [k, i < nTest ? 'test' : i < nTest + nVal ? 'validation' : 'train'] as const));
+    const splitOf = new Map(
+      keys.map((k, i) => [k, i < nTest ? 'test' : i < nTest + nVal ? 'validation' : 'train'] as const),
+    );
     for (const s of inGroup) out[g === 'matplotlib' ? 'train' : splitOf.get(duplicateKey(s))!].push(s.id);
   }
   for (const k of PHOTO_SPLITS) out[k].sort();
@@ -170,10 +186,22 @@ export async function loadPhotos(split: PhotoSplit, dir = photoLibraryDir()): Pr
   const out: Photo[] = [];
   for (const id of readPhotoSplit()[split]) {
     const entry = byId.get(id);
-    if (!entry) throw new Error(`photo '${id}' of data/photos/split.json is not in the library: rebuild it with \`bash scripts/fetch-photos.sh\``);
-    const { data, info } = await sharp(path.join(dir, entry.file)).removeAlpha()
-      .resize({ width: LIBRARY_LONG_SIDE, height: LIBRARY_LONG_SIDE, fit: 'inside' }).raw().toBuffer({ resolveWithObject: true });
-    out.push({ id, height: info.height, width: info.width, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+    if (!entry)
+      throw new Error(
+        `photo '${id}' of data/photos/split.json is not in the library: rebuild it with \`bash ` +
+          `scripts/fetch-photos.sh\``,
+      );
+    const { data, info } = await sharp(path.join(dir, entry.file))
+      .removeAlpha()
+      .resize({ width: LIBRARY_LONG_SIDE, height: LIBRARY_LONG_SIDE, fit: 'inside' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    out.push({
+      id,
+      height: info.height,
+      width: info.width,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    });
   }
   loaded.set(key, out);
   return out;
@@ -202,7 +230,8 @@ export function photoCrop(photo: Photo, rng: Prng, height: number, width: number
     }
   }
   const out = resize({ height: ch, width: cw, channels: 3, data }, height, width);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = Math.min(1, Math.max(0, out.data[i])); // rounding of the filter
+  // rounding of the filter
+  for (let i = 0; i < out.data.length; i++) out.data[i] = Math.min(1, Math.max(0, out.data[i]));
   return out;
 }
 

@@ -1,7 +1,7 @@
 // COCO run-length encoding, a port of pycocotools' common/maskApi.c (rleEncode, rleDecode, rleToString,
 // rleFrString, rleFrPoly). COCO runs are column-major (Fortran order) and start with a run of zeros;
 // our Masks are row-major, so encode/decode transpose on the fly.
-import { Mask, createMask, assertBinaryMask } from '../image/raster';
+import { type Mask, createMask, assertBinaryMask } from '../image/raster';
 
 export interface Rle {
   height: number;
@@ -18,7 +18,11 @@ export function rleEncode(m: Mask): Rle {
   for (let x = 0; x < w; x++) {
     for (let y = 0; y < h; y++) {
       const v = m.data[y * w + x];
-      if (v !== prev) { counts.push(run); run = 0; prev = v; }
+      if (v !== prev) {
+        counts.push(run);
+        run = 0;
+        prev = v;
+      }
       run++;
     }
   }
@@ -101,16 +105,30 @@ export function rleFromPolygon(xy: readonly number[], height: number, width: num
   const u: number[] = [];
   const v: number[] = [];
   for (let j = 0; j < k; j++) {
-    let xs = x[j], xe = x[j + 1], ys = y[j], ye = y[j + 1];
+    let xs = x[j],
+      xe = x[j + 1],
+      ys = y[j],
+      ye = y[j + 1];
     const dx = Math.abs(xe - xs);
     const dy = Math.abs(ys - ye);
     const flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
-    if (flip) { [xs, xe] = [xe, xs]; [ys, ye] = [ye, ys]; }
+    if (flip) {
+      [xs, xe] = [xe, xs];
+      [ys, ye] = [ye, ys];
+    }
     const s = dx >= dy ? (ye - ys) / dx : (xe - xs) / dy;
     if (dx >= dy) {
-      for (let d = 0; d <= dx; d++) { const t = flip ? dx - d : d; u.push(t + xs); v.push(cInt(ys + s * t + 0.5)); }
+      for (let d = 0; d <= dx; d++) {
+        const t = flip ? dx - d : d;
+        u.push(t + xs);
+        v.push(cInt(ys + s * t + 0.5));
+      }
     } else {
-      for (let d = 0; d <= dy; d++) { const t = flip ? dy - d : d; v.push(t + ys); u.push(cInt(xs + s * t + 0.5)); }
+      for (let d = 0; d <= dy; d++) {
+        const t = flip ? dy - d : d;
+        v.push(t + ys);
+        u.push(cInt(xs + s * t + 0.5));
+      }
     }
   }
   // points along the y-boundary, downsampled
@@ -121,7 +139,7 @@ export function rleFromPolygon(xy: readonly number[], height: number, width: num
     let xd = u[j] < u[j - 1] ? u[j] : u[j] - 1;
     xd = (xd + 0.5) / scale - 0.5;
     if (Math.floor(xd) !== xd || xd < 0 || xd > w - 1) continue;
-    let yd = v[j] < v[j - 1] ? v[j] : v[j - 1];
+    let yd = Math.min(v[j], v[j - 1]);
     yd = (yd + 0.5) / scale - 0.5;
     if (yd < 0) yd = 0;
     else if (yd > h) yd = h;
@@ -134,13 +152,20 @@ export function rleFromPolygon(xy: readonly number[], height: number, width: num
   a.push(h * w);
   a.sort((p, q) => p - q);
   let prev = 0;
-  for (let j = 0; j < a.length; j++) { const t = a[j]; a[j] -= prev; prev = t; }
+  for (let j = 0; j < a.length; j++) {
+    const t = a[j];
+    a[j] -= prev;
+    prev = t;
+  }
   const b: number[] = [];
   let j = 0;
   b.push(a[j++]);
   while (j < a.length) {
     if (a[j] > 0) b.push(a[j++]);
-    else { j++; if (j < a.length) b[b.length - 1] += a[j++]; }
+    else {
+      j++;
+      if (j < a.length) b[b.length - 1] += a[j++];
+    }
   }
   return { height, width, counts: b };
 }

@@ -8,12 +8,23 @@
 // Things (boxes, balls, poles, cars; not on photos) and sometimes small background people are placed on the ground with
 // perspective scale. A global tone (colour temperature, exposure) and faint sensor noise finish the image.
 import { Prng, deriveSeed } from '../random/prng';
-import { Raster, assertRaster } from '../image/raster';
+import { type Raster, assertRaster } from '../image/raster';
 import { crop, resize } from '../image/resize';
 import { CLASS_ID } from './classes';
-import { PanopticLabels } from './labels';
+import type { PanopticLabels } from './labels';
 import { createFbm, valueNoise } from './noise';
-import { Canvas, RGB, createCanvas, setPixel, canvasImage, canvasLabels, hsv, mix, scale, smoothstep } from './paint';
+import {
+  type Canvas,
+  type RGB,
+  createCanvas,
+  setPixel,
+  canvasImage,
+  canvasLabels,
+  hsv,
+  mix,
+  scale,
+  smoothstep,
+} from './paint';
 import { randomPerson, renderPerson, personExtentHeight } from './person';
 import { eachPastedPixel } from './paste';
 
@@ -67,15 +78,25 @@ function columnProfile(ctx: Ctx, f: (u: number) => number): (u: number) => numbe
 function paintSky(ctx: Ctx, below: (u: number) => number): void {
   const rng = ctx.rng;
   const mood = rng.int(0, 4); // clear, hazy, overcast, sunset
-  const top: RGB = [[0.2, 0.4, 0.8], [0.4, 0.55, 0.8], [0.55, 0.58, 0.62], [0.3, 0.3, 0.6]][mood] as RGB;
-  const bottom: RGB = [[0.65, 0.8, 0.95], [0.8, 0.85, 0.9], [0.75, 0.76, 0.78], [0.98, 0.6, 0.35]][mood] as RGB;
+  const top: RGB = [
+    [0.2, 0.4, 0.8],
+    [0.4, 0.55, 0.8],
+    [0.55, 0.58, 0.62],
+    [0.3, 0.3, 0.6],
+  ][mood] as RGB;
+  const bottom: RGB = [
+    [0.65, 0.8, 0.95],
+    [0.8, 0.85, 0.9],
+    [0.75, 0.76, 0.78],
+    [0.98, 0.6, 0.35],
+  ][mood] as RGB;
   const clouds = createFbm(rng.uint32(), 5);
   const cover = rng.uniform(0.35, 0.65) + (mood === 2 ? 0.2 : 0);
   const stretch = rng.uniform(1.5, 3);
   eachPixel(ctx, (u, v, i) => {
     const limit = below(u);
     if (v >= limit) return;
-    const base = mix(top, bottom, Math.pow(v / Math.max(limit, 1e-3), 0.8));
+    const base = mix(top, bottom, (v / Math.max(limit, 1e-3)) ** 0.8);
     const n = clouds(u * 4, v * 4 * stretch);
     const k = smoothstep(1 - cover, 1 - cover + 0.25, n);
     const cloud: RGB = mood === 3 ? [1, 0.8, 0.7] : [0.97, 0.97, 0.98];
@@ -85,8 +106,13 @@ function paintSky(ctx: Ctx, below: (u: number) => number): void {
 
 /** Ground plane below the horizon, textured in perspective coordinates (gx across, gz depth), painted where
  *  `inside(u, v)` holds (default: everywhere below the horizon). */
-function paintGround(ctx: Ctx, horizon: number, classId: number, texture: (gx: number, gz: number, fade: number) => RGB,
-  inside: (u: number, v: number) => boolean = (_u, v) => v >= horizon): void {
+function paintGround(
+  ctx: Ctx,
+  horizon: number,
+  classId: number,
+  texture: (gx: number, gz: number, fade: number) => RGB,
+  inside: (u: number, v: number) => boolean = (_u, v) => v >= horizon,
+): void {
   eachPixel(ctx, (u, v, i) => {
     if (!inside(u, v)) return;
     const depth = Math.max(v - horizon, 0.004);
@@ -105,7 +131,12 @@ function grassTexture(rng: Prng): (gx: number, gz: number, fade: number) => RGB 
 }
 
 function dirtTexture(rng: Prng): (gx: number, gz: number, fade: number) => RGB {
-  const base = rng.pick<RGB>([[0.55, 0.45, 0.32], [0.8, 0.72, 0.55], [0.45, 0.42, 0.4], [0.9, 0.9, 0.92]]);
+  const base = rng.pick<RGB>([
+    [0.55, 0.45, 0.32],
+    [0.8, 0.72, 0.55],
+    [0.45, 0.42, 0.4],
+    [0.9, 0.9, 0.92],
+  ]);
   const n = createFbm(rng.uint32(), 5);
   return (gx, gz, fade) => scale(base, 0.8 + 0.35 * n(gx * 4, gz * 4) + fade * 0.25 * (n(gx * 40, gz * 40) - 0.5));
 }
@@ -116,12 +147,14 @@ function paintHills(ctx: Ctx, horizon: number): (u: number) => number {
   const amp = rng.uniform(0.05, mountains ? 0.25 : 0.12);
   const profile = createFbm(rng.uint32(), mountains ? 5 : 3, mountains ? 0.6 : 0.45);
   const freq = rng.uniform(2, 5);
-  const colour = mountains ? hsv(rng.uniform(0.55, 0.65), rng.uniform(0.1, 0.3), rng.uniform(0.45, 0.65)) : hsv(rng.uniform(0.22, 0.35), 0.5, rng.uniform(0.3, 0.45));
+  const colour = mountains
+    ? hsv(rng.uniform(0.55, 0.65), rng.uniform(0.1, 0.3), rng.uniform(0.45, 0.65))
+    : hsv(rng.uniform(0.22, 0.35), 0.5, rng.uniform(0.3, 0.45));
   const tex = createFbm(rng.uint32(), 4);
   const top = columnProfile(ctx, (u) => horizon - amp * profile(u * freq, 0.5) * 1.6);
   eachPixel(ctx, (u, v, i) => {
     if (v < top(u) || v >= horizon) return;
-    const shade = 0.8 + 0.4 * tex(u * 10, v * 10) - 0.2 * (horizon - v) / (amp + 1e-3);
+    const shade = 0.8 + 0.4 * tex(u * 10, v * 10) - (0.2 * (horizon - v)) / (amp + 1e-3);
     setPixel(ctx.c, i, scale(colour, shade), mountains ? CLASS_ID.ground : CLASS_ID.vegetation, 0);
   });
   return top;
@@ -136,18 +169,25 @@ function paintTree(ctx: Ctx, cx: number, base: number, size: number): void {
   const rx = size * rng.uniform(0.25, 0.4);
   const ry = size * rng.uniform(0.35, 0.5);
   const aspect = ctx.W / ctx.H;
-  eachPixel(ctx, (u, v, i) => {
-    const dx = (u - cx) * aspect;
-    const inTrunk = Math.abs(dx) < size * 0.05 && v <= base && v > crownY;
-    const q = Math.hypot(dx / rx, (v - crownY) / ry);
-    const wobble = 0.25 * (n(u * 30, v * 30) - 0.5);
-    if (q + wobble < 1) {
-      const lit = 0.7 + 0.5 * n(u * 40, v * 40) - 0.3 * ((v - crownY) / ry);
-      setPixel(ctx.c, i, scale(leaves, lit), CLASS_ID.vegetation, 0);
-    } else if (inTrunk) {
-      setPixel(ctx.c, i, scale(trunk, 0.8 + 0.4 * n(u * 80, v * 10)), CLASS_ID.vegetation, 0);
-    }
-  }, cx - (1.2 * rx) / aspect, crownY - 1.2 * ry, cx + (1.2 * rx) / aspect, base + 0.01);
+  eachPixel(
+    ctx,
+    (u, v, i) => {
+      const dx = (u - cx) * aspect;
+      const inTrunk = Math.abs(dx) < size * 0.05 && v <= base && v > crownY;
+      const q = Math.hypot(dx / rx, (v - crownY) / ry);
+      const wobble = 0.25 * (n(u * 30, v * 30) - 0.5);
+      if (q + wobble < 1) {
+        const lit = 0.7 + 0.5 * n(u * 40, v * 40) - 0.3 * ((v - crownY) / ry);
+        setPixel(ctx.c, i, scale(leaves, lit), CLASS_ID.vegetation, 0);
+      } else if (inTrunk) {
+        setPixel(ctx.c, i, scale(trunk, 0.8 + 0.4 * n(u * 80, v * 10)), CLASS_ID.vegetation, 0);
+      }
+    },
+    cx - (1.2 * rx) / aspect,
+    crownY - 1.2 * ry,
+    cx + (1.2 * rx) / aspect,
+    base + 0.01,
+  );
 }
 
 function landscape(ctx: Ctx): number {
@@ -156,8 +196,14 @@ function landscape(ctx: Ctx): number {
   const hillTop = paintHills(ctx, horizon);
   paintSky(ctx, hillTop);
   const grass = rng.chance(0.6);
-  paintGround(ctx, horizon, grass ? CLASS_ID.vegetation : CLASS_ID.ground, grass ? grassTexture(rng) : dirtTexture(rng));
-  if (rng.chance(0.6)) { // a path narrowing to a vanishing point on the horizon
+  paintGround(
+    ctx,
+    horizon,
+    grass ? CLASS_ID.vegetation : CLASS_ID.ground,
+    grass ? grassTexture(rng) : dirtTexture(rng),
+  );
+  if (rng.chance(0.6)) {
+    // a path narrowing to a vanishing point on the horizon
     const vx = rng.uniform(0.2, 0.8);
     const bottomX = rng.uniform(0.1, 0.9);
     const halfWidth = rng.uniform(0.1, 0.3);
@@ -184,7 +230,8 @@ function lake(ctx: Ctx): number {
   const trees = hsv(rng.uniform(0.22, 0.38), 0.5, rng.uniform(0.2, 0.35));
   const treeTex = createFbm(rng.uint32(), 4);
   eachPixel(ctx, (u, v, i) => {
-    if (v >= top(u) && v < horizon) setPixel(ctx.c, i, scale(trees, 0.7 + 0.6 * treeTex(u * 40, v * 40)), CLASS_ID.vegetation, 0);
+    if (v >= top(u) && v < horizon)
+      setPixel(ctx.c, i, scale(trees, 0.7 + 0.6 * treeTex(u * 40, v * 40)), CLASS_ID.vegetation, 0);
   });
   const bank = rng.uniform(0.7, 0.95); // where the near bank starts
   const bankEdge = createFbm(rng.uint32(), 3);
@@ -192,17 +239,28 @@ function lake(ctx: Ctx): number {
   const deep = hsv(rng.uniform(0.5, 0.6), rng.uniform(0.4, 0.8), rng.uniform(0.25, 0.45));
   const skyTint: RGB = [0.7, 0.8, 0.9];
   const ripples = createFbm(rng.uint32(), 3);
-  paintGround(ctx, horizon, CLASS_ID.water, (gx, gz, fade) => {
-    const r = ripples(gx * 2, gz * 18);
-    return mix(deep, skyTint, Math.min(1, 0.2 + 0.35 * (1 - fade) + 0.5 * (r - 0.5) * (0.3 + fade)));
-  }, (u, v) => v >= horizon && v < bankAt(u));
+  paintGround(
+    ctx,
+    horizon,
+    CLASS_ID.water,
+    (gx, gz, fade) => {
+      const r = ripples(gx * 2, gz * 18);
+      return mix(deep, skyTint, Math.min(1, 0.2 + 0.35 * (1 - fade) + 0.5 * (r - 0.5) * (0.3 + fade)));
+    },
+    (u, v) => v >= horizon && v < bankAt(u),
+  );
   const tex = rng.chance(0.5) ? dirtTexture(rng) : grassTexture(rng);
   paintGround(ctx, horizon, CLASS_ID.ground, tex, (u, v) => v >= bankAt(u));
   return horizon;
 }
 
 function brickWall(rng: Prng): (u: number, v: number) => RGB {
-  const brick = rng.pick<RGB>([[0.6, 0.3, 0.22], [0.7, 0.45, 0.3], [0.5, 0.5, 0.52], [0.75, 0.7, 0.6]]);
+  const brick = rng.pick<RGB>([
+    [0.6, 0.3, 0.22],
+    [0.7, 0.45, 0.3],
+    [0.5, 0.5, 0.52],
+    [0.75, 0.7, 0.6],
+  ]);
   const mortar: RGB = [0.78, 0.76, 0.72];
   const rows = rng.uniform(14, 30);
   const n = createFbm(rng.uint32(), 3);
@@ -235,22 +293,37 @@ function street(ctx: Ctx): number {
   const horizon = rng.uniform(0.55, 0.75);
   // building tops along the width
   const tops: { x0: number; x1: number; top: number; wall: (u: number, v: number) => RGB; windows: boolean }[] = [];
-  for (let x = 0; x < 1;) {
+  for (let x = 0; x < 1; ) {
     const w = rng.uniform(0.15, 0.45);
-    tops.push({ x0: x, x1: x + w, top: rng.uniform(0.03, horizon - 0.15), wall: rng.chance(0.5) ? brickWall(rng) : plasterWall(rng), windows: rng.chance(0.8) });
+    tops.push({
+      x0: x,
+      x1: x + w,
+      top: rng.uniform(0.03, horizon - 0.15),
+      wall: rng.chance(0.5) ? brickWall(rng) : plasterWall(rng),
+      windows: rng.chance(0.8),
+    });
     x += w;
   }
   const building = (u: number) => tops.find((b) => u >= b.x0 && u < b.x1)!;
   paintSky(ctx, (u) => building(u).top);
   const winRows = rng.uniform(6, 12);
   const winCols = rng.uniform(8, 16);
-  const glass: RGB = rng.pick<RGB>([[0.15, 0.2, 0.3], [0.5, 0.65, 0.8], [0.25, 0.25, 0.22]]);
+  const glass: RGB = rng.pick<RGB>([
+    [0.15, 0.2, 0.3],
+    [0.5, 0.65, 0.8],
+    [0.25, 0.25, 0.22],
+  ]);
   eachPixel(ctx, (u, v, i) => {
     const b = building(u);
     if (v < b.top || v >= horizon) return;
     const fy = (v - b.top) * winRows;
     const fx = (u - b.x0) * winCols;
-    const inWindow = b.windows && fy - Math.floor(fy) > 0.35 && fx - Math.floor(fx) > 0.3 && fx - Math.floor(fx) < 0.8 && v < horizon - 0.05;
+    const inWindow =
+      b.windows &&
+      fy - Math.floor(fy) > 0.35 &&
+      fx - Math.floor(fx) > 0.3 &&
+      fx - Math.floor(fx) < 0.8 &&
+      v < horizon - 0.05;
     const col = inWindow ? scale(glass, 0.8 + 0.4 * (1 - (fy - Math.floor(fy)))) : b.wall(u, v);
     setPixel(ctx.c, i, scale(col, u - b.x0 < 0.01 ? 0.7 : 1), CLASS_ID.wall, 0);
   });
@@ -259,7 +332,8 @@ function street(ctx: Ctx): number {
   const sidewalk = rng.uniform(0.05, 0.2);
   const pavement = dirtTexture(rng);
   paintGround(ctx, horizon, CLASS_ID.ground, (gx, gz, fade) => {
-    if (gz > 0.25 / sidewalk) { // far part near the horizon: pavement in front of the buildings
+    if (gz > 0.25 / sidewalk) {
+      // far part near the horizon: pavement in front of the buildings
       const tile = (Math.floor(gx * 2) + Math.floor(gz * 2)) % 2 === 0 ? 1 : 0.9;
       return scale(pavement(gx, gz, fade), tile);
     }
@@ -275,10 +349,20 @@ function indoor(ctx: Ctx): number {
   const floorLine = rng.uniform(0.5, 0.75);
   const wall = rng.chance(0.3) ? brickWall(rng) : plasterWall(rng);
   const hasWindow = rng.chance(0.5);
-  const win = { x0: rng.uniform(0.05, 0.6), y0: rng.uniform(0.08, 0.2), w: rng.uniform(0.2, 0.35), h: rng.uniform(0.2, floorLine - 0.3) };
-  const inWin = (u: number, v: number, pad: number) => hasWindow && u > win.x0 - pad && u < win.x0 + win.w + pad && v > win.y0 - pad && v < win.y0 + win.h + pad;
+  const win = {
+    x0: rng.uniform(0.05, 0.6),
+    y0: rng.uniform(0.08, 0.2),
+    w: rng.uniform(0.2, 0.35),
+    h: rng.uniform(0.2, floorLine - 0.3),
+  };
+  const inWin = (u: number, v: number, pad: number) =>
+    hasWindow && u > win.x0 - pad && u < win.x0 + win.w + pad && v > win.y0 - pad && v < win.y0 + win.h + pad;
   if (hasWindow) paintSky(ctx, () => 1);
-  const frame: RGB = rng.pick<RGB>([[0.95, 0.95, 0.93], [0.4, 0.28, 0.18], [0.2, 0.2, 0.2]]);
+  const frame: RGB = rng.pick<RGB>([
+    [0.95, 0.95, 0.93],
+    [0.4, 0.28, 0.18],
+    [0.2, 0.2, 0.2],
+  ]);
   const baseboard = scale(frame, 0.9);
   eachPixel(ctx, (u, v, i) => {
     if (v >= floorLine) return;
@@ -287,7 +371,10 @@ function indoor(ctx: Ctx): number {
       if (mx) setPixel(ctx.c, i, frame, CLASS_ID.wall, 0);
       return; // sky stays
     }
-    if (inWin(u, v, 0.025)) { setPixel(ctx.c, i, frame, CLASS_ID.wall, 0); return; }
+    if (inWin(u, v, 0.025)) {
+      setPixel(ctx.c, i, frame, CLASS_ID.wall, 0);
+      return;
+    }
     const shadow = 1 - 0.25 * smoothstep(0.3, 1, v / floorLine);
     setPixel(ctx.c, i, v > floorLine - 0.03 ? baseboard : scale(wall(u, v), shadow), CLASS_ID.wall, 0);
   });
@@ -298,15 +385,24 @@ function indoor(ctx: Ctx): number {
   const grain = createFbm(rng.uint32(), 3);
   const plankSeed = rng.uint32();
   // the floor's vanishing point is at the floor line; depth = 0.25 / (v - floorLine + offset)
-  paintGround(ctx, floorLine - 0.08, CLASS_ID.ground, (gx, gz, fade) => {
-    if (planks) {
-      const p = Math.floor(gx * 3);
-      const seam = gx * 3 - p < 0.06 * (0.3 + fade) ? 0.7 : 1;
-      return scale(wood, seam * (0.8 + 0.3 * valueNoise(plankSeed, p * 5.1, 0) + 0.25 * fade * (grain(gx * 40, gz * 2) - 0.5)));
-    }
-    const checker = (Math.floor(gx * 2) + Math.floor(gz * 2)) % 2 === 0;
-    return scale(checker ? tileA : tileB, 0.9 + 0.15 * grain(gx * 10, gz * 10));
-  }, (_u, v) => v >= floorLine);
+  paintGround(
+    ctx,
+    floorLine - 0.08,
+    CLASS_ID.ground,
+    (gx, gz, fade) => {
+      if (planks) {
+        const p = Math.floor(gx * 3);
+        const seam = gx * 3 - p < 0.06 * (0.3 + fade) ? 0.7 : 1;
+        return scale(
+          wood,
+          seam * (0.8 + 0.3 * valueNoise(plankSeed, p * 5.1, 0) + 0.25 * fade * (grain(gx * 40, gz * 2) - 0.5)),
+        );
+      }
+      const checker = (Math.floor(gx * 2) + Math.floor(gz * 2)) % 2 === 0;
+      return scale(checker ? tileA : tileB, 0.9 + 0.15 * grain(gx * 10, gz * 10));
+    },
+    (_u, v) => v >= floorLine,
+  );
   return floorLine;
 }
 
@@ -354,36 +450,44 @@ function paintThing(ctx: Ctx, horizon: number): void {
   const aspect = ctx.W / ctx.H;
   const n = createFbm(rng.uint32(), 3);
   const lightX = rng.uniform(-1, 1);
-  eachPixel(ctx, (u, v, i) => {
-    const x = (u - cx) * aspect / size; // object units: 1 = size, 0 at the centre
-    const y = (v - baseV) / size; // 0 at the base, negative upwards
-    let col: RGB | null = null;
-    if (kind === 'box') {
-      const front = Math.abs(x) < 0.35 && y < 0 && y > -0.6;
-      const topFace = y <= -0.6 && y > -0.75 && x > -0.35 + (-0.6 - y) * 0.8 - 0.0 && x < 0.35 + (-0.6 - y) * 0.8;
-      const side = x >= 0.35 && x < 0.47 && y < -(x - 0.35) * 1.25 && y > -0.6 - (x - 0.35) * 1.25;
-      if (front) col = scale(colour, 0.75 + 0.1 * n(x * 5, y * 5));
-      else if (topFace) col = scale(colour, 1.05);
-      else if (side) col = scale(colour, 0.5);
-    } else if (kind === 'ball') {
-      const r = Math.hypot(x, y + 0.3);
-      if (r < 0.3) {
-        const nz = Math.sqrt(1 - (r / 0.3) ** 2);
-        col = scale(colour, 0.35 + 0.7 * Math.max(0, (lightX * x / 0.3 - (y + 0.3) / 0.3 * 0.5 + nz) / 1.6));
+  eachPixel(
+    ctx,
+    (u, v, i) => {
+      const x = ((u - cx) * aspect) / size; // object units: 1 = size, 0 at the centre
+      const y = (v - baseV) / size; // 0 at the base, negative upwards
+      let col: RGB | null = null;
+      if (kind === 'box') {
+        const front = Math.abs(x) < 0.35 && y < 0 && y > -0.6;
+        const topFace = y <= -0.6 && y > -0.75 && x > -0.35 + (-0.6 - y) * 0.8 - 0.0 && x < 0.35 + (-0.6 - y) * 0.8;
+        const side = x >= 0.35 && x < 0.47 && y < -(x - 0.35) * 1.25 && y > -0.6 - (x - 0.35) * 1.25;
+        if (front) col = scale(colour, 0.75 + 0.1 * n(x * 5, y * 5));
+        else if (topFace) col = scale(colour, 1.05);
+        else if (side) col = scale(colour, 0.5);
+      } else if (kind === 'ball') {
+        const r = Math.hypot(x, y + 0.3);
+        if (r < 0.3) {
+          const nz = Math.sqrt(1 - (r / 0.3) ** 2);
+          col = scale(colour, 0.35 + 0.7 * Math.max(0, ((lightX * x) / 0.3 - ((y + 0.3) / 0.3) * 0.5 + nz) / 1.6));
+        }
+      } else if (kind === 'pole') {
+        if (Math.abs(x) < 0.04 && y < 0 && y > -1.6)
+          col = scale([0.3, 0.3, 0.32], 0.7 + 0.5 * (1 - Math.abs(x) / 0.04));
+        else if (Math.hypot(x, y + 1.65) < 0.12) col = [1, 0.95, 0.7];
+      } else {
+        const body = Math.abs(x) < 0.9 && y < -0.12 && y > -0.5;
+        const cabin = Math.abs(x) < 0.55 - (-0.5 - y) * 0.6 && y <= -0.5 && y > -0.8;
+        const wheel = Math.hypot(Math.abs(x) - 0.55, y + 0.14) < 0.16;
+        if (wheel) col = [0.06, 0.06, 0.06];
+        else if (cabin) col = Math.abs(x) < 0.5 - (-0.5 - y) * 0.6 - 0.05 && y > -0.76 ? [0.2, 0.28, 0.35] : colour;
+        else if (body) col = scale(colour, 0.7 + (0.4 * (-y - 0.12)) / 0.38);
       }
-    } else if (kind === 'pole') {
-      if (Math.abs(x) < 0.04 && y < 0 && y > -1.6) col = scale([0.3, 0.3, 0.32], 0.7 + 0.5 * (1 - Math.abs(x) / 0.04));
-      else if (Math.hypot(x, y + 1.65) < 0.12) col = [1, 0.95, 0.7];
-    } else {
-      const body = Math.abs(x) < 0.9 && y < -0.12 && y > -0.5;
-      const cabin = Math.abs(x) < 0.55 - (-0.5 - y) * 0.6 && y <= -0.5 && y > -0.8;
-      const wheel = Math.hypot(Math.abs(x) - 0.55, y + 0.14) < 0.16;
-      if (wheel) col = [0.06, 0.06, 0.06];
-      else if (cabin) col = Math.abs(x) < 0.5 - (-0.5 - y) * 0.6 - 0.05 && y > -0.76 ? [0.2, 0.28, 0.35] : colour;
-      else if (body) col = scale(colour, 0.7 + 0.4 * (-y - 0.12) / 0.38);
-    }
-    if (col) setPixel(ctx.c, i, col, CLASS_ID.thing, id);
-  }, cx - size / aspect, baseV - 1.8 * size, cx + size / aspect, baseV + 0.05 * size);
+      if (col) setPixel(ctx.c, i, col, CLASS_ID.thing, id);
+    },
+    cx - size / aspect,
+    baseV - 1.8 * size,
+    cx + size / aspect,
+    baseV + 0.05 * size,
+  );
 }
 
 /** A smaller person already in the background (a "person" instance in I_G). */
@@ -411,7 +515,7 @@ function finishTone(ctx: Ctx): void {
   const gain: RGB = [exposure * (1 + warm), exposure, exposure * (1 - warm)];
   eachPixel(ctx, (u, v, i) => {
     const vig = 1 - vignette * ((u - 0.5) ** 2 + (v - 0.5) ** 2) * 2;
-    const grain = (valueNoise(noiseSeed, (u * ctx.W) * 0.99, (v * ctx.H) * 0.99) - 0.5) * 0.03;
+    const grain = (valueNoise(noiseSeed, u * ctx.W * 0.99, v * ctx.H * 0.99) - 0.5) * 0.03;
     for (let k = 0; k < 3; k++) ctx.c.rgb[3 * i + k] = ctx.c.rgb[3 * i + k] * gain[k] * vig + grain;
   });
 }
@@ -422,7 +526,16 @@ export function generateScene(seed: number, height: number, width: number, opts:
   const ctx: Ctx = { c: createCanvas(height, width), rng, H: height, W: width, nextInstance: 1 };
   const usePhoto = opts.photos && opts.photos.length > 0 && rng.chance(opts.photoProbability ?? 0.5);
   const kind: SceneKind = usePhoto ? 'photo' : rng.pick(SYNTHETIC_KINDS);
-  const horizon = kind === 'photo' ? photo(ctx, opts.photos!) : kind === 'landscape' ? landscape(ctx) : kind === 'lake' ? lake(ctx) : kind === 'street' ? street(ctx) : indoor(ctx);
+  const horizon =
+    kind === 'photo'
+      ? photo(ctx, opts.photos!)
+      : kind === 'landscape'
+        ? landscape(ctx)
+        : kind === 'lake'
+          ? lake(ctx)
+          : kind === 'street'
+            ? street(ctx)
+            : indoor(ctx);
   const things = kind === 'photo' ? 0 : rng.int(0, 4); // boxes and cars floating on a photo look wrong
   for (let t = 0; t < things; t++) paintThing(ctx, horizon);
   if (rng.chance(opts.backgroundPeopleProbability ?? 0.25)) {
@@ -432,4 +545,3 @@ export function generateScene(seed: number, height: number, width: number, opts:
   finishTone(ctx);
   return { kind, image: canvasImage(ctx.c), labels: canvasLabels(ctx.c), horizon };
 }
-

@@ -14,12 +14,12 @@
 // mirrored half of the time. The choices come from their own streams of (seed, index), so an item stays a pure
 // function of (seed, index, sources).
 import { Prng, deriveSeed } from '../random/prng';
-import { Raster, Mask, maskArea, checkSize } from '../image/raster';
-import { PanopticLabels, createLabels, pasteInstance } from './labels';
-import { generateScene, Scene, SceneOptions, SceneKind } from './scene';
+import { type Raster, type Mask, maskArea, checkSize } from '../image/raster';
+import { type PanopticLabels, createLabels, pasteInstance } from './labels';
+import { generateScene, type Scene, type SceneOptions, type SceneKind } from './scene';
 import { randomPerson, renderPerson } from './person';
-import { Sprite, pasteSprite } from './paste';
-import { Photo, loadFiremen, loadPhotos, photoCrop } from './photos';
+import { type Sprite, pasteSprite } from './paste';
+import { type Photo, loadFiremen, loadPhotos, photoCrop } from './photos';
 import { loadVtestCutouts, openVtestTestRange, vtestTestCutout, vtestTriplet } from './vtest';
 import { CLASS_ID } from './classes';
 import { cocoPaths, loadCocoIndex, makeCocoTriplet } from './coco';
@@ -112,7 +112,8 @@ function backgroundFor(seed: number, index: number, H: number, W: number, opts: 
   const rng = new Prng(deriveSeed(seed, index, 3));
   if (src && src.photos.length > 0 && rng.chance(src.photoShare)) {
     let image = photoCrop(rng.pick(src.photos), rng, H, W);
-    for (let retry = 0; retry < MAX_CROP_RETRIES && isBlank(image); retry++) image = photoCrop(rng.pick(src.photos), rng, H, W);
+    for (let retry = 0; retry < MAX_CROP_RETRIES && isBlank(image); retry++)
+      image = photoCrop(rng.pick(src.photos), rng, H, W);
     return { kind: 'photo', image, labels: createLabels(H, W, CLASS_ID.photo), horizon: 0.5 };
   }
   return generateScene(deriveSeed(seed, index, 0), H, W, opts.scene);
@@ -162,30 +163,47 @@ export function makeTriplet(seed: number, index: number, opts: TripletOptions): 
     // the rendered (unclipped) area, which grows with the scale squared
     let pixelsPerUnit = Math.max(H, W) * Math.sqrt(target / 0.15);
     let sprite = render(pixelsPerUnit);
-    pixelsPerUnit *= Math.sqrt((target * N) / Math.max(1, maskArea({ height: sprite.height, width: sprite.width, data: sprite.mask })));
+    pixelsPerUnit *= Math.sqrt(
+      (target * N) / Math.max(1, maskArea({ height: sprite.height, width: sprite.width, data: sprite.mask })),
+    );
     for (let step = 0; step < MAX_SCALE_STEPS; step++) {
       sprite = render(pixelsPerUnit);
       let ratio = 0;
-      for (let place = 0; place < 3; place++) { // clipping at the border depends on the placement
-        const top = sprite.height <= H ? rng.int(0, H - sprite.height + 1) : Math.round(-rng.uniform(0, 0.2) * (sprite.height - H));
-        const left = sprite.width <= W
-          ? Math.round(rng.uniform(-0.15 * sprite.width, W - 0.85 * sprite.width))
-          : Math.round(rng.uniform(W - sprite.width, 0));
+      for (let place = 0; place < 3; place++) {
+        // clipping at the border depends on the placement
+        const top =
+          sprite.height <= H
+            ? rng.int(0, H - sprite.height + 1)
+            : Math.round(-rng.uniform(0, 0.2) * (sprite.height - H));
+        const left =
+          sprite.width <= W
+            ? Math.round(rng.uniform(-0.15 * sprite.width, W - 0.85 * sprite.width))
+            : Math.round(rng.uniform(W - sprite.width, 0));
         const { image, mask } = pasteSprite(scene.image, sprite, top, left);
         const area = maskArea(mask);
         ratio = area / N;
         if (area > 0 && ratio >= minRatio && bucketOf(ratio) === bucket) {
           const { labels, instanceId } = pasteInstance(scene.labels, mask);
           return {
-            image, background: scene.image, mask, maskRatio: ratio, bucket, labels,
-            backgroundLabels: scene.labels, personInstance: instanceId, sceneKind: scene.kind,
+            image,
+            background: scene.image,
+            mask,
+            maskRatio: ratio,
+            bucket,
+            labels,
+            backgroundLabels: scene.labels,
+            personInstance: instanceId,
+            sceneKind: scene.kind,
           };
         }
       }
       pixelsPerUnit *= Math.sqrt(target / Math.max(ratio, 1e-4));
     }
   }
-  throw new Error(`makeTriplet: could not place a person in bucket ${MASK_RATIO_BUCKETS[bucket].label} at ${H}x${W} (seed ${seed}, item ${index})`);
+  throw new Error(
+    `makeTriplet: could not place a person in bucket ${MASK_RATIO_BUCKETS[bucket].label} at ${H}x${W} (seed ${seed}, ` +
+      `item ${index})`,
+  );
 }
 
 /** Items start..start+count-1 of a dataset. */

@@ -4,7 +4,8 @@
 //   plate.png        the background plate: per pixel and channel, the median of every 3rd frame
 //   index.json       the people found in each frame (bounding box, area, track), the time ranges, the counts
 //   masks/NNN.png    each frame's cleaned silhouettes (0/255), for the frames of the test range
-//   frames/NNN.jpg   those frames (quality 95; only known pixels of I come from them: the truth in the hole is the plate)
+//   frames/NNN.jpg   those frames (quality 95; only known pixels of I come from them: the truth in the hole is
+//                    the plate)
 //   cutouts/*.png    RGBA person cutouts (colour from the frame, alpha = silhouette) from the training range
 // Silhouettes (cleanSilhouettes): |frame - plate| summed over the channels > 60; an opening by a disk of radius 2
 // removes noise and the thin tape line that moves in the wind (2-4 px wide); components of >= MIN_AREA pixels are
@@ -14,11 +15,11 @@
 // across frames (a component continues the track of the previous frame's component it overlaps most). Training
 // pastes only people whose track, and every track it merged into, ends before TRAIN_END (trainingCutoutPeople), so
 // no pasted person is seen in the gap or the test range as far as the tracks tell; the gap is the second guard.
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import sharp from 'sharp';
-import { Mask, Raster, createMask, maskArea } from '../image/raster';
+import { type Mask, type Raster, createMask, maskArea } from '../image/raster';
 import { resize } from '../image/resize';
 import { Prng, deriveSeed } from '../random/prng';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO, bucketOf, balancedBucket } from './buckets';
@@ -29,7 +30,7 @@ import { dilate, erode } from '../image/morphology';
 import { writeJsonAtomic, writeFileAtomic } from '../io/atomicWrite';
 import { repoPath, repoRelative } from '../io/repoRoot';
 import { readCutout } from './photos';
-import { Sprite } from './paste';
+import type { Sprite } from './paste';
 
 export const VTEST_AVI = 'usr/share/doc/opencv-doc/examples/data/vtest.avi';
 export const TRAIN_END = 480;
@@ -70,11 +71,16 @@ export function vtestDir(): string {
 
 /** All frames of the video as one RGB byte buffer (frame f at f * H * W * 3). */
 export function decodeVideo(file: string): { frames: Buffer; count: number; height: number; width: number } {
-  const probe = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height',
-    '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  const probe = spawnSync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file],
+    { encoding: 'utf8' },
+  );
   if (probe.status !== 0) throw new Error(`ffprobe cannot read ${file}: ${probe.stderr || probe.error}`);
   const [width, height] = probe.stdout.trim().split(',').map(Number);
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 2 ** 31 });
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+    maxBuffer: 2 ** 31,
+  });
   if (r.status !== 0) throw new Error(`ffmpeg cannot decode ${file}: ${r.stderr?.toString() || r.error}`);
   const frameBytes = width * height * 3;
   return { frames: r.stdout, count: Math.floor(r.stdout.length / frameBytes), height, width };
@@ -116,7 +122,10 @@ export function components(m: Mask): { labels: Int32Array; areas: number[] } {
           const xx = x + dx;
           if (yy < 0 || yy >= H || xx < 0 || xx >= W) continue;
           const q = yy * W + xx;
-          if (m.data[q] && !labels[q]) { labels[q] = id; stack.push(q); }
+          if (m.data[q] && !labels[q]) {
+            labels[q] = id;
+            stack.push(q);
+          }
         }
       }
     }
@@ -130,9 +139,20 @@ export function fillHoles(m: Mask): Mask {
   const { height: H, width: W } = m;
   const outside = new Uint8Array(H * W);
   const stack: number[] = [];
-  const seed = (p: number) => { if (!m.data[p] && !outside[p]) { outside[p] = 1; stack.push(p); } };
-  for (let x = 0; x < W; x++) { seed(x); seed((H - 1) * W + x); }
-  for (let y = 0; y < H; y++) { seed(y * W); seed(y * W + W - 1); }
+  const seed = (p: number) => {
+    if (!m.data[p] && !outside[p]) {
+      outside[p] = 1;
+      stack.push(p);
+    }
+  };
+  for (let x = 0; x < W; x++) {
+    seed(x);
+    seed((H - 1) * W + x);
+  }
+  for (let y = 0; y < H; y++) {
+    seed(y * W);
+    seed(y * W + W - 1);
+  }
   while (stack.length) {
     const p = stack.pop()!;
     const y = Math.floor(p / W);
@@ -149,10 +169,19 @@ const nonEmpty = (m: Mask) => m.data.some((v) => v);
 const safeDilate = (m: Mask, d: number): Mask => (nonEmpty(m) ? dilate(m, d) : m);
 
 /** Raw foreground: sum over channels of |frame - plate| > threshold. */
-export function foreground(frame: Uint8Array, plate: Uint8Array, height: number, width: number, threshold = THRESHOLD): Mask {
+export function foreground(
+  frame: Uint8Array,
+  plate: Uint8Array,
+  height: number,
+  width: number,
+  threshold = THRESHOLD,
+): Mask {
   const data = new Uint8Array(height * width);
   for (let i = 0; i < data.length; i++) {
-    const d = Math.abs(frame[3 * i] - plate[3 * i]) + Math.abs(frame[3 * i + 1] - plate[3 * i + 1]) + Math.abs(frame[3 * i + 2] - plate[3 * i + 2]);
+    const d =
+      Math.abs(frame[3 * i] - plate[3 * i]) +
+      Math.abs(frame[3 * i + 1] - plate[3 * i + 1]) +
+      Math.abs(frame[3 * i + 2] - plate[3 * i + 2]);
     data[i] = d > threshold ? 1 : 0;
   }
   return { height, width, data };
@@ -165,7 +194,8 @@ export function cleanSilhouettes(raw: Mask): Mask {
   const opened = safeDilate(erode(raw, 2), 2);
   const { labels, areas } = components(opened);
   let grown: Mask = { height: H, width: W, data: Uint8Array.from(labels, (l) => (l && areas[l] >= MIN_AREA ? 1 : 0)) };
-  for (let k = 0; k < RECONSTRUCT; k++) grown = dilate3x3Within(grown, raw); // geodesic dilation inside the raw foreground
+  // geodesic dilation inside the raw foreground
+  for (let k = 0; k < RECONSTRUCT; k++) grown = dilate3x3Within(grown, raw);
   if (!nonEmpty(grown)) return grown;
   const closed = erode(dilate(grown, 2), 2);
   const filled = fillHoles(closed);
@@ -187,7 +217,10 @@ function dilate3x3Within(m: Mask, limit: Mask): Mask {
         if (yy < 0 || yy >= H) continue;
         for (let dx = -1; dx <= 1; dx++) {
           const xx = x + dx;
-          if (xx >= 0 && xx < W && m.data[yy * W + xx]) { hit = 1; break; }
+          if (xx >= 0 && xx < W && m.data[yy * W + xx]) {
+            hit = 1;
+            break;
+          }
         }
       }
       out[p] = hit;
@@ -212,7 +245,8 @@ export async function extractVtest(avi: string, dir = vtestDir()): Promise<Vtest
   const frameBytes = H * W * 3;
   const plate = medianPlate(video.frames, count, frameBytes);
   for (const sub of ['masks', 'frames', 'cutouts']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
-  const raw = (data: Uint8Array, channels: 1 | 3 | 4, w = W, h = H) => sharp(Buffer.from(data.buffer, data.byteOffset, data.length), { raw: { width: w, height: h, channels } });
+  const raw = (data: Uint8Array, channels: 1 | 3 | 4, w = W, h = H) =>
+    sharp(Buffer.from(data.buffer, data.byteOffset, data.length), { raw: { width: w, height: h, channels } });
   writeFileAtomic(path.join(dir, 'plate.png'), await raw(plate, 3).png().toBuffer());
   const people: VtestPerson[] = [];
   let previous: { labels: Int32Array; tracks: number[] } | null = null;
@@ -237,15 +271,29 @@ export async function extractVtest(avi: string, dir = vtestDir()): Promise<Vtest
       let best = 0;
       let track = -1;
       for (const [key, n] of overlap) {
-        if (Math.floor(key / 65536) === id && n > best) { best = n; track = previous!.tracks[key % 65536]; }
+        if (Math.floor(key / 65536) === id && n > best) {
+          best = n;
+          track = previous!.tracks[key % 65536];
+        }
       }
       tracks.push(track >= 0 ? track : nextTrack++);
     }
     previous = { labels, tracks };
     perFrame.push({ frame: f, labels, tracks });
     if (f >= TEST_START) {
-      writeFileAtomic(path.join(dir, 'masks', `${pad3(f)}.png`), await raw(mask.data.map((v) => v * 255), 1).png().toBuffer());
-      writeFileAtomic(path.join(dir, 'frames', `${pad3(f)}.jpg`), await raw(frame, 3).jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer());
+      writeFileAtomic(
+        path.join(dir, 'masks', `${pad3(f)}.png`),
+        await raw(
+          mask.data.map((v) => v * 255),
+          1,
+        )
+          .png()
+          .toBuffer(),
+      );
+      writeFileAtomic(
+        path.join(dir, 'frames', `${pad3(f)}.jpg`),
+        await raw(frame, 3).jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer(),
+      );
     }
   }
   const inTest = new Set<number>();
@@ -258,13 +306,20 @@ export async function extractVtest(avi: string, dir = vtestDir()): Promise<Vtest
       const b = boxes[l];
       const y = Math.floor(p / W);
       const x = p - y * W;
-      b.y0 = Math.min(b.y0, y); b.y1 = Math.max(b.y1, y); b.x0 = Math.min(b.x0, x); b.x1 = Math.max(b.x1, x); b.area++;
+      b.y0 = Math.min(b.y0, y);
+      b.y1 = Math.max(b.y1, y);
+      b.x0 = Math.min(b.x0, x);
+      b.x1 = Math.max(b.x1, x);
+      b.area++;
     }
     for (let id = 1; id < tracks.length; id++) {
       const b = boxes[id];
       const track = tracks[id];
       const person: VtestPerson = {
-        frame, box: [b.y0, b.x0, b.y1 - b.y0 + 1, b.x1 - b.x0 + 1], area: b.area, track,
+        frame,
+        box: [b.y0, b.x0, b.y1 - b.y0 + 1, b.x1 - b.x0 + 1],
+        area: b.area,
+        track,
         touchesBorder: b.y0 === 0 || b.x0 === 0 || b.y1 === H - 1 || b.x1 === W - 1,
       };
       if (frame < TRAIN_END && !inTest.has(track) && !person.touchesBorder) {
@@ -286,25 +341,39 @@ export async function extractVtest(avi: string, dir = vtestDir()): Promise<Vtest
     }
   }
   const index: VtestIndex = {
-    description: 'people of vtest.avi (lib/data/vtest.ts extractVtest)', version: EXTRACTION_VERSION, height: H, width: W, frames: count,
-    trainRange: [0, TRAIN_END], testRange: [TEST_START, count], people,
+    description: 'people of vtest.avi (lib/data/vtest.ts extractVtest)',
+    version: EXTRACTION_VERSION,
+    height: H,
+    width: W,
+    frames: count,
+    trainRange: [0, TRAIN_END],
+    testRange: [TEST_START, count],
+    people,
   };
   writeJsonAtomic(indexFile, index);
   const cutouts = people.filter((p) => p.cutout).length;
   const testPeople = people.filter((p) => p.frame >= TEST_START).length;
-  console.log(`vtest: ${count} frames, ${people.length} people (${cutouts} training cutouts from frames 0-${TRAIN_END - 1}, ` +
-    `${testPeople} in test frames ${TEST_START}-${count - 1}) in ${repoRelative(dir)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  console.log(
+    `vtest: ${count} frames, ${people.length} people (${cutouts} training cutouts from frames 0-${TRAIN_END - 1}, ` +
+      `${testPeople} in test frames ${TEST_START}-${count - 1}) in ${repoRelative(dir)} ` +
+      `(${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+  );
   return index;
 }
 
 export function readVtestIndex(dir = vtestDir()): VtestIndex {
   const file = path.join(dir, 'index.json');
   if (!fs.existsSync(file)) {
-    throw new Error(`vtest people are missing (${repoRelative(file)}): build them with \`bash scripts/fetch-photos.sh\``);
+    throw new Error(
+      `vtest people are missing (${repoRelative(file)}): build them with \`bash scripts/fetch-photos.sh\``,
+    );
   }
   const index = JSON.parse(fs.readFileSync(file, 'utf8')) as VtestIndex;
   if (index.version !== EXTRACTION_VERSION) {
-    throw new Error(`${repoRelative(file)} was made by another version of lib/data/vtest.ts: rebuild it with \`bash scripts/fetch-photos.sh\``);
+    throw new Error(
+      `${repoRelative(file)} was made by another version of lib/data/vtest.ts: rebuild it with \`bash ` +
+        `scripts/fetch-photos.sh\``,
+    );
   }
   return index;
 }
@@ -381,8 +450,18 @@ export async function openVtestTestRange(dir = vtestDir()): Promise<VtestTestRan
     async frame(f) {
       let hit = cache.get(f);
       if (!hit) {
-        const rgb = new Uint8Array(await sharp(path.join(dir, 'frames', `${pad3(f)}.jpg`)).removeAlpha().raw().toBuffer());
-        const mask = new Uint8Array(await sharp(path.join(dir, 'masks', `${pad3(f)}.png`)).extractChannel(0).raw().toBuffer());
+        const rgb = new Uint8Array(
+          await sharp(path.join(dir, 'frames', `${pad3(f)}.jpg`))
+            .removeAlpha()
+            .raw()
+            .toBuffer(),
+        );
+        const mask = new Uint8Array(
+          await sharp(path.join(dir, 'masks', `${pad3(f)}.png`))
+            .extractChannel(0)
+            .raw()
+            .toBuffer(),
+        );
         hit = { rgb, mask };
         cache.set(f, hit);
       }
@@ -412,11 +491,18 @@ export async function vtestTestCutout(range: VtestTestRange, person: VtestPerson
  * over time (item k of a bucket draws from the k-th of `perBucket` equal slices of the people list); a square window
  * around the person whose side makes the silhouette cover a target ratio inside the bucket (corrected a few times
  * from the measured ratio; a window smaller than the person cuts it, as the border cuts pasted people). Resized to
- * size x size (antialiased; the silhouette grown by a frame pixel, mask where coverage >= 1/4). I = the frame; I_G = the plate on the mask and the frame
- * elsewhere (only the hole is scored differently from I: other pedestrians and sensor noise stay out of the score);
+ * size x size (antialiased; the silhouette grown by a frame pixel, mask where coverage >= 1/4). I = the frame;
+ * I_G = the plate on the mask and the frame elsewhere (only the hole is scored differently from I: other
+ * pedestrians and sensor noise stay out of the score);
  * M_G = the person's silhouette (within its box, so a neighbour's silhouette is not part of the hole).
  */
-export async function vtestTriplet(range: VtestTestRange, seed: number, index: number, size: number, perBucket: number): Promise<Triplet> {
+export async function vtestTriplet(
+  range: VtestTestRange,
+  seed: number,
+  index: number,
+  size: number,
+  perBucket: number,
+): Promise<Triplet> {
   const bucket = balancedBucket(index);
   const { lo, hi } = MASK_RATIO_BUCKETS[bucket];
   const minRatio = Math.max(lo, MIN_MASK_RATIO);
@@ -441,9 +527,12 @@ export async function vtestTriplet(range: VtestTestRange, seed: number, index: n
       const left = Math.min(FW - s, Math.max(0, Math.round(cx - s / 2)));
       const crop = (src: Uint8Array): Raster => {
         const data = new Float32Array(s * s * 3);
-        for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) for (let c = 0; c < 3; c++) data[(y * s + x) * 3 + c] = src[((top + y) * FW + left + x) * 3 + c] / 255;
+        for (let y = 0; y < s; y++)
+          for (let x = 0; x < s; x++)
+            for (let c = 0; c < 3; c++) data[(y * s + x) * 3 + c] = src[((top + y) * FW + left + x) * 3 + c] / 255;
         const out = resize({ height: s, width: s, channels: 3, data }, size, size);
-        for (let i = 0; i < out.data.length; i++) out.data[i] = Math.min(1, Math.max(0, out.data[i])); // filter rounding
+        // filter rounding
+        for (let i = 0; i < out.data.length; i++) out.data[i] = Math.min(1, Math.max(0, out.data[i]));
         return out;
       };
       // the person's silhouette (inside its box) in the window, grown by one frame pixel so the hole also covers
@@ -465,13 +554,27 @@ export async function vtestTriplet(range: VtestTestRange, seed: number, index: n
         const image = crop(rgb);
         const plate = crop(range.plate);
         const background: Raster = { ...image, data: image.data.slice() };
-        for (let i = 0; i < hole.data.length; i++) if (hole.data[i]) for (let c = 0; c < 3; c++) background.data[3 * i + c] = plate.data[3 * i + c];
+        for (let i = 0; i < hole.data.length; i++)
+          if (hole.data[i]) for (let c = 0; c < 3; c++) background.data[3 * i + c] = plate.data[3 * i + c];
         const backgroundLabels = createLabels(size, size, CLASS_ID.photo);
         const { labels, instanceId } = pasteInstance(backgroundLabels, hole);
-        return { image, background, mask: hole, maskRatio: ratio, bucket, labels, backgroundLabels, personInstance: instanceId, sceneKind: 'photo' };
+        return {
+          image,
+          background,
+          mask: hole,
+          maskRatio: ratio,
+          bucket,
+          labels,
+          backgroundLabels,
+          personInstance: instanceId,
+          sceneKind: 'photo',
+        };
       }
       side *= Math.sqrt(Math.max(ratio, 1e-4) / target);
     }
   }
-  throw new Error(`vtestTriplet: no test-range person fits bucket ${MASK_RATIO_BUCKETS[bucket].label} at ${size}x${size} (item ${index})`);
+  throw new Error(
+    `vtestTriplet: no test-range person fits bucket ${MASK_RATIO_BUCKETS[bucket].label} at ${size}x${size} (item ` +
+      `${index})`,
+  );
 }

@@ -7,7 +7,7 @@
 //   3. non-maximum suppression with linear interpolation between the two neighbours along the gradient,
 //   4. hysteresis: 8-connected components of the low-threshold map that contain a high-threshold pixel.
 // Pixels on the image border (or next to an invalid pixel when a mask is given) are never edges.
-import { Raster, Mask, assertRaster, assertBinaryMask } from './raster';
+import { type Raster, type Mask, assertRaster, assertBinaryMask } from './raster';
 import { grayscale64 } from './grayscale';
 
 export interface CannyOptions {
@@ -71,17 +71,19 @@ function sobel(img: Float64Array, H: number, W: number, axis: 0 | 1): Float64Arr
   const d = new Float64Array(H * W);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
-      d[y * W + x] = axis === 0
-        ? img[reflect(y + 1, H) * W + x] - img[reflect(y - 1, H) * W + x]
-        : img[y * W + reflect(x + 1, W)] - img[y * W + reflect(x - 1, W)];
+      d[y * W + x] =
+        axis === 0
+          ? img[reflect(y + 1, H) * W + x] - img[reflect(y - 1, H) * W + x]
+          : img[y * W + reflect(x + 1, W)] - img[y * W + reflect(x - 1, W)];
     }
   }
   const out = new Float64Array(H * W);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
-      out[y * W + x] = axis === 0
-        ? d[y * W + reflect(x - 1, W)] + 2 * d[y * W + x] + d[y * W + reflect(x + 1, W)]
-        : d[reflect(y - 1, H) * W + x] + 2 * d[y * W + x] + d[reflect(y + 1, H) * W + x];
+      out[y * W + x] =
+        axis === 0
+          ? d[y * W + reflect(x - 1, W)] + 2 * d[y * W + x] + d[y * W + reflect(x + 1, W)]
+          : d[reflect(y - 1, H) * W + x] + 2 * d[y * W + x] + d[reflect(y + 1, H) * W + x];
     }
   }
   return out;
@@ -114,7 +116,10 @@ export function cannyGray(gray: Float64Array | Float32Array, H: number, W: numbe
           for (let dx = -1; dx <= 1; dx++) {
             const yy = y + dy;
             const xx = x + dx;
-            if (yy < 0 || yy >= H || xx < 0 || xx >= W || !valid[yy * W + xx]) { ok = 0; break; }
+            if (yy < 0 || yy >= H || xx < 0 || xx >= W || !valid[yy * W + xx]) {
+              ok = 0;
+              break;
+            }
           }
         }
         eroded[y * W + x] = ok;
@@ -206,7 +211,10 @@ export function cannyGray(gray: Float64Array | Float32Array, H: number, W: numbe
           const xx = x + dx;
           if (xx < 0 || xx >= W) continue;
           const j = yy * W + xx;
-          if (!seen[j] && local[j] && mag[j] >= low) { seen[j] = 1; stack[top++] = j; }
+          if (!seen[j] && local[j] && mag[j] >= low) {
+            seen[j] = 1;
+            stack[top++] = j;
+          }
         }
       }
     }

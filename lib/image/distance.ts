@@ -8,13 +8,22 @@
 //   phi = edt(~m) * ~m - (edt(m) - 1) * m
 // i.e. outside pixels: + distance to the nearest inside pixel (>= 1); inside pixels: -(distance to the nearest
 // outside pixel - 1), so the inner border ring is exactly 0. Negative inside, positive outside (paper Fig. 3).
-import { Mask, Raster, assertBinaryMask, assertNonTrivialMask } from './raster';
+import { type Mask, type Raster, assertBinaryMask, assertNonTrivialMask } from './raster';
 
 const INF = 1e20;
 
 /** In-place 1-D squared distance transform of f[offset + k*stride], k < n (scratch arrays of length >= n+1).
  *  INF (1e20) marks "no feature"; it stays ~1e20 after adding squared distances, which is all we need. */
-function dt1d(f: Float64Array, offset: number, stride: number, n: number, d: Float64Array, v: Int32Array, z: Float64Array, g: Float64Array): void {
+function dt1d(
+  f: Float64Array,
+  offset: number,
+  stride: number,
+  n: number,
+  d: Float64Array,
+  v: Int32Array,
+  z: Float64Array,
+  g: Float64Array,
+): void {
   for (let q = 0; q < n; q++) g[q] = f[offset + q * stride];
   let k = 0;
   v[0] = 0;

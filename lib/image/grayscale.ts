@@ -1,5 +1,5 @@
 // RGB -> luma with skimage.color.rgb2gray's weights (ITU-R BT.709), which EdgeConnect uses before Canny.
-import { Raster, assertRaster } from './raster';
+import { type Raster, assertRaster } from './raster';
 
 export const LUMA_WEIGHTS = [0.2125, 0.7154, 0.0721] as const;
 

@@ -4,16 +4,17 @@
 // What the readers accept:
 //   readImage       8- or 16-bit, grey, grey + alpha, RGB or RGBA; alpha is dropped; 16-bit values keep their
 //                   precision (v / 65535).
-//   readImageBytes  the same, as 8-bit bytes: a 16-bit image is rounded to 8 bits (v / 257), which the caller asked for.
+//   readImageBytes  the same, as 8-bit bytes: a 16-bit image is rounded to 8 bits (v / 257), which the caller
+//                   asked for.
 //   readMask        8- or 16-bit; a pixel's value is its alpha when the image has an alpha channel that is not
 //                   opaque everywhere (an alpha-only mask), else the largest of its colour channels (white, green or
 //                   any colour on black). A mask whose values are all 0 or 1 is a 0/1 mask, threshold or not.
 //                   Otherwise, without a threshold every value must be 0 or the largest (255 / 65535); with a
 //                   threshold t in [0, 255), on = value > t on the 0..255 scale.
 import sharp from 'sharp';
-import * as fs from 'fs';
-import * as path from 'path';
-import { Raster, Mask, assertRaster, assertBinaryMask, createMask } from './raster';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type Raster, type Mask, assertRaster, assertBinaryMask, createMask } from './raster';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { luma } from './grayscale';
 
@@ -42,15 +43,24 @@ async function readPixels(file: string, reader: string): Promise<Pixels> {
   try {
     const meta = await sharp(file).metadata();
     const wide = meta.depth === 'ushort';
-    if (meta.depth && !wide && meta.depth !== 'uchar') throw new Error(`${meta.depth} samples are not supported (8- or 16-bit only)`);
+    if (meta.depth && !wide && meta.depth !== 'uchar')
+      throw new Error(`${meta.depth} samples are not supported (8- or 16-bit only)`);
     const pipeline = wide ? sharp(file).toColourspace('rgb16').raw({ depth: 'ushort' }) : sharp(file).raw();
     const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-    const values = wide ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2) : new Uint8Array(data.buffer, data.byteOffset, data.length);
+    const values = wide
+      ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2)
+      : new Uint8Array(data.buffer, data.byteOffset, data.length);
     if (values.length !== info.height * info.width * info.channels) {
       throw new Error(`${values.length} samples for ${info.height}x${info.width}x${info.channels}`);
     }
-    return { height: info.height, width: info.width, channels: info.channels, hasAlpha: info.channels === 2 || info.channels === 4,
-      data: values, max: wide ? 65535 : 255 };
+    return {
+      height: info.height,
+      width: info.width,
+      channels: info.channels,
+      hasAlpha: info.channels === 2 || info.channels === 4,
+      data: values,
+      max: wide ? 65535 : 255,
+    };
   } catch (e) {
     throw new Error(`${reader}: cannot decode ${file}: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -58,7 +68,7 @@ async function readPixels(file: string, reader: string): Promise<Pixels> {
 
 export async function readImageBytes(file: string): Promise<ImageBytes> {
   const px = await readPixels(file, 'readImage');
-  const data = px.max === 255 ? px.data as Uint8Array : Uint8Array.from(px.data, (v) => Math.round(v / 257));
+  const data = px.max === 255 ? (px.data as Uint8Array) : Uint8Array.from(px.data, (v) => Math.round(v / 257));
   return { height: px.height, width: px.width, channels: px.channels, data };
 }
 
@@ -72,7 +82,14 @@ export function bytesToRaster(img: ImageBytes, channels: 1 | 3 = 3): Raster {
   return pixelsToRaster(img.data, img.height, img.width, img.channels, 255, channels);
 }
 
-function pixelsToRaster(px: ArrayLike<number>, height: number, width: number, c: number, max: number, channels: 1 | 3): Raster {
+function pixelsToRaster(
+  px: ArrayLike<number>,
+  height: number,
+  width: number,
+  c: number,
+  max: number,
+  channels: 1 | 3,
+): Raster {
   const n = height * width;
   const out: Raster = { height, width, channels, data: new Float32Array(n * channels) };
   const hasColour = c >= 3;
@@ -113,7 +130,8 @@ export async function writeImageBytes(file: string, img: ImageBytes, jpegQuality
   });
   let buf: Buffer;
   if (ext === '.png') buf = await pipeline.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
-  else if (ext === '.jpg' || ext === '.jpeg') buf = await pipeline.jpeg({ quality: jpegQuality, chromaSubsampling: '4:4:4' }).toBuffer();
+  else if (ext === '.jpg' || ext === '.jpeg')
+    buf = await pipeline.jpeg({ quality: jpegQuality, chromaSubsampling: '4:4:4' }).toBuffer();
   else if (ext === '.webp') buf = await pipeline.webp({ lossless: true }).toBuffer();
   else throw new Error(`writeImage: unsupported extension "${ext}" for ${file} (use .png, .jpg, .jpeg or .webp)`);
   writeFileAtomic(file, buf);
@@ -155,8 +173,11 @@ export async function readMask(file: string, threshold?: number): Promise<Mask> 
     else if (v === 0) m.data[i] = 0;
     else if (v === px.max) m.data[i] = 1;
     else {
-      throw new Error(`readMask: ${file} is not a binary mask (value ${v} of ${px.max} at pixel ${i}${alphaOnly ? ', alpha' : ''}); ` +
-        'pass a threshold to binarise');
+      throw new Error(
+        `readMask: ${file} is not a binary mask (value ${v} of ${px.max} at pixel ` +
+          `${i}${alphaOnly ? ', alpha' : ''}); ` +
+          'pass a threshold to binarise',
+      );
     }
   }
   return m;

@@ -12,7 +12,7 @@
 //
 // dilateSquare(map, h, w, r): dilation of a plain [H*W] binary map by the (2r+1)^2 square (Chebyshev distance <= r),
 // the window the joint network's soft mask lives in (lib/models/differentiableMask.ts).
-import { Mask, assertNonTrivialMask } from './raster';
+import { type Mask, assertNonTrivialMask } from './raster';
 import { euclideanDistanceTransform, distanceToMask, signedDistance64 } from './distance';
 
 export function dilate(m: Mask, d: number): Mask {

@@ -91,7 +91,8 @@ export function maskFromRaster(r: Raster, threshold?: number): Mask {
   for (let i = 0; i < m.data.length; i++) {
     const v = r.data[i];
     if (threshold === undefined) {
-      if (v !== 0 && v !== 1) throw new Error(`maskFromRaster: value ${v} at pixel ${i} is not 0 or 1 (pass a threshold to binarise)`);
+      if (v !== 0 && v !== 1)
+        throw new Error(`maskFromRaster: value ${v} at pixel ${i} is not 0 or 1 (pass a threshold to binarise)`);
       m.data[i] = v;
     } else {
       m.data[i] = v > threshold ? 1 : 0;
@@ -123,5 +124,6 @@ export function checkInpaintInput(image: Raster, mask: Mask, where: string): voi
   }
   const area = maskArea(mask);
   if (area === 0) throw new Error(`${where}: mask is empty (no pixel is 1): there is nothing to inpaint`);
-  if (area === mask.data.length) throw new Error(`${where}: mask is full (every pixel is 1): there is no known pixel to inpaint from`);
+  if (area === mask.data.length)
+    throw new Error(`${where}: mask is full (every pixel is 1): there is no known pixel to inpaint from`);
 }

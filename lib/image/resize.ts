@@ -1,7 +1,7 @@
 // Resize and crop. Images use a separable triangle (bilinear) filter whose support widens when shrinking
 // (antialiased, like PIL's BILINEAR resize), so downscaling a 256px photo to 64px averages instead of aliasing.
 // Masks and label maps use nearest neighbour so they stay binary / integer.
-import { Raster, Mask, assertRaster, checkSize } from './raster';
+import { type Raster, type Mask, assertRaster, checkSize } from './raster';
 
 interface Taps {
   start: Int32Array; // first source index per output index
@@ -49,7 +49,8 @@ export function resize(r: Raster, height: number, width: number): Raster {
       const s0 = tx.start[x];
       for (let c = 0; c < C; c++) {
         let acc = 0;
-        for (let k = 0; k < tx.count[x]; k++) acc += tx.weights[x * tx.maxTaps + k] * r.data[(y * r.width + s0 + k) * C + c];
+        for (let k = 0; k < tx.count[x]; k++)
+          acc += tx.weights[x * tx.maxTaps + k] * r.data[(y * r.width + s0 + k) * C + c];
         mid[(y * width + x) * C + c] = acc;
       }
     }
@@ -62,7 +63,8 @@ export function resize(r: Raster, height: number, width: number): Raster {
     for (let x = 0; x < width; x++) {
       for (let c = 0; c < C; c++) {
         let acc = 0;
-        for (let k = 0; k < ty.count[y]; k++) acc += ty.weights[y * ty.maxTaps + k] * mid[((s0 + k) * width + x) * C + c];
+        for (let k = 0; k < ty.count[y]; k++)
+          acc += ty.weights[y * ty.maxTaps + k] * mid[((s0 + k) * width + x) * C + c];
         out[(y * width + x) * C + c] = acc;
       }
     }

@@ -1,6 +1,6 @@
 // The tfjs boundary: Raster <-> [H, W, C] float32 tensor, Mask <-> [H, W, 1] tensor.
 import * as tf from '@tensorflow/tfjs';
-import { Raster, Mask, assertRaster, assertBinaryMask } from './raster';
+import { type Raster, type Mask, assertRaster, assertBinaryMask } from './raster';
 
 export function toTensor(r: Raster): tf.Tensor3D {
   assertRaster(r, 'toTensor');

@@ -1,5 +1,5 @@
 // Lay equally sized rasters out in a grid (contact sheets), with a gap of `gap` pixels of value `background`.
-import { Raster, assertRaster } from './raster';
+import { type Raster, assertRaster } from './raster';
 
 export function tileRasters(items: readonly Raster[], columns: number, gap = 2, background = 1): Raster {
   if (items.length === 0) throw new Error('tileRasters: nothing to tile');

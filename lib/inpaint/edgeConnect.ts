@@ -14,13 +14,13 @@
 // Labels: the segmentation inpainter needs the labels of I outside the hole. The Table I "inpainting network only"
 // experiment passes the test triplet's ground-truth labels; the trained segmenter is the other source.
 import * as tf from '@tensorflow/tfjs';
-import { Mask, Raster, assertBinaryMask, assertRaster, checkInpaintInput, invertMask } from '../image/raster';
+import { type Mask, type Raster, assertBinaryMask, assertRaster, checkInpaintInput, invertMask } from '../image/raster';
 import { canny } from '../image/canny';
 import { grayscale } from '../image/grayscale';
-import { PanopticLabels, semanticOneHot, labelsToRaster } from '../data/labels';
+import { type PanopticLabels, semanticOneHot, labelsToRaster } from '../data/labels';
 import { composite } from '../models/inpainters';
-import { Inpainter, InpaintContext } from './inpainter';
-import { LearnedInpainters } from './learnedInpainters';
+import type { Inpainter, InpaintContext } from './inpainter';
+import type { LearnedInpainters } from './learnedInpainters';
 
 /** The networks' inputs for one image, [1,H,W,C] float32, named as the training Batch fields they equal. */
 export interface PipelineInputs {
@@ -50,12 +50,20 @@ export interface RemovalResult {
 
 function checkLabels(labels: PanopticLabels | undefined, image: Raster, where: string): PanopticLabels {
   if (!labels) {
-    throw new Error(`${where}: no label map given. The segmentation inpainter needs the semantic labels of the image ` +
-      'outside the hole: pass the triplet\'s labels (ground truth, the Table I "inpainting network only" setting) ' +
-      'or a segmenter\'s prediction');
+    throw new Error(
+      `${where}: no label map given. The segmentation inpainter needs the semantic labels of the image ` +
+        'outside the hole: pass the triplet\'s labels (ground truth, the Table I "inpainting network only" setting) ' +
+        "or a segmenter's prediction",
+    );
   }
-  if (labels.height !== image.height || labels.width !== image.width || labels.semantic.length !== image.height * image.width) {
-    throw new Error(`${where}: label map is ${labels.height}x${labels.width}, the image is ${image.height}x${image.width}`);
+  if (
+    labels.height !== image.height ||
+    labels.width !== image.width ||
+    labels.semantic.length !== image.height * image.width
+  ) {
+    throw new Error(
+      `${where}: label map is ${labels.height}x${labels.width}, the image is ${image.height}x${image.width}`,
+    );
   }
   return labels;
 }
@@ -97,7 +105,8 @@ export function compositeHole(known: Raster, fill: Raster, hole: Mask): Raster {
   assertBinaryMask(hole, 'compositeHole (hole)', known.height, known.width);
   const C = known.channels;
   const data = Float32Array.from(known.data);
-  for (let p = 0; p < hole.data.length; p++) if (hole.data[p]) for (let c = 0; c < C; c++) data[p * C + c] = fill.data[p * C + c];
+  for (let p = 0; p < hole.data.length; p++)
+    if (hole.data[p]) for (let c = 0; c < C; c++) data[p * C + c] = fill.data[p * C + c];
   return { height: known.height, width: known.width, channels: C, data };
 }
 
@@ -108,19 +117,30 @@ export function compositeHole(known: Raster, fill: Raster, hole: Mask): Raster {
  *   const r = await removeObject(nets, t.image, t.mask, { labels: t.labels });
  *   await showImages([t.image, t.mask, r.edges, r.segmentationColours, r.output]);
  */
-export async function removeObject(nets: LearnedInpainters, image: Raster, mask: Mask, options: { labels?: PanopticLabels } = {}): Promise<RemovalResult> {
+export async function removeObject(
+  nets: LearnedInpainters,
+  image: Raster,
+  mask: Mask,
+  options: { labels?: PanopticLabels } = {},
+): Promise<RemovalResult> {
   const where = 'removeObject';
   checkInpaintInput(image, mask, where);
   assertRaster(image, where, 3);
   if (image.height !== nets.size || image.width !== nets.size) {
-    throw new Error(`${where}: the image is ${image.height}x${image.width}, the inpainters (${nets.checkpoints.edge.path}) ` +
-      `were trained at ${nets.size}x${nets.size}; resize it first`);
+    throw new Error(
+      `${where}: the image is ${image.height}x${image.width}, the inpainters (${nets.checkpoints.edge.path}) ` +
+        `were trained at ${nets.size}x${nets.size}; resize it first`,
+    );
   }
   const labels = checkLabels(options.labels, image, where);
   const x = pipelineInputs(image, mask, labels, nets.cannySigma);
   const y = tf.tidy(() => {
     const e = composite(nets.edge.apply({ gray: x.gray, edges: x.edges, mask: x.mask }), x.edges, x.mask); // [1,H,W,1]
-    const s = composite(nets.segmentation.apply({ segmentation: x.segmentation, mask: x.mask }).probs, x.segmentation, x.mask); // [1,H,W,K]
+    const s = composite(
+      nets.segmentation.apply({ segmentation: x.segmentation, mask: x.mask }).probs,
+      x.segmentation,
+      x.mask,
+    ); // [1,H,W,K]
     const raw = nets.image.apply({ image: x.image, edges: e, segmentation: s, mask: x.mask }); // [1,H,W,3]
     return { e, s, raw };
   });
@@ -129,7 +149,12 @@ export async function removeObject(nets: LearnedInpainters, image: Raster, mask:
     const segmentation = argmaxLabels(segmentationProbs);
     return {
       output: compositeHole(image, raw, mask),
-      raw, cannyEdges, edges, segmentationProbs, segmentation, segmentationColours: labelsToRaster(segmentation),
+      raw,
+      cannyEdges,
+      edges,
+      segmentationProbs,
+      segmentation,
+      segmentationColours: labelsToRaster(segmentation),
     };
   } finally {
     tf.dispose([...Object.values(x), ...Object.values(y)]);

@@ -29,7 +29,8 @@ export function float16Bits(value: number): number {
   }
   let half = (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++; // a carry may reach the exponent (up to Infinity): correct
+  // a carry may reach the exponent (up to Infinity): correct
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
   return sign | half;
 }
 

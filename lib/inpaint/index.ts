@@ -1,4 +1,5 @@
-// Inpainters: classical baselines, the learned EdgeConnect-style pipeline, and the interface the experiment harness calls.
+// Inpainters: classical baselines, the learned EdgeConnect-style pipeline, and the interface the experiment harness
+// calls.
 export type { TeleaOptions } from './telea';
 export { inpaintTelea } from './telea';
 export { checkInpaintInput } from '../image/raster';
@@ -10,4 +11,11 @@ export { loadLearnedInpainters, INPAINTER_PARTS } from './learnedInpainters';
 export type { RemovalResult, PipelineInputs } from './edgeConnect';
 export { removeObject, edgeConnectInpainter, pipelineInputs, compositeHole } from './edgeConnect';
 export type { ShippedManifest, ShippedWeights, TrainingRecord, GeneratorStage } from './shippedWeights';
-export { exportGeneratorWeights, loadShippedWeights, readShippedManifest, shippedWeightsDir, shippedWeightsPaths, stepsIncludingInit } from './shippedWeights';
+export {
+  exportGeneratorWeights,
+  loadShippedWeights,
+  readShippedManifest,
+  shippedWeightsDir,
+  shippedWeightsPaths,
+  stepsIncludingInit,
+} from './shippedWeights';

@@ -1,6 +1,6 @@
 // The trivial baseline: every hole pixel gets the mean colour of the known pixels (per channel). Any inpainter
 // worth training has to beat it by a wide margin.
-import { Mask, Raster, checkInpaintInput } from '../image/raster';
+import { type Mask, type Raster, checkInpaintInput } from '../image/raster';
 
 export function inpaintMeanFill(image: Raster, mask: Mask): Raster {
   checkInpaintInput(image, mask, 'inpaintMeanFill');

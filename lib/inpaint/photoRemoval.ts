@@ -11,15 +11,15 @@
 //      (alpha included) - bit-identical in a lossless output (PNG, WebP written losslessly).
 // The segmentation cue: a photo has no labels, so every known pixel gets one class, PHOTO_CLASS ('photo', the label
 // the training data give a photograph outside the pasted person); a caller with labels (a test triplet) passes them.
-import * as fs from 'fs';
-import { Mask, Raster, assertBinaryMask, maskArea } from '../image/raster';
-import { ImageBytes, bytesToRaster, readMask } from '../image/io';
+import * as fs from 'node:fs';
+import { type Mask, type Raster, assertBinaryMask, maskArea } from '../image/raster';
+import { type ImageBytes, bytesToRaster, readMask } from '../image/io';
 import { resize, resizeMask } from '../image/resize';
 import { luma } from '../image/grayscale';
 import { dilate } from '../image/morphology';
-import { PanopticLabels, createLabels } from '../data/labels';
+import { type PanopticLabels, createLabels } from '../data/labels';
 import { CLASS_ID } from '../data/classes';
-import { LearnedInpainters } from './learnedInpainters';
+import type { LearnedInpainters } from './learnedInpainters';
 import { removeObject } from './edgeConnect';
 import { inpaintTelea } from './telea';
 import { personSegments, segmentAtPoint } from '../models/pretrainedSegmenter';
@@ -67,7 +67,10 @@ export interface PhotoRemoval {
 
 /** Bounding box of the mask's 1-pixels (the mask must not be empty). */
 export function maskBox(m: Mask): Box {
-  let top = m.height, left = m.width, bottom = -1, right = -1;
+  let top = m.height,
+    left = m.width,
+    bottom = -1,
+    right = -1;
   for (let y = 0; y < m.height; y++) {
     for (let x = 0; x < m.width; x++) {
       if (!m.data[y * m.width + x]) continue;
@@ -112,7 +115,10 @@ function windowRaster(photo: ImageBytes, box: Box): Raster {
 function cropMask(m: Mask, box: Box): Mask {
   const data = new Uint8Array(box.height * box.width);
   for (let y = 0; y < box.height; y++) {
-    data.set(m.data.subarray((box.top + y) * m.width + box.left, (box.top + y) * m.width + box.left + box.width), y * box.width);
+    data.set(
+      m.data.subarray((box.top + y) * m.width + box.left, (box.top + y) * m.width + box.left + box.width),
+      y * box.width,
+    );
   }
   return { height: box.height, width: box.width, data };
 }
@@ -120,7 +126,10 @@ function cropMask(m: Mask, box: Box): Mask {
 /** Downsampled hole: a pixel of the size x size grid is 1 when any window pixel it covers is in the hole. */
 export function coveringMask(m: Mask, size: number): Mask {
   const data = new Uint8Array(size * size);
-  const rows = (o: number, n: number) => [Math.floor((o * n) / size), Math.max(Math.floor((o * n) / size) + 1, Math.ceil(((o + 1) * n) / size))];
+  const rows = (o: number, n: number) => [
+    Math.floor((o * n) / size),
+    Math.max(Math.floor((o * n) / size) + 1, Math.ceil(((o + 1) * n) / size)),
+  ];
   for (let oy = 0; oy < size; oy++) {
     const [y0, y1] = rows(oy, m.height);
     for (let ox = 0; ox < size; ox++) {
@@ -136,9 +145,11 @@ export function coveringMask(m: Mask, size: number): Mask {
 function cropLabels(labels: PanopticLabels, box: Box, size: number): PanopticLabels {
   const semantic = new Uint8Array(box.height * box.width);
   for (let y = 0; y < box.height; y++) {
-    for (let x = 0; x < box.width; x++) semantic[y * box.width + x] = labels.semantic[(box.top + y) * labels.width + box.left + x];
+    for (let x = 0; x < box.width; x++)
+      semantic[y * box.width + x] = labels.semantic[(box.top + y) * labels.width + box.left + x];
   }
-  const small = resizeMask({ height: box.height, width: box.width, data: semantic }, size, size); // nearest: ids stay ids
+  // nearest: ids stay ids
+  const small = resizeMask({ height: box.height, width: box.width, data: semantic }, size, size);
   return { height: size, width: size, semantic: small.data, instance: new Uint16Array(size * size) };
 }
 
@@ -156,28 +167,37 @@ export async function photoHole(photo: ImageBytes, source: HoleSource): Promise<
   }
   const { x, y } = source.point;
   if (!(Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < photo.width && y < photo.height)) {
-    throw new Error(`point ${x},${y} is outside the photo (${photo.width}x${photo.height} px: 0 <= X < ${photo.width}, ` +
-      `0 <= Y < ${photo.height})`);
+    throw new Error(
+      `point ${x},${y} is outside the photo (${photo.width}x${photo.height} px: 0 <= X < ${photo.width}, ` +
+        `0 <= Y < ${photo.height})`,
+    );
   }
   const raster = bytesToRaster(photo);
   const hit = await segmentAtPoint(raster, x, y);
   if (hit) return hit.mask;
-  const people = (await personSegments(raster)).components.map((c) => `x ${c.box.x0}-${c.box.x1}, y ${c.box.y0}-${c.box.y1}`);
-  throw new Error(`point ${x},${y} is on no person segment; the segmenter finds ` +
-    (people.length ? `${people.length} person(s) at ${people.join('; ')}` : 'no person in this photo') +
-    ': pick a point on one, or draw a mask');
+  const people = (await personSegments(raster)).components.map(
+    (c) => `x ${c.box.x0}-${c.box.x1}, y ${c.box.y0}-${c.box.y1}`,
+  );
+  throw new Error(
+    `point ${x},${y} is on no person segment; the segmenter finds ` +
+      (people.length ? `${people.length} person(s) at ${people.join('; ')}` : 'no person in this photo') +
+      ': pick a point on one, or draw a mask',
+  );
 }
 
 /** Checks the mask against the photo; each failure is one line saying what to do. */
 export function checkPhotoMask(photo: ImageBytes, mask: Mask): void {
   if (mask.height !== photo.height || mask.width !== photo.width) {
-    throw new Error(`the mask is ${mask.width}x${mask.height} px, the photo ${photo.width}x${photo.height} px: ` +
-      'draw the mask on the photo itself (white = remove, black = keep)');
+    throw new Error(
+      `the mask is ${mask.width}x${mask.height} px, the photo ${photo.width}x${photo.height} px: ` +
+        'draw the mask on the photo itself (white = remove, black = keep)',
+    );
   }
   assertBinaryMask(mask, 'mask');
   const area = maskArea(mask);
   if (area === 0) throw new Error('the mask is empty (no white pixel): paint what to remove in white on black');
-  if (area === mask.data.length) throw new Error('the mask covers the whole photo: no pixel is left to fill the hole from');
+  if (area === mask.data.length)
+    throw new Error('the mask covers the whole photo: no pixel is left to fill the hole from');
 }
 
 /** Removes what the mask covers from a photo of any size; see the header for the steps. */
@@ -185,14 +205,18 @@ export async function removeFromPhoto(photo: ImageBytes, mask: Mask, opts: Photo
   checkPhotoMask(photo, mask);
   const d = opts.dilate ?? 0;
   if (!(Number.isFinite(d) && d >= 0)) throw new Error(`the dilation must be a number of pixels >= 0, got ${d}`);
-  if (!REMOVAL_METHODS.includes(opts.method)) throw new Error(`unknown method '${opts.method}' (expected ${REMOVAL_METHODS.join(' or ')})`);
+  if (!REMOVAL_METHODS.includes(opts.method))
+    throw new Error(`unknown method '${opts.method}' (expected ${REMOVAL_METHODS.join(' or ')})`);
   if (opts.method === 'ours' && !opts.nets) throw new Error("method 'ours' needs the learned inpainters (nets)");
   if (opts.labels && (opts.labels.height !== photo.height || opts.labels.width !== photo.width)) {
-    throw new Error(`the labels are ${opts.labels.width}x${opts.labels.height} px, the photo ${photo.width}x${photo.height} px`);
+    throw new Error(
+      `the labels are ${opts.labels.width}x${opts.labels.height} px, the photo ${photo.width}x${photo.height} px`,
+    );
   }
   const progress = opts.onProgress ?? (() => {});
   const hole = d > 0 ? dilate(mask, d) : mask;
-  if (maskArea(hole) === hole.data.length) throw new Error(`dilated by ${d} px the mask covers the whole photo: use a smaller --dilate`);
+  if (maskArea(hole) === hole.data.length)
+    throw new Error(`dilated by ${d} px the mask covers the whole photo: use a smaller --dilate`);
   const size = opts.nets?.size ?? 0;
   const window = contextWindow(maskBox(hole), photo.height, photo.width, size);
   const image = windowRaster(photo, window);
@@ -204,10 +228,14 @@ export async function removeFromPhoto(photo: ImageBytes, mask: Mask, opts: Photo
     const small = resize(image, size, size);
     const smallHole = coveringMask(windowHole, size);
     if (maskArea(smallHole) === smallHole.data.length) {
-      throw new Error(`at the model's ${size}x${size} px the hole leaves no known pixel in its context window: use a smaller mask`);
+      throw new Error(
+        `at the model's ${size}x${size} px the hole leaves no known pixel in its context window: use a smaller mask`,
+      );
     }
     const labels = opts.labels ?? createLabels(photo.height, photo.width, PHOTO_CLASS);
-    progress(`inpainting a ${window.width}x${window.height} px window around the hole at the model's ${size}x${size} px`);
+    progress(
+      `inpainting a ${window.width}x${window.height} px window around the hole at the model's ${size}x${size} px`,
+    );
     const r = await removeObject(nets, small, smallHole, { labels: cropLabels(labels, window, size) });
     model = { image: small, hole: smallHole, output: r.output };
     fill = resize(r.output, window.height, window.width);

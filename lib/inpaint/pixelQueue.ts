@@ -21,7 +21,8 @@ export class PixelQueue {
     if (this.size === this.pixels.length) this.grow();
     let i = this.size++;
     const order = this.pushed++;
-    while (i > 0) { // sift up
+    while (i > 0) {
+      // sift up
       const parent = (i - 1) >> 1;
       if (!before(time, order, this.times[parent], this.orders[parent])) break;
       this.move(parent, i);
@@ -41,10 +42,15 @@ export class PixelQueue {
     const order = this.orders[last];
     const pixel = this.pixels[last];
     let i = 0;
-    for (;;) { // sift down
+    for (;;) {
+      // sift down
       let child = 2 * i + 1;
       if (child >= last) break;
-      if (child + 1 < last && before(this.times[child + 1], this.orders[child + 1], this.times[child], this.orders[child])) child++;
+      if (
+        child + 1 < last &&
+        before(this.times[child + 1], this.orders[child + 1], this.times[child], this.orders[child])
+      )
+        child++;
       if (!before(this.times[child], this.orders[child], time, order)) break;
       this.move(child, i);
       i = child;

@@ -7,13 +7,19 @@
 //   generator-<sha256[:12]>.bin   float16 little-endian tensors, concatenated, named by content
 // Written like a checkpoint: the tensor file first, the manifest last (both atomically), then stale tensor files
 // are deleted, so the folder always holds a complete, consistent pair. An export replaces only an earlier export
-// of the same stage: a folder holding another stage's weights, a run, results or other files is refused. Tensor names are the checkpoint's
-// ('model.edge.enc.0.w', ...), so both formats load through the same assignment (./learnedInpainters.ts).
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+// of the same stage: a folder holding another stage's weights, a run, results or other files is refused. Tensor
+// names are the checkpoint's ('model.edge.enc.0.w', ...), so both formats load through the same assignment
+// (./learnedInpainters.ts).
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
-  loadCheckpoint, readVerifiedTensorFile, readJsonManifest, validateTensorTable, checkOutputFolder, TensorEntry,
+  loadCheckpoint,
+  readVerifiedTensorFile,
+  readJsonManifest,
+  validateTensorTable,
+  checkOutputFolder,
+  type TensorEntry,
 } from '../train/checkpoint';
 import { readLossLog } from '../train/log';
 import type { RunMeta, InitRecord, AveragedSource } from '../train/loop';
@@ -27,7 +33,11 @@ export const SHIPPED_MANIFEST = 'weights.json';
 
 export type GeneratorStage = 'edge' | 'seg' | 'image';
 /** Checkpoint-name prefix of each stage's generator (the names lib/train/stages.ts gives them). */
-export const GENERATOR_PREFIX: Record<GeneratorStage, string> = { edge: 'model.edge.', seg: 'model.segInpaint.', image: 'model.image.' };
+export const GENERATOR_PREFIX: Record<GeneratorStage, string> = {
+  edge: 'model.edge.',
+  seg: 'model.segInpaint.',
+  image: 'model.image.',
+};
 
 /** Final losses are the mean of this many last logged steps (single steps are noisy: batch 4, GAN losses). */
 export const FINAL_LOSS_STEPS = 100;
@@ -86,8 +96,11 @@ export function trainingRecord(logFile: string, step: number): TrainingRecord {
   if (!fs.existsSync(logFile)) throw new Error(`export: the run's loss log ${logFile} is missing`);
   const records = readLossLog(logFile).filter((r) => r.step <= step);
   if (records.length !== step || records.some((r, i) => r.step !== i + 1)) {
-    throw new Error(`export: the loss log ${logFile} holds ${records.length} of the checkpoint's ${step} steps (steps 1-${step} expected): ` +
-      'the training record would be wrong; restore the log');
+    throw new Error(
+      `export: the loss log ${logFile} holds ${records.length} of the checkpoint's ${step} steps (steps 1-${step} ` +
+        `expected): ` +
+        'the training record would be wrong; restore the log',
+    );
   }
   const last = records.slice(-FINAL_LOSS_STEPS);
   const finalLosses: Record<string, number> = {};
@@ -121,12 +134,18 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
   const m = ckpt.meta;
   const stage = m?.stage as GeneratorStage;
   if (!(stage in GENERATOR_PREFIX)) {
-    throw new Error(`export: ${ckpt.file} is a '${m?.stage}' checkpoint; only the inpainter stages (${Object.keys(GENERATOR_PREFIX).join(', ')}) are exported`);
+    throw new Error(
+      `export: ${ckpt.file} is a '${m?.stage}' checkpoint; only the inpainter stages ` +
+        `(${Object.keys(GENERATOR_PREFIX).join(', ')}) are exported`,
+    );
   }
   const outDir = opts.out ?? repoPath('checkpoints', m.preset, stage);
   const earlier = fs.existsSync(path.join(outDir, SHIPPED_MANIFEST)) ? readShippedManifest(outDir).manifest : null;
   if (earlier && earlier.stage !== stage) {
-    throw new Error(`--out ${outDir} holds exported ${earlier.stage} weights; a ${stage} export does not replace them: choose another folder`);
+    throw new Error(
+      `--out ${outDir} holds exported ${earlier.stage} weights; a ${stage} export does not replace them: choose ` +
+        `another folder`,
+    );
   }
   const prefix = GENERATOR_PREFIX[stage];
   const names = [...ckpt.tensors.keys()].filter((n) => n.startsWith(prefix));
@@ -140,13 +159,15 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
   for (const name of names) {
     const { shape, values } = ckpt.tensors.get(name)!;
     for (let i = 0; i < values.length; i++) {
-      if (!(Math.abs(values[i]) <= LARGEST_HALF)) throw new Error(`export: ${ckpt.file}: '${name}'[${i}] = ${values[i]} does not fit float16 (|x| <= 65504)`);
+      if (!(Math.abs(values[i]) <= LARGEST_HALF))
+        throw new Error(`export: ${ckpt.file}: '${name}'[${i}] = ${values[i]} does not fit float16 (|x| <= 65504)`);
     }
     const bytes = encodeFloat16(values);
     const back = decodeFloat16(bytes);
     for (let i = 0; i < values.length; i++) {
       const err = Math.abs(back[i] - values[i]);
-      if (Math.abs(values[i]) >= SMALLEST_NORMAL_HALF) maxRelativeError = Math.max(maxRelativeError, err / Math.abs(values[i]));
+      if (Math.abs(values[i]) >= SMALLEST_NORMAL_HALF)
+        maxRelativeError = Math.max(maxRelativeError, err / Math.abs(values[i]));
       else {
         belowNormal++;
         maxAbsErrorBelowNormal = Math.max(maxAbsErrorBelowNormal, err);
@@ -161,16 +182,32 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
   const digest = sha256(all);
   checkOutputFolder(outDir, '--out', ['weights']);
   const manifest: ShippedManifest = {
-    format: SHIPPED_FORMAT, version: 1, stage, preset: m.preset, architecture: m.architecture, cannySigma: m.settings.cannySigma,
+    format: SHIPPED_FORMAT,
+    version: 1,
+    stage,
+    preset: m.preset,
+    architecture: m.architecture,
+    cannySigma: m.settings.cannySigma,
     dtype: 'float16',
-    source: { checkpoint: repoRelative(ckpt.file), step: m.step, sha256: ckpt.sha256, init: m.init, ...(m.averagedFrom ? { averagedFrom: m.averagedFrom } : {}) },
+    source: {
+      checkpoint: repoRelative(ckpt.file),
+      step: m.step,
+      sha256: ckpt.sha256,
+      init: m.init,
+      ...(m.averagedFrom ? { averagedFrom: m.averagedFrom } : {}),
+    },
     training: trainingRecord(path.join(path.dirname(ckpt.file), 'log.jsonl'), m.step),
-    command: opts.command, bin: `generator-${digest.slice(0, 12)}.bin`, byteLength: all.length, sha256: digest, tensors: entries,
+    command: opts.command,
+    bin: `generator-${digest.slice(0, 12)}.bin`,
+    byteLength: all.length,
+    sha256: digest,
+    tensors: entries,
   };
   writeFileAtomic(path.join(outDir, manifest.bin), all);
   const file = path.join(outDir, SHIPPED_MANIFEST);
   writeJsonAtomic(file, manifest);
-  for (const f of fs.readdirSync(outDir)) if (/^generator-[0-9a-f]+\.bin$/.test(f) && f !== manifest.bin) fs.rmSync(path.join(outDir, f), { force: true });
+  for (const f of fs.readdirSync(outDir))
+    if (/^generator-[0-9a-f]+\.bin$/.test(f) && f !== manifest.bin) fs.rmSync(path.join(outDir, f), { force: true });
   return { file, manifest, rounding: { maxRelativeError, belowNormal, maxAbsErrorBelowNormal } };
 }
 
@@ -180,7 +217,10 @@ export function readShippedManifest(p: string): { file: string; manifest: Shippe
   if (!fs.existsSync(file)) throw new Error(`weights ${file}: not found`);
   const m = readJsonManifest(file, 'weights') as ShippedManifest;
   if (m?.format !== SHIPPED_FORMAT || m.version !== 1 || m.dtype !== 'float16') {
-    throw new Error(`weights ${file}: not exported generator weights (format ${String(m?.format)}, version ${String(m?.version)}, dtype ${String(m?.dtype)})`);
+    throw new Error(
+      `weights ${file}: not exported generator weights (format ${String(m?.format)}, version ${String(m?.version)}, ` +
+        `dtype ${String(m?.dtype)})`,
+    );
   }
   return { file, manifest: m };
 }

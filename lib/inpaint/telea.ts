@@ -29,7 +29,7 @@
 //                      (Older OpenCV versions also left hole pixels in the first row and column unfilled; 4.6 fills
 //                      them, as we do.)
 // Known pixels are never changed in either mode: the output copies the input outside the mask.
-import { Mask, Raster, checkInpaintInput } from '../image/raster';
+import { type Mask, type Raster, checkInpaintInput } from '../image/raster';
 import { PixelQueue } from './pixelQueue';
 
 export interface TeleaOptions {
@@ -55,7 +55,8 @@ function roundHalfEven(x: number): number {
 export function inpaintTelea(image: Raster, mask: Mask, opts: TeleaOptions = {}): Raster {
   const { radius = 3, exactOpenCv = false } = opts;
   checkInpaintInput(image, mask, 'inpaintTelea');
-  if (!Number.isInteger(radius) || radius < 1 || radius > 100) throw new Error(`inpaintTelea: radius must be an integer in 1..100, got ${radius}`);
+  if (!Number.isInteger(radius) || radius < 1 || radius > 100)
+    throw new Error(`inpaintTelea: radius must be an integer in 1..100, got ${radius}`);
   const H = image.height;
   const W = image.width;
   const C = image.channels;
@@ -100,14 +101,19 @@ export function inpaintTelea(image: Raster, mask: Mask, opts: TeleaOptions = {})
       if (flag[p] === INSIDE || band[p]) continue;
       search: for (let k = Math.max(1, i - radius); k <= Math.min(EH - 2, i + radius); k++) {
         for (let l = Math.max(1, j - radius); l <= Math.min(EW - 2, j + radius); l++) {
-          if (flag[at(k, l)] === INSIDE) { ring[p] = INSIDE; break search; }
+          if (flag[at(k, l)] === INSIDE) {
+            ring[p] = INSIDE;
+            break search;
+          }
         }
       }
     }
   }
   const outward = new PixelQueue();
   for (let p = 0; p < N; p++) if (band[p]) outward.push(p, 0);
-  march(ring, T, outward, EW, (p) => { ring[p] = CHANGE; });
+  march(ring, T, outward, EW, (p) => {
+    ring[p] = CHANGE;
+  });
   for (let p = 0; p < N; p++) if (ring[p] === CHANGE) T[p] = -T[p];
 
   // 3. inward march, filling each hole pixel when it is first reached
@@ -135,11 +141,19 @@ export function inpaintTelea(image: Raster, mask: Mask, opts: TeleaOptions = {})
 
       // grad T at p: central difference where both sides are known, one-sided where one is, else 0
       const gradTx = known(p + 1)
-        ? (known(p - 1) ? f32(f32(T[p + 1] - T[p - 1]) * 0.5) : f32(T[p + 1] - tp))
-        : (known(p - 1) ? f32(tp - T[p - 1]) : 0);
+        ? known(p - 1)
+          ? f32(f32(T[p + 1] - T[p - 1]) * 0.5)
+          : f32(T[p + 1] - tp)
+        : known(p - 1)
+          ? f32(tp - T[p - 1])
+          : 0;
       const gradTy = known(p + EW)
-        ? (known(p - EW) ? f32(f32(T[p + EW] - T[p - EW]) * 0.5) : f32(T[p + EW] - tp))
-        : (known(p - EW) ? f32(tp - T[p - EW]) : 0);
+        ? known(p - EW)
+          ? f32(f32(T[p + EW] - T[p - EW]) * 0.5)
+          : f32(T[p + EW] - tp)
+        : known(p - EW)
+          ? f32(tp - T[p - EW])
+          : 0;
 
       Ia.fill(0);
       Jx.fill(0);
@@ -169,11 +183,19 @@ export function inpaintTelea(image: Raster, mask: Mask, opts: TeleaOptions = {})
           const up = known(o - EW);
           for (let c = 0; c < C; c++) {
             const gradIx = right
-              ? (left ? f32(img(km, lp + 1, c) - img(km, lm - 1, c)) * 2 : f32(img(km, lp + 1, c) - img(km, lm, c)))
-              : (left ? f32(img(km, lp, c) - img(km, lm - 1, c)) : 0);
+              ? left
+                ? f32(img(km, lp + 1, c) - img(km, lm - 1, c)) * 2
+                : f32(img(km, lp + 1, c) - img(km, lm, c))
+              : left
+                ? f32(img(km, lp, c) - img(km, lm - 1, c))
+                : 0;
             const gradIy = down
-              ? (up ? f32(img(kp + 1, lm, c) - img(km - 1, lm, c)) * 2 : f32(img(kp + 1, lm, c) - img(km, lm, c)))
-              : (up ? f32(img(kp, lm, c) - img(km - 1, lm, c)) : 0);
+              ? up
+                ? f32(img(kp + 1, lm, c) - img(km - 1, lm, c)) * 2
+                : f32(img(kp + 1, lm, c) - img(km, lm, c))
+              : up
+                ? f32(img(kp, lm, c) - img(km - 1, lm, c))
+                : 0;
             Ia[c] = f32(Ia[c] + f32(w * img(km, lm, c)));
             Jx[c] = f32(Jx[c] - f32(w * f32(gradIx * rx)));
             Jy[c] = f32(Jy[c] - f32(w * f32(gradIy * ry)));
@@ -227,8 +249,11 @@ function arrivalTime(state: Uint8Array, T: Float32Array, p: number, EW: number):
   const up = p - EW;
   const down = p + EW;
   return Math.min(
-    solve(state, T, up, p - 1), solve(state, T, down, p - 1),
-    solve(state, T, up, p + 1), solve(state, T, down, p + 1));
+    solve(state, T, up, p - 1),
+    solve(state, T, down, p - 1),
+    solve(state, T, up, p + 1),
+    solve(state, T, down, p + 1),
+  );
 }
 
 function solve(state: Uint8Array, T: Float32Array, a: number, b: number): number {
@@ -237,7 +262,8 @@ function solve(state: Uint8Array, T: Float32Array, a: number, b: number): number
   const m = Math.min(ta, tb);
   let sol: number;
   if (state[a] !== INSIDE) {
-    if (state[b] !== INSIDE) sol = Math.abs(ta - tb) >= 1 ? 1 + m : (ta + tb + Math.sqrt(2 - (ta - tb) * (ta - tb))) * 0.5;
+    if (state[b] !== INSIDE)
+      sol = Math.abs(ta - tb) >= 1 ? 1 + m : (ta + tb + Math.sqrt(2 - (ta - tb) * (ta - tb))) * 0.5;
     else sol = 1 + ta;
   } else if (state[b] !== INSIDE) {
     sol = 1 + tb;

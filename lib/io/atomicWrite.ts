@@ -1,7 +1,7 @@
 // Results, checkpoints and figures are written atomically: to a temporary file in the same folder, then
 // renamed over the target. A run killed mid-write leaves the previous file intact, never a truncated one.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -11,5 +11,5 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileAtomic(file, JSON.stringify(value, null, 1) + '\n');
+  writeFileAtomic(file, `${JSON.stringify(value, null, 1)}\n`);
 }

@@ -1,8 +1,8 @@
 // The repository root, found from this file's own location, so that library code finds figures/, checkpoints/ and
 // results/ whatever the working directory (a notebook kernel runs in notebooks/). Notebooks load lib through the
 // notebooks/lib symlink, so __dirname may be notebooks/lib/io: the link is resolved first.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export function repoRoot(): string {
   return path.resolve(fs.realpathSync(__dirname), '..', '..');

@@ -9,7 +9,12 @@ import * as tf from '@tensorflow/tfjs';
 export type L1Normalisation = 'batch' | 'image';
 
 /** output, target [B,H,W,C]; mask [B,H,W,1] (1 = hole). Throws on an all-zero mask (per image with 'image'). */
-export function maskedL1Loss(output: tf.Tensor4D, target: tf.Tensor4D, mask: tf.Tensor4D, per: L1Normalisation = 'batch'): tf.Scalar {
+export function maskedL1Loss(
+  output: tf.Tensor4D,
+  target: tf.Tensor4D,
+  mask: tf.Tensor4D,
+  per: L1Normalisation = 'batch',
+): tf.Scalar {
   if (!tf.util.arraysEqual(output.shape, target.shape)) {
     throw new Error(`maskedL1Loss: output [${output.shape}] and target [${target.shape}] differ`);
   }
@@ -23,7 +28,8 @@ export function maskedL1Loss(output: tf.Tensor4D, target: tf.Tensor4D, mask: tf.
     if (per === 'image') {
       const perImageMask = tf.mean(mask, [1, 2, 3]); // [B]
       const empty = (perImageMask.dataSync() as Float32Array).findIndex((v) => v <= 0);
-      if (empty >= 0) throw new Error(`maskedL1Loss: the mask of image ${empty} is empty (no masked pixel to normalise by)`);
+      if (empty >= 0)
+        throw new Error(`maskedL1Loss: the mask of image ${empty} is empty (no masked pixel to normalise by)`);
       return tf.mean(tf.div(tf.mean(tf.abs(tf.sub(output, target)), [1, 2, 3]), perImageMask)) as tf.Scalar;
     }
     return tf.div(tf.mean(tf.abs(tf.sub(output, target))), maskMean) as tf.Scalar;

@@ -18,6 +18,9 @@ export function gramMatrix(x: tf.Tensor4D): tf.Tensor3D {
 export function styleLoss(fakeFeatures: tf.Tensor4D[], realFeatures: tf.Tensor4D[]): tf.Scalar {
   checkFeatureLists(fakeFeatures, realFeatures, 'styleLoss');
   return tf.tidy(
-    () => tf.addN(fakeFeatures.map((f, i) => tf.mean(tf.abs(tf.sub(gramMatrix(f), gramMatrix(realFeatures[i])))))) as tf.Scalar,
+    () =>
+      tf.addN(
+        fakeFeatures.map((f, i) => tf.mean(tf.abs(tf.sub(gramMatrix(f), gramMatrix(realFeatures[i]))))),
+      ) as tf.Scalar,
   );
 }

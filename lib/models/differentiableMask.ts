@@ -3,14 +3,14 @@
 //   soft mask m_hat = P(selected class), restricted to a window around the selected segment (the segment dilated by
 //                     windowRadius pixels; a constant): the scratch segmenter's softmax probability of the segment's
 //                     class (selectDifferentiableMask), or the pretrained one's sigmoid(z) (selectPersonMask in
-//                     pretrainedSegmenter.ts); both build M and m_hat with windowedSelection. The window plays the part of
-//                     PanopticFPN's per-instance mask head: far-away pixels of the same class (another person)
-//                     are not part of this instance's soft mask. m_hat is what L_B / L_X act on (Eq. 8-9).
+//                     pretrainedSegmenter.ts); both build M and m_hat with windowedSelection. The window plays the
+//                     part of PanopticFPN's per-instance mask head: far-away pixels of the same class (another
+//                     person) are not part of this instance's soft mask. m_hat is what L_B / L_X act on (Eq. 8-9).
 //   mask M          = straight-through estimator: forward value = the binary selected segment (the inpainters are
 //                     trained on binary masks), backward = the gradient of m_hat.
 import * as tf from '@tensorflow/tfjs';
-import { SegmenterOutput } from './segmenter';
-import { Selection, selectSegment } from './maskSelection';
+import type { SegmenterOutput } from './segmenter';
+import { type Selection, selectSegment } from './maskSelection';
 import { dilateSquare } from '../image/morphology';
 
 /** Forward: `hard`; backward: the incoming gradient goes to `soft` unchanged (and none to `hard`). */
@@ -48,8 +48,14 @@ export interface MaskSelectionOutput {
  * class, [B,H,W,1]; evaluated inside tf.tidy) inside a window, windowSeeds[i] dilated by windowRadius px (default
  * H/8 rounded up); M = the binary selected segments, with m_hat's straight-through gradient.
  */
-export function windowedSelection(selections: Selection[], windowSeeds: Uint8Array[], h: number, w: number,
-  windowRadius: number | undefined, probability: () => tf.Tensor): MaskSelectionOutput {
+export function windowedSelection(
+  selections: Selection[],
+  windowSeeds: Uint8Array[],
+  h: number,
+  w: number,
+  windowRadius: number | undefined,
+  probability: () => tf.Tensor,
+): MaskSelectionOutput {
   const b = selections.length;
   const n = h * w;
   const r = windowRadius ?? Math.ceil(Math.max(h, w) / 8);
@@ -71,7 +77,11 @@ export function windowedSelection(selections: Selection[], windowSeeds: Uint8Arr
  * The scratch segmenter's selection: its segment of largest overlap with m_G, windowed around that segment.
  * maskGT: m_G [B,H,W,1] binary. windowRadius: how far (px) the soft mask reaches beyond the selected segment.
  */
-export function selectDifferentiableMask(seg: SegmenterOutput, maskGT: tf.Tensor4D, windowRadius?: number): MaskSelectionOutput {
+export function selectDifferentiableMask(
+  seg: SegmenterOutput,
+  maskGT: tf.Tensor4D,
+  windowRadius?: number,
+): MaskSelectionOutput {
   const [b, h, w, k] = seg.semanticLogits.shape;
   if (!tf.util.arraysEqual(maskGT.shape, [b, h, w, 1])) {
     throw new Error(`selectDifferentiableMask: m_G must be [${[b, h, w, 1]}], got [${maskGT.shape}]`);
@@ -83,13 +93,35 @@ export function selectDifferentiableMask(seg: SegmenterOutput, maskGT: tf.Tensor
   const n = h * w;
   const selections: Selection[] = [];
   for (let i = 0; i < b; i++) {
-    selections.push(selectSegment(labels.subarray(i * n, (i + 1) * n), cut.subarray(i * n, (i + 1) * n),
-      gt.subarray(i * n, (i + 1) * n), h, w));
+    selections.push(
+      selectSegment(
+        labels.subarray(i * n, (i + 1) * n),
+        cut.subarray(i * n, (i + 1) * n),
+        gt.subarray(i * n, (i + 1) * n),
+        h,
+        w,
+      ),
+    );
   }
-  return windowedSelection(selections, selections.map((s) => s.mask), h, w, windowRadius, () => {
-    const classes = tf.oneHot(tf.tensor1d(selections.map((s) => s.classIndex), 'int32'), k).reshape([b, 1, 1, k]);
-    return tf.sum(tf.mul(tf.softmax(seg.semanticLogits, -1), classes), -1, true); // [B,H,W,1]
-  });
+  return windowedSelection(
+    selections,
+    selections.map((s) => s.mask),
+    h,
+    w,
+    windowRadius,
+    () => {
+      const classes = tf
+        .oneHot(
+          tf.tensor1d(
+            selections.map((s) => s.classIndex),
+            'int32',
+          ),
+          k,
+        )
+        .reshape([b, 1, 1, k]);
+      return tf.sum(tf.mul(tf.softmax(seg.semanticLogits, -1), classes), -1, true); // [B,H,W,1]
+    },
+  );
 }
 
 function readAndDispose(t: tf.Tensor): tf.TypedArray {

@@ -34,7 +34,8 @@ export class Discriminator {
       if (!Number.isInteger(v) || v < 1) throw new Error(`Discriminator: ${k} must be a positive integer, got ${v}`);
     }
     this.channels = [inChannels, c, 2 * c, 4 * c, 8 * c, 1];
-    const p = (this.params = new Params(seed));
+    this.params = new Params(seed);
+    const p = this.params;
     for (let i = 0; i < 5; i++) {
       const [cin, cout] = [this.channels[i], this.channels[i + 1]];
       p.normal(`conv.${i}.w`, [4, 4, cin, cout]);
@@ -53,14 +54,19 @@ export class Discriminator {
       throw new Error(`Discriminator: input has ${cin} channels, expected ${this.config.inChannels}`);
     }
     const outSize = (n: number) => STRIDES.reduce((m, s) => Math.floor((m - 2) / s) + 1, n);
-    if (outSize(h) < 1 || outSize(w) < 1) throw new Error(`Discriminator: input ${h}x${w} is too small (needs >= 24x24)`);
+    if (outSize(h) < 1 || outSize(w) < 1)
+      throw new Error(`Discriminator: input ${h}x${w} is too small (needs >= 24x24)`);
     const p = this.params;
     return tf.tidy(() => {
       const features: tf.Tensor4D[] = [];
       let y = x;
       for (let i = 0; i < 5; i++) {
-        const wsn = spectralNormWeight(p.get(`conv.${i}.w`) as tf.Tensor as tf.Tensor4D,
-          p.get(`conv.${i}.u`), p.get(`conv.${i}.v`), training);
+        const wsn = spectralNormWeight(
+          p.get(`conv.${i}.w`) as tf.Tensor as tf.Tensor4D,
+          p.get(`conv.${i}.u`),
+          p.get(`conv.${i}.v`),
+          training,
+        );
         y = conv2d(y, wsn, null, { stride: STRIDES[i], pad: 1 });
         if (i < 4) y = tf.leakyRelu(y, 0.2);
         features.push(y);

@@ -33,7 +33,8 @@ export class Generator {
     if (!Number.isInteger(numResBlocks) || numResBlocks < 0) {
       throw new Error(`Generator: numResBlocks must be a non-negative integer, got ${numResBlocks}`);
     }
-    const p = (this.params = new Params(seed));
+    this.params = new Params(seed);
+    const p = this.params;
     const conv = (name: string, k: number, cin: number, cout: number) => {
       p.normal(`${name}.w`, [k, k, cin, cout]);
       p.zeros(`${name}.b`, [cout]);

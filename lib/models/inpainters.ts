@@ -79,7 +79,10 @@ export class EdgeInpainter {
 export class SegmentationInpainter {
   readonly generator: Generator;
 
-  constructor(readonly numClasses: number, config: InpainterConfig) {
+  constructor(
+    readonly numClasses: number,
+    config: InpainterConfig,
+  ) {
     this.generator = new Generator({ inChannels: numClasses + 1, outChannels: numClasses, ...config });
   }
 
@@ -88,7 +91,10 @@ export class SegmentationInpainter {
   }
 
   /** segmentation [B,H,W,K] one-hot (or probabilities), mask [B,H,W,1] -> class logits and softmax [B,H,W,K] */
-  apply({ segmentation, mask }: { segmentation: tf.Tensor4D; mask: tf.Tensor4D }): { logits: tf.Tensor4D; probs: tf.Tensor4D } {
+  apply({ segmentation, mask }: { segmentation: tf.Tensor4D; mask: tf.Tensor4D }): {
+    logits: tf.Tensor4D;
+    probs: tf.Tensor4D;
+  } {
     assertChannels(segmentation, this.numClasses, 'segmentation', 'SegmentationInpainter');
     assertMask(mask, segmentation, 'SegmentationInpainter');
     return tf.tidy(() => {
@@ -102,7 +108,10 @@ export class SegmentationInpainter {
 export class ImageInpainter {
   readonly generator: Generator;
 
-  constructor(readonly numClasses: number, config: InpainterConfig) {
+  constructor(
+    readonly numClasses: number,
+    config: InpainterConfig,
+  ) {
     this.generator = new Generator({ inChannels: 3 + 1 + numClasses + 1, outChannels: 3, ...config });
   }
 
@@ -112,8 +121,16 @@ export class ImageInpainter {
 
   /** image [B,H,W,3] in [0,1] (holes are filled here), inpainted edges [B,H,W,1], inpainted segmentation
    *  probabilities [B,H,W,K], mask [B,H,W,1] -> RGB [B,H,W,3] in (0,1) */
-  apply({ image, edges, segmentation, mask }: {
-    image: tf.Tensor4D; edges: tf.Tensor4D; segmentation: tf.Tensor4D; mask: tf.Tensor4D;
+  apply({
+    image,
+    edges,
+    segmentation,
+    mask,
+  }: {
+    image: tf.Tensor4D;
+    edges: tf.Tensor4D;
+    segmentation: tf.Tensor4D;
+    mask: tf.Tensor4D;
   }): tf.Tensor4D {
     assertChannels(image, 3, 'image', 'ImageInpainter');
     assertChannels(edges, 1, 'edges', 'ImageInpainter');

@@ -10,11 +10,11 @@
 // logits, its connected components selected by selectPersonMask, S = person over the triplet's stuff labels, so
 // it needs JointInputs.labels).
 import * as tf from '@tensorflow/tfjs';
-import { Segmenter, SegmenterOutput } from './segmenter';
+import { Segmenter, type SegmenterOutput } from './segmenter';
 import { PretrainedSegmenter, selectPersonMask, personSegmentation } from './pretrainedSegmenter';
 import { EdgeInpainter, SegmentationInpainter, ImageInpainter, composite, assertMask } from './inpainters';
-import { selectDifferentiableMask, straightThroughOneHot, MaskSelectionOutput } from './differentiableMask';
-import { Selection } from './maskSelection';
+import { selectDifferentiableMask, straightThroughOneHot, type MaskSelectionOutput } from './differentiableMask';
+import type { Selection } from './maskSelection';
 import { prefixed } from '../nn/params';
 
 export interface JointParts {
@@ -68,12 +68,17 @@ export class JointNetwork {
   readonly numClasses: number;
 
   /** windowRadius: reach of the soft mask beyond the selected segment (px; default H/8) */
-  constructor(readonly parts: JointParts, readonly windowRadius?: number) {
+  constructor(
+    readonly parts: JointParts,
+    readonly windowRadius?: number,
+  ) {
     const k = parts.segmentation.numClasses;
     const kSegmenter = parts.segmenter instanceof Segmenter ? parts.segmenter.config.numClasses : k;
     if (kSegmenter !== k || parts.image.numClasses !== k) {
-      throw new Error(`JointNetwork: class counts differ: segmenter ${kSegmenter}, segmentation inpainter ` +
-        `${k}, image inpainter ${parts.image.numClasses}`);
+      throw new Error(
+        `JointNetwork: class counts differ: segmenter ${kSegmenter}, segmentation inpainter ` +
+          `${k}, image inpainter ${parts.image.numClasses}`,
+      );
     }
     this.numClasses = k;
   }
@@ -87,8 +92,10 @@ export class JointNetwork {
     if (segmenterNet instanceof PretrainedSegmenter) {
       if (!labels || !tf.util.arraysEqual(labels.shape, [...image.shape.slice(0, 3), this.numClasses])) {
         const want = [...image.shape.slice(0, 3), this.numClasses];
-        throw new Error(`JointNetwork: the pretrained segmenter needs the one-hot labels of I [${want}] ` +
-          `(JointInputs.labels), got ${labels ? `[${labels.shape}]` : 'none'}`);
+        throw new Error(
+          `JointNetwork: the pretrained segmenter needs the one-hot labels of I [${want}] ` +
+            `(JointInputs.labels), got ${labels ? `[${labels.shape}]` : 'none'}`,
+        );
       }
       const personLogits = segmenterNet.temperedLogits(image);
       segmenter = { kind: 'pretrained', personLogits };
@@ -108,8 +115,13 @@ export class JointNetwork {
       const sComp = composite(probs, s, mask);
       const i = imageInpainter.apply({ image, edges: eComp, segmentation: sComp, mask });
       return {
-        edges: e, edgesComposite: eComp, segmentationLogits: logits, segmentationProbs: probs,
-        segmentationComposite: sComp, output: i, outputComposite: composite(i, image, mask),
+        edges: e,
+        edgesComposite: eComp,
+        segmentationLogits: logits,
+        segmentationProbs: probs,
+        segmentationComposite: sComp,
+        output: i,
+        outputComposite: composite(i, image, mask),
       };
     });
     return { segmenter, selections, softMask, mask, segmentation: s, ...out };
@@ -118,8 +130,12 @@ export class JointNetwork {
   /** Every variable of the four networks, name -> variable, prefixed 'seg.', 'edge.', 'segInpaint.', 'image.' */
   named(): Map<string, tf.Variable> {
     const { segmenter, edge, segmentation, image } = this.parts;
-    return prefixed({ seg: segmenter.params.named(), edge: edge.params.named(),
-      segInpaint: segmentation.params.named(), image: image.params.named() });
+    return prefixed({
+      seg: segmenter.params.named(),
+      edge: edge.params.named(),
+      segInpaint: segmentation.params.named(),
+      image: image.params.named(),
+    });
   }
 
   trainableVariables(): tf.Variable[] {
@@ -142,11 +158,14 @@ export interface JointNetworkConfig {
 /** Fresh joint network; the four parts get seeds seed..seed+3. */
 export function createJointNetwork(c: JointNetworkConfig): JointNetwork {
   const inp = (seed: number) => ({ width: c.inpainterWidth, numResBlocks: c.numResBlocks, seed });
-  return new JointNetwork({
-    segmenter: c.pretrainedSegmenter
-      ?? new Segmenter({ numClasses: c.numClasses, width: c.segmenterWidth, seed: c.seed }),
-    edge: new EdgeInpainter(inp(c.seed + 1)),
-    segmentation: new SegmentationInpainter(c.numClasses, inp(c.seed + 2)),
-    image: new ImageInpainter(c.numClasses, inp(c.seed + 3)),
-  }, c.windowRadius);
+  return new JointNetwork(
+    {
+      segmenter:
+        c.pretrainedSegmenter ?? new Segmenter({ numClasses: c.numClasses, width: c.segmenterWidth, seed: c.seed }),
+      edge: new EdgeInpainter(inp(c.seed + 1)),
+      segmentation: new SegmentationInpainter(c.numClasses, inp(c.seed + 2)),
+      image: new ImageInpainter(c.numClasses, inp(c.seed + 3)),
+    },
+    c.windowRadius,
+  );
 }

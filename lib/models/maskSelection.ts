@@ -16,7 +16,12 @@ export interface Segments {
 }
 
 /** 4-connected components of equal labels; pixels with cut[i] = 1 belong to no segment. */
-export function labelSegments(labels: ArrayLike<number>, cut: ArrayLike<number> | null, height: number, width: number): Segments {
+export function labelSegments(
+  labels: ArrayLike<number>,
+  cut: ArrayLike<number> | null,
+  height: number,
+  width: number,
+): Segments {
   const n = height * width;
   if (labels.length !== n) throw new Error(`labelSegments: ${labels.length} labels for a ${height}x${width} image`);
   if (cut && cut.length !== n) throw new Error(`labelSegments: cut map has ${cut.length} pixels, expected ${n}`);
@@ -24,7 +29,7 @@ export function labelSegments(labels: ArrayLike<number>, cut: ArrayLike<number> 
   const classOf: number[] = [];
   const stack = new Int32Array(n);
   for (let start = 0; start < n; start++) {
-    if (ids[start] !== -1 || (cut && cut[start])) continue;
+    if (ids[start] !== -1 || cut?.[start]) continue;
     const id = classOf.length;
     const cls = labels[start];
     classOf.push(cls);
@@ -36,7 +41,7 @@ export function labelSegments(labels: ArrayLike<number>, cut: ArrayLike<number> 
       const y = Math.floor(i / width);
       const x = i - y * width;
       const visit = (j: number) => {
-        if (ids[j] === -1 && !(cut && cut[j]) && labels[j] === cls) {
+        if (ids[j] === -1 && !cut?.[j] && labels[j] === cls) {
           ids[j] = id;
           stack[top++] = j;
         }
@@ -51,13 +56,18 @@ export function labelSegments(labels: ArrayLike<number>, cut: ArrayLike<number> 
 }
 
 /** The segment with the largest overlap with the binary mask (ties: the lowest id), or -1 if none overlaps. */
-export function largestOverlapSegment(segments: Segments, mask: ArrayLike<number>): { segment: number; overlap: number } {
+export function largestOverlapSegment(
+  segments: Segments,
+  mask: ArrayLike<number>,
+): { segment: number; overlap: number } {
   const { ids, classOf } = segments;
-  if (mask.length !== ids.length) throw new Error(`largestOverlapSegment: mask has ${mask.length} pixels, expected ${ids.length}`);
+  if (mask.length !== ids.length)
+    throw new Error(`largestOverlapSegment: mask has ${mask.length} pixels, expected ${ids.length}`);
   const overlap = new Float64Array(classOf.length);
   let area = 0;
   for (let i = 0; i < ids.length; i++) {
-    if (mask[i] !== 0 && mask[i] !== 1) throw new Error(`largestOverlapSegment: mask is not binary (value ${mask[i]} at pixel ${i})`);
+    if (mask[i] !== 0 && mask[i] !== 1)
+      throw new Error(`largestOverlapSegment: mask is not binary (value ${mask[i]} at pixel ${i})`);
     area += mask[i];
     if (mask[i] && ids[i] >= 0) overlap[ids[i]] += 1;
   }
@@ -81,8 +91,13 @@ export interface Selection {
  * added to it (they are the seam between two instances, and an object mask should cover its own seam). If every
  * m_G pixel is a cut pixel (no segment overlaps), the selection is made again without cuts.
  */
-export function selectSegment(labels: ArrayLike<number>, cut: ArrayLike<number> | null, maskGT: ArrayLike<number>,
-  height: number, width: number): Selection {
+export function selectSegment(
+  labels: ArrayLike<number>,
+  cut: ArrayLike<number> | null,
+  maskGT: ArrayLike<number>,
+  height: number,
+  width: number,
+): Selection {
   let segments = labelSegments(labels, cut, height, width);
   let best = largestOverlapSegment(segments, maskGT);
   if (best.segment < 0) {
@@ -98,7 +113,13 @@ export function selectSegment(labels: ArrayLike<number>, cut: ArrayLike<number> 
       if (!cut[i] || labels[i] !== classIndex) continue;
       const y = Math.floor(i / width);
       const x = i - y * width;
-      if ((x > 0 && mask[i - 1]) || (x < width - 1 && mask[i + 1]) || (y > 0 && mask[i - width]) || (y < height - 1 && mask[i + width])) seam.push(i);
+      if (
+        (x > 0 && mask[i - 1]) ||
+        (x < width - 1 && mask[i + 1]) ||
+        (y > 0 && mask[i - width]) ||
+        (y < height - 1 && mask[i + width])
+      )
+        seam.push(i);
     }
     for (const i of seam) mask[i] = 1;
   }
@@ -110,8 +131,12 @@ export function selectSegment(labels: ArrayLike<number>, cut: ArrayLike<number> 
  * 4-connected components are the segments. If no person pixel lies in m_G the selection is empty (overlap 0): the
  * segmenter missed the object, and the joint network then removes nothing (its L_I penalises that).
  */
-export function selectPersonSegment(person: ArrayLike<number>, maskGT: ArrayLike<number>, height: number,
-  width: number): Selection {
+export function selectPersonSegment(
+  person: ArrayLike<number>,
+  maskGT: ArrayLike<number>,
+  height: number,
+  width: number,
+): Selection {
   const notPerson = Uint8Array.from(person as ArrayLike<number>, (v) => (v ? 0 : 1));
   const segments = labelSegments(person, notPerson, height, width);
   const best = largestOverlapSegment(segments, maskGT);

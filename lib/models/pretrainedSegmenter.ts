@@ -38,13 +38,13 @@
 //             component): L_PS = binary cross-entropy on the logits against the triplet's person mask (its
 //             class-person pixels, the pasted person and people already in the scene), mean over pixels. No
 //             boundary term: nothing predicts instance boundaries to train (personSegmentationLoss).
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Params } from '../nn/params';
-import { Raster, Mask, assertRaster } from '../image/raster';
-import { Selection, labelSegments, selectPersonSegment } from './maskSelection';
-import { MaskSelectionOutput, straightThrough, windowedSelection } from './differentiableMask';
+import { type Raster, type Mask, assertRaster } from '../image/raster';
+import { type Selection, labelSegments, selectPersonSegment } from './maskSelection';
+import { type MaskSelectionOutput, straightThrough, windowedSelection } from './differentiableMask';
 import { binaryCrossEntropyWithLogits } from '../losses/crossEntropy';
 import { CLASS_ID } from '../data/classes';
 import { repoPath } from '../io/repoRoot';
@@ -68,8 +68,22 @@ interface GraphModelJson {
   signature: { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
 }
 
-const SUPPORTED_OPS = new Set(['Placeholder', 'Const', 'Conv2D', 'DepthwiseConv2dNative', 'Conv2DBackpropInput',
-  'Add', 'AddV2', 'AddN', 'Mul', 'Relu', 'Relu6', 'Sigmoid', 'AvgPool', 'ResizeBilinear']);
+const SUPPORTED_OPS = new Set([
+  'Placeholder',
+  'Const',
+  'Conv2D',
+  'DepthwiseConv2dNative',
+  'Conv2DBackpropInput',
+  'Add',
+  'AddV2',
+  'AddN',
+  'Mul',
+  'Relu',
+  'Relu6',
+  'Sigmoid',
+  'AvgPool',
+  'ResizeBilinear',
+]);
 
 export class PretrainedSegmenter {
   /** trainable weights, named after the graph's constants ('/' -> '.'), e.g. 'Conv2D_41.filter' */
@@ -120,8 +134,9 @@ export class PretrainedSegmenter {
       throw new Error(`personProbability: images must be [B,H,W,3] in [0,1], got [${images.shape}]`);
     }
     const [, h, w] = images.shape;
-    return tf.tidy(() => resizeBilinearDifferentiable(f(resizeBilinearDifferentiable(images, SELFIE_INPUT_SIZE,
-      SELFIE_INPUT_SIZE)), h, w));
+    return tf.tidy(() =>
+      resizeBilinearDifferentiable(f(resizeBilinearDifferentiable(images, SELFIE_INPUT_SIZE, SELFIE_INPUT_SIZE)), h, w),
+    );
   }
 
   /** personLogits / PERSON_LOGIT_TEMPERATURE: the joint network's and L_PS's logits [B,H,W,1] (see the header). */
@@ -214,7 +229,10 @@ function applyNode(n: GraphNode, inputs: tf.Tensor[], batch: number): tf.Tensor 
     const v = (n.attr?.[key]?.list?.i ?? ['1', '1', '1', '1']).map(Number);
     return [v[1], v[2]];
   };
-  const pad = () => Buffer.from(n.attr?.padding?.s ?? '', 'base64').toString().toLowerCase() as 'same' | 'valid';
+  const pad = () =>
+    Buffer.from(n.attr?.padding?.s ?? '', 'base64')
+      .toString()
+      .toLowerCase() as 'same' | 'valid';
   switch (n.op) {
     case 'Conv2D':
       return tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, pair('strides'), pad(), 'NHWC', pair('dilations'));
@@ -223,16 +241,29 @@ function applyNode(n: GraphNode, inputs: tf.Tensor[], batch: number): tf.Tensor 
     case 'Conv2DBackpropInput': {
       // inputs: output size (batch 1 in the graph), filter, input; the batch follows the input
       const [, hOut, wOut, cOut] = Array.from(a.dataSync());
-      return tf.conv2dTranspose(inputs[2] as tf.Tensor4D, b as tf.Tensor4D, [batch, hOut, wOut, cOut],
-        pair('strides'), pad());
+      return tf.conv2dTranspose(
+        inputs[2] as tf.Tensor4D,
+        b as tf.Tensor4D,
+        [batch, hOut, wOut, cOut],
+        pair('strides'),
+        pad(),
+      );
     }
-    case 'Add': case 'AddV2': return tf.add(a, b);
-    case 'AddN': return tf.addN(inputs);
-    case 'Mul': return tf.mul(a, b);
-    case 'Relu': return tf.relu(a);
-    case 'Relu6': return tf.relu6(a);
-    case 'Sigmoid': return tf.sigmoid(a);
-    case 'AvgPool': return tf.avgPool(a as tf.Tensor4D, pair('ksize'), pair('strides'), pad());
+    case 'Add':
+    case 'AddV2':
+      return tf.add(a, b);
+    case 'AddN':
+      return tf.addN(inputs);
+    case 'Mul':
+      return tf.mul(a, b);
+    case 'Relu':
+      return tf.relu(a);
+    case 'Relu6':
+      return tf.relu6(a);
+    case 'Sigmoid':
+      return tf.sigmoid(a);
+    case 'AvgPool':
+      return tf.avgPool(a as tf.Tensor4D, pair('ksize'), pair('strides'), pad());
     case 'ResizeBilinear': {
       if (!n.attr?.half_pixel_centers?.b || n.attr?.align_corners?.b) {
         throw new Error(`PretrainedSegmenter: ResizeBilinear ${n.name} is not half-pixel-centre bilinear`);
@@ -300,13 +331,19 @@ export async function personSegments(raster: Raster, options: PersonSegmentOptio
   if (!(threshold > 0 && threshold < 1)) {
     throw new Error(`personSegments: threshold must be in (0, 1), got ${threshold}`);
   }
-  const segmenter = options.segmenter ?? (defaultSegmenter ??= loadPretrainedSegmenter());
+  if (!options.segmenter) defaultSegmenter ??= loadPretrainedSegmenter();
+  const segmenter = options.segmenter ?? (defaultSegmenter as PretrainedSegmenter);
   const { height, width } = raster;
   const p = tf.tidy(() => segmenter.personProbability(tf.tensor4d(raster.data, [1, height, width, 3])));
   const probability = (await p.data()) as Float32Array;
   p.dispose();
   const person = Uint8Array.from(probability, (v) => (v > threshold ? 1 : 0));
-  const { ids, classOf } = labelSegments(person, person.map((v) => 1 - v), height, width);
+  const { ids, classOf } = labelSegments(
+    person,
+    person.map((v) => 1 - v),
+    height,
+    width,
+  );
   // relabel by decreasing area (ties: scan order)
   const area = new Array<number>(classOf.length).fill(0);
   for (const id of ids) if (id >= 0) area[id]++;
@@ -315,22 +352,30 @@ export async function personSegments(raster: Raster, options: PersonSegmentOptio
   byArea.forEach((old, rank) => (newId[old] = rank));
   const labels = Int32Array.from(ids, (id) => (id >= 0 ? newId[id] : -1));
   const components: PersonComponent[] = byArea.map((old, rank) => ({
-    id: rank, area: area[old], box: { x0: width, y0: height, x1: -1, y1: -1 },
+    id: rank,
+    area: area[old],
+    box: { x0: width, y0: height, x1: -1, y1: -1 },
   }));
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] < 0) continue;
     const box = components[labels[i]].box;
     const y = Math.floor(i / width);
     const x = i - y * width;
-    box.x0 = Math.min(box.x0, x); box.x1 = Math.max(box.x1, x);
-    box.y0 = Math.min(box.y0, y); box.y1 = Math.max(box.y1, y);
+    box.x0 = Math.min(box.x0, x);
+    box.x1 = Math.max(box.x1, x);
+    box.y0 = Math.min(box.y0, y);
+    box.y1 = Math.max(box.y1, y);
   }
   return { height, width, labels, components, probability };
 }
 
 /** The person component under pixel (x, y) (integers, 0-based) as a mask, or null if (x, y) is not a person pixel. */
-export async function segmentAtPoint(raster: Raster, x: number, y: number, options: PersonSegmentOptions = {}):
-  Promise<{ mask: Mask; component: PersonComponent } | null> {
+export async function segmentAtPoint(
+  raster: Raster,
+  x: number,
+  y: number,
+  options: PersonSegmentOptions = {},
+): Promise<{ mask: Mask; component: PersonComponent } | null> {
   if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= raster.width || y >= raster.height) {
     throw new Error(`segmentAtPoint: point (${x}, ${y}) is outside the ${raster.width}x${raster.height} image`);
   }
@@ -346,8 +391,11 @@ export async function segmentAtPoint(raster: Raster, x: number, y: number, optio
  * maskGT: m_G [B,H,W,1] binary.
  * windowRadius: how far (px) m_hat reaches beyond the selected component (default H/8 rounded up).
  */
-export function selectPersonMask(personLogits: tf.Tensor4D, maskGT: tf.Tensor4D,
-  windowRadius?: number): MaskSelectionOutput {
+export function selectPersonMask(
+  personLogits: tf.Tensor4D,
+  maskGT: tf.Tensor4D,
+  windowRadius?: number,
+): MaskSelectionOutput {
   const [b, h, w] = personLogits.shape;
   if (personLogits.shape[3] !== 1 || !tf.util.arraysEqual(maskGT.shape, [b, h, w, 1])) {
     throw new Error(`selectPersonMask: logits [${personLogits.shape}] and m_G [${maskGT.shape}] must be [B,H,W,1]`);

@@ -36,7 +36,8 @@ export class Segmenter {
     const { numClasses: k, width: c, seed } = config;
     if (!Number.isInteger(k) || k < 2) throw new Error(`Segmenter: numClasses must be an integer >= 2, got ${k}`);
     if (!Number.isInteger(c) || c < 1) throw new Error(`Segmenter: width must be a positive integer, got ${c}`);
-    const p = (this.params = new Params(seed));
+    this.params = new Params(seed);
+    const p = this.params;
     const conv = (name: string, size: number, cin: number, cout: number, transposed = false) => {
       p.normal(`${name}.w`, transposed ? [size, size, cout, cin] : [size, size, cin, cout]);
       p.zeros(`${name}.b`, [cout]);

@@ -18,7 +18,14 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D | null, op
   }
   return tf.tidy(() => {
     const padding: 'valid' | [[number, number], [number, number], [number, number], [number, number]] =
-      pad === 0 ? 'valid' : [[0, 0], [pad, pad], [pad, pad], [0, 0]];
+      pad === 0
+        ? 'valid'
+        : [
+            [0, 0],
+            [pad, pad],
+            [pad, pad],
+            [0, 0],
+          ];
     const y = tf.conv2d(x, w, stride, padding, 'NHWC', dilation);
     return b ? tf.add(y, b) : y;
   });

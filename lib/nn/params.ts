@@ -27,7 +27,8 @@ export class Params {
   }
 
   get(name: string): tf.Variable {
-    if (this.disposed) throw new Error(`these weights were disposed (dispose() was called): load them again to use '${name}'`);
+    if (this.disposed)
+      throw new Error(`these weights were disposed (dispose() was called): load them again to use '${name}'`);
     const v = this.trainable.get(name) ?? this.state.get(name);
     if (!v) throw new Error(`no parameter named '${name}'`);
     return v;

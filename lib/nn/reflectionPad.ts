@@ -11,5 +11,14 @@ export function reflectionPad2d(x: tf.Tensor4D, p: number): tf.Tensor4D {
   if (p === 0) return x;
   const [, h, w] = x.shape;
   if (p >= h || p >= w) throw new Error(`reflectionPad: pad ${p} must be smaller than the height ${h} and width ${w}`);
-  return tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'reflect');
+  return tf.mirrorPad(
+    x,
+    [
+      [0, 0],
+      [p, p],
+      [p, p],
+      [0, 0],
+    ],
+    'reflect',
+  );
 }

@@ -17,18 +17,18 @@
 // loadTrainingData reads the data once per process; the items stay a pure function of (dataSeed, item index, data).
 import * as tf from '@tensorflow/tfjs';
 import { Prng, deriveSeed } from '../random/prng';
-import { makeTriplet, Triplet, TripletSources } from '../data/triplets';
+import { makeTriplet, type Triplet, type TripletSources } from '../data/triplets';
 import { loadFiremen, loadPhotos, photoLibraryDir, readPhotoManifest } from '../data/photos';
 import { loadVtestCutouts } from '../data/vtest';
-import { CocoIndex, cocoPaths, loadCocoIndex, makeCocoTriplet } from '../data/coco';
+import { type CocoIndex, cocoPaths, loadCocoIndex, makeCocoTriplet } from '../data/coco';
 import type { DataMix } from '../config/presets';
 import { irregularMask } from '../data/irregular-masks';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
-import { semanticOneHot, PanopticLabels, instanceBoundaryTarget } from '../data/labels';
+import { semanticOneHot, type PanopticLabels, instanceBoundaryTarget } from '../data/labels';
 import { canny } from '../image/canny';
 import { grayscale } from '../image/grayscale';
 import { normalizedSignedDistance } from '../image/distance';
-import { Mask, Raster, invertMask } from '../image/raster';
+import { type Mask, type Raster, invertMask } from '../image/raster';
 
 export type MaskKind = 'object' | 'random';
 
@@ -75,7 +75,11 @@ export async function prepareBatch(step: number, c: DataConfig): Promise<void> {
   const wanted = Array.from({ length: c.batch }, (_, j) => itemOfSample(step * c.batch + j, c.pairs, c.dataSeed));
   const items = new Map<number, Triplet>();
   for (const i of wanted) {
-    items.set(i, c.coco.items.get(i) ?? await makeCocoTriplet(c.coco.index, c.dataSeed, i, { height: c.size, width: c.size, split: 'train' }));
+    items.set(
+      i,
+      c.coco.items.get(i) ??
+        (await makeCocoTriplet(c.coco.index, c.dataSeed, i, { height: c.size, width: c.size, split: 'train' })),
+    );
   }
   c.coco.items = items;
 }
@@ -126,8 +130,11 @@ interface Sample {
 
 function sampleFor(k: number, c: DataConfig): Sample {
   const item = itemOfSample(k, c.pairs, c.dataSeed);
-  const triplet = c.coco ? c.coco.items.get(item) : makeTriplet(c.dataSeed, item, { height: c.size, width: c.size, split: 'train', sources: c.sources });
-  if (!triplet) throw new Error(`COCO item ${item} of sample ${k} is not loaded: call prepareBatch(step, config) before makeBatch`);
+  const triplet = c.coco
+    ? c.coco.items.get(item)
+    : makeTriplet(c.dataSeed, item, { height: c.size, width: c.size, split: 'train', sources: c.sources });
+  if (!triplet)
+    throw new Error(`COCO item ${item} of sample ${k} is not loaded: call prepareBatch(step, config) before makeBatch`);
   if (c.masks === 'object') return { image: triplet.image, labels: triplet.labels, mask: triplet.mask, triplet };
   const { lo, hi } = MASK_RATIO_BUCKETS[triplet.bucket];
   // a new random mask per sample (not per item): repeated epochs see new holes
@@ -147,18 +154,54 @@ export function makeBatch(step: number, c: DataConfig): Batch {
   const edgesOf = (r: Raster) => canny(r, { sigma: c.cannySigma }).data;
   const k = semanticOneHot(samples[0].labels).channels;
   return {
-    image: stack(samples.map((x) => x.image.data), 3),
-    gray: stack(samples.map((x) => grayscale(x.image).data), 1),
-    edges: stack(samples.map((x) => edgesOf(x.image)), 1),
-    knownEdges: stack(samples.map((x) => canny(x.image, { sigma: c.cannySigma, validMask: invertMask(x.mask) }).data), 1),
-    segmentation: stack(samples.map((x) => semanticOneHot(x.labels).data), k),
-    boundary: stack(samples.map((x) => instanceBoundaryTarget(x.labels.instance, s, s)), 1),
-    mask: stack(samples.map((x) => x.mask.data), 1),
-    phi: stack(samples.map((x) => normalizedSignedDistance(x.mask).map.data), 1),
-    target: stack(samples.map((x) => x.triplet.background.data), 3),
-    targetGray: stack(samples.map((x) => grayscale(x.triplet.background).data), 1),
-    targetEdges: stack(samples.map((x) => edgesOf(x.triplet.background)), 1),
-    targetSegmentation: stack(samples.map((x) => semanticOneHot(x.triplet.backgroundLabels).data), k),
+    image: stack(
+      samples.map((x) => x.image.data),
+      3,
+    ),
+    gray: stack(
+      samples.map((x) => grayscale(x.image).data),
+      1,
+    ),
+    edges: stack(
+      samples.map((x) => edgesOf(x.image)),
+      1,
+    ),
+    knownEdges: stack(
+      samples.map((x) => canny(x.image, { sigma: c.cannySigma, validMask: invertMask(x.mask) }).data),
+      1,
+    ),
+    segmentation: stack(
+      samples.map((x) => semanticOneHot(x.labels).data),
+      k,
+    ),
+    boundary: stack(
+      samples.map((x) => instanceBoundaryTarget(x.labels.instance, s, s)),
+      1,
+    ),
+    mask: stack(
+      samples.map((x) => x.mask.data),
+      1,
+    ),
+    phi: stack(
+      samples.map((x) => normalizedSignedDistance(x.mask).map.data),
+      1,
+    ),
+    target: stack(
+      samples.map((x) => x.triplet.background.data),
+      3,
+    ),
+    targetGray: stack(
+      samples.map((x) => grayscale(x.triplet.background).data),
+      1,
+    ),
+    targetEdges: stack(
+      samples.map((x) => edgesOf(x.triplet.background)),
+      1,
+    ),
+    targetSegmentation: stack(
+      samples.map((x) => semanticOneHot(x.triplet.backgroundLabels).data),
+      k,
+    ),
   };
 }
 

@@ -27,22 +27,28 @@
 //          user gets: it is the term in which object pixels left outside M count as errors, which is what drives M
 //          (through its straight-through gradient) to cover m_G. N_M in L_IR counts m_G's pixels (Eq. 7).
 import * as tf from '@tensorflow/tfjs';
-import { Preset, PresetName, StageName, ImageLossTarget, ImageCues } from '../config/presets';
-import { Discriminator } from '../models/discriminator';
+import type { Preset, PresetName, StageName, ImageLossTarget, ImageCues } from '../config/presets';
+import type { Discriminator } from '../models/discriminator';
 import { Segmenter } from '../models/segmenter';
 import {
-  EdgeInpainter, SegmentationInpainter, ImageInpainter, createEdgeDiscriminator, createSegmentationDiscriminator,
-  createImageDiscriminator, conditionalDiscriminatorInput as cond, composite,
+  EdgeInpainter,
+  SegmentationInpainter,
+  ImageInpainter,
+  createEdgeDiscriminator,
+  createSegmentationDiscriminator,
+  createImageDiscriminator,
+  conditionalDiscriminatorInput as cond,
+  composite,
 } from '../models/inpainters';
-import { JointSegmenterOutput, createJointNetwork } from '../models/jointNetwork';
+import { type JointSegmenterOutput, createJointNetwork } from '../models/jointNetwork';
 import { PretrainedSegmenter, loadPretrainedSegmenter, personSegmentationLoss } from '../models/pretrainedSegmenter';
 import { edgeInpainterLoss, segmentationInpainterLoss, imageInpainterLoss } from '../losses/inpainting';
 import { segmentationNetworkLoss } from '../losses/segmentationNetwork';
 import { panopticSegmentationLoss } from '../losses/panoptic';
 import { maskExpansionLoss } from '../losses/boundary';
-import { L1Normalisation } from '../losses/reconstruction';
+import type { L1Normalisation } from '../losses/reconstruction';
 import { prefixed } from '../nn/params';
-import { Batch } from './batches';
+import type { Batch } from './batches';
 
 export interface CriticInput {
   /** the discriminator's input on the ground truth and on the generator's output (kept for the D step) */
@@ -89,7 +95,9 @@ export type SegmenterKind = (typeof SEGMENTER_KINDS)[number];
 
 /** The segmenter a run uses when none is chosen: tiny is CI's preset, too small for the pretrained net's cost. */
 export const DEFAULT_SEGMENTER: Record<PresetName, SegmenterKind> = {
-  tiny: 'scratch', cpu: 'pretrained', paper: 'pretrained',
+  tiny: 'scratch',
+  cpu: 'pretrained',
+  paper: 'pretrained',
 };
 
 const run = (D: Discriminator, x: tf.Tensor4D) => D.apply(x, { training: true });
@@ -101,23 +109,45 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
   const inp = (s: number) => ({ width: a.inpainterWidth, numResBlocks: a.numResBlocks, seed: seed + s });
   const dis = (s: number) => ({ width: a.discriminatorWidth, seed: seed + s });
   // the same seeds in every stage, so a part initialised alone equals that part of a fresh joint network
-  const newSegmenter = () => o.segmenter === 'pretrained' ? loadPretrainedSegmenter()
-    : new Segmenter({ numClasses: a.numClasses, width: a.segmenterWidth, seed });
+  const newSegmenter = () =>
+    o.segmenter === 'pretrained'
+      ? loadPretrainedSegmenter()
+      : new Segmenter({ numClasses: a.numClasses, width: a.segmenterWidth, seed });
   /** L_PS of either segmenter on the batch's labels of I, and its terms to log (the pretrained one's: none) */
-  const segmenterLoss = (out: JointSegmenterOutput, b: Batch): { loss: tf.Scalar; terms: Record<string, tf.Scalar> } => {
+  const segmenterLoss = (
+    out: JointSegmenterOutput,
+    b: Batch,
+  ): { loss: tf.Scalar; terms: Record<string, tf.Scalar> } => {
     if (out.kind === 'pretrained') return { loss: personSegmentationLoss(out.personLogits, b.segmentation), terms: {} };
     const l = panopticSegmentationLoss(out.output, { semantic: b.segmentation, boundary: b.boundary }, p.panoptic);
     return { loss: l.loss, terms: { ce: l.terms.semantic, boundary: l.terms.boundary } };
   };
   const trainable = (m: Map<string, tf.Variable>) => new Map([...m].filter(([, v]) => v.trainable));
   // `frozen`: networks checkpointed with the stage but never updated
-  const make = (named: Record<string, { params: { named(): Map<string, tf.Variable> } }>, critics: StageModel['critics'],
-    pass: StageModel['pass'], frozen: string[] = []): StageModel => {
+  const make = (
+    named: Record<string, { params: { named(): Map<string, tf.Variable> } }>,
+    critics: StageModel['critics'],
+    pass: StageModel['pass'],
+    frozen: string[] = [],
+  ): StageModel => {
     const gen = prefixed(Object.fromEntries(Object.entries(named).map(([k, m]) => [k, m.params.named()])));
-    const updated = prefixed(Object.fromEntries(Object.entries(named).filter(([k]) => !frozen.includes(k)).map(([k, m]) => [k, m.params.named()])));
-    const variables = new Map([...gen, ...prefixed(Object.fromEntries(critics.map((c) => [c.name, c.D.params.named()])))]);
+    const updated = prefixed(
+      Object.fromEntries(
+        Object.entries(named)
+          .filter(([k]) => !frozen.includes(k))
+          .map(([k, m]) => [k, m.params.named()]),
+      ),
+    );
+    const variables = new Map([
+      ...gen,
+      ...prefixed(Object.fromEntries(critics.map((c) => [c.name, c.D.params.named()]))),
+    ]);
     return {
-      stage, variables, generatorTrainable: trainable(updated), critics, pass,
+      stage,
+      variables,
+      generatorTrainable: trainable(updated),
+      critics,
+      pass,
       dispose: () => {
         tf.dispose([...variables.values()]);
         for (const m of Object.values(named)) if (m instanceof PretrainedSegmenter) m.dispose(); // its constants
@@ -149,34 +179,53 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
     const G = new ImageInpainter(a.numClasses, inp(3));
     const D = createImageDiscriminator(dis(13));
     // inpainted cues: the frozen pretrained inpainters, fed as lib/inpaint/edgeConnect.ts feeds them at test time
-    const cueNets = o.imageCues === 'inpainted' ? { edge: new EdgeInpainter(inp(1)), segInpaint: new SegmentationInpainter(a.numClasses, inp(2)) } : null;
-    const cues = (b: Batch) => tf.tidy(() => {
-      if (!cueNets) return { edges: b.targetEdges, segmentation: b.targetSegmentation };
-      const e = cueNets.edge.apply({ gray: b.gray, edges: b.knownEdges, mask: b.mask }); // [B,H,W,1]
-      const s = cueNets.segInpaint.apply({ segmentation: b.segmentation, mask: b.mask }).probs; // [B,H,W,K]
-      return { edges: composite(e, b.knownEdges, b.mask), segmentation: composite(s, b.segmentation, b.mask) };
-    });
-    return make({ image: G, ...(cueNets ?? {}) }, [{ name: 'D_I', D }], (b) => {
-      const cue = cues(b);
-      const raw = G.apply({ image: b.image, edges: cue.edges, segmentation: cue.segmentation, mask: b.mask });
-      const out = o.imageLoss === 'composite' ? composite(raw, b.image, b.mask) : raw; // [B,H,W,3]
-      const c = { real: b.target, fake: out };
-      const l = imageInpainterLoss(run(D, c.fake), run(D, c.real).features, out, b.target, b.mask, w, o.l1Per);
-      const t = l.terms;
-      return { loss: l.loss, terms: { gan: t.gan, fm: t.featureMatching, style: t.style, l1: t.reconstruction }, critics: [c] };
-    }, Object.keys(cueNets ?? {}));
+    const cueNets =
+      o.imageCues === 'inpainted'
+        ? { edge: new EdgeInpainter(inp(1)), segInpaint: new SegmentationInpainter(a.numClasses, inp(2)) }
+        : null;
+    const cues = (b: Batch) =>
+      tf.tidy(() => {
+        if (!cueNets) return { edges: b.targetEdges, segmentation: b.targetSegmentation };
+        const e = cueNets.edge.apply({ gray: b.gray, edges: b.knownEdges, mask: b.mask }); // [B,H,W,1]
+        const s = cueNets.segInpaint.apply({ segmentation: b.segmentation, mask: b.mask }).probs; // [B,H,W,K]
+        return { edges: composite(e, b.knownEdges, b.mask), segmentation: composite(s, b.segmentation, b.mask) };
+      });
+    return make(
+      { image: G, ...(cueNets ?? {}) },
+      [{ name: 'D_I', D }],
+      (b) => {
+        const cue = cues(b);
+        const raw = G.apply({ image: b.image, edges: cue.edges, segmentation: cue.segmentation, mask: b.mask });
+        const out = o.imageLoss === 'composite' ? composite(raw, b.image, b.mask) : raw; // [B,H,W,3]
+        const c = { real: b.target, fake: out };
+        const l = imageInpainterLoss(run(D, c.fake), run(D, c.real).features, out, b.target, b.mask, w, o.l1Per);
+        const t = l.terms;
+        return {
+          loss: l.loss,
+          terms: { gan: t.gan, fm: t.featureMatching, style: t.style, l1: t.reconstruction },
+          critics: [c],
+        };
+      },
+      Object.keys(cueNets ?? {}),
+    );
   }
   if (stage === 'segmenter') {
     const S = newSegmenter();
     return make({ seg: S }, [], (b) => {
-      const out: JointSegmenterOutput = S instanceof Segmenter ? { kind: 'scratch', output: S.apply(b.image) }
-        : { kind: 'pretrained', personLogits: S.temperedLogits(b.image) };
+      const out: JointSegmenterOutput =
+        S instanceof Segmenter
+          ? { kind: 'scratch', output: S.apply(b.image) }
+          : { kind: 'pretrained', personLogits: S.temperedLogits(b.image) };
       return { ...segmenterLoss(out, b), critics: [] };
     });
   }
   const net = createJointNetwork({
-    numClasses: a.numClasses, segmenterWidth: a.segmenterWidth, inpainterWidth: a.inpainterWidth,
-    numResBlocks: a.numResBlocks, seed, pretrainedSegmenter: o.segmenter === 'pretrained' ? loadPretrainedSegmenter() : undefined,
+    numClasses: a.numClasses,
+    segmenterWidth: a.segmenterWidth,
+    inpainterWidth: a.inpainterWidth,
+    numResBlocks: a.numResBlocks,
+    seed,
+    pretrainedSegmenter: o.segmenter === 'pretrained' ? loadPretrainedSegmenter() : undefined,
   });
   const critics = [
     { name: 'D_E', D: createEdgeDiscriminator(dis(11)) },
@@ -193,7 +242,15 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
     const cS = { real: cond(b.targetSegmentation, b.targetGray), fake: cond(out.segmentationProbs, b.targetGray) };
     const lS = segmentationInpainterLoss(run(dS, cS.fake), out.segmentationLogits, b.targetSegmentation, w).loss;
     const cI = { real: b.target, fake: out.outputComposite };
-    const lI = imageInpainterLoss(run(dI, cI.fake), run(dI, cI.real).features, out.outputComposite, b.target, b.mask, w, o.l1Per);
+    const lI = imageInpainterLoss(
+      run(dI, cI.fake),
+      run(dI, cI.real).features,
+      out.outputComposite,
+      b.target,
+      b.mask,
+      w,
+      o.l1Per,
+    );
     const x = o.mel ? maskExpansionLoss(b.phi, out.softMask, o.alpha) : tf.scalar(0);
     const loss = segmentationNetworkLoss({ ps, e: lE, s: lS, i: lI.loss, x }, w);
     return { loss, terms: { ps, E: lE, S: lS, I: lI.loss, l1: lI.terms.reconstruction, X: x }, critics: [cE, cS, cI] };

@@ -4,14 +4,16 @@
 // plotly.js (4.8 MB) in every notebook; picture rows and tables as PNGs.
 // tslab's public display.raw() sends one mime type per message, i.e. one output per type; tslab keeps the current
 // cell's writer in its (internal) jupyter module, which the kernel process shares with us through Node's module cache.
-import { Figure, figureJson } from './figure';
-import { RenderOptions, renderFigure } from './renderFigure';
-import { ImageRowOptions, ImageTableOptions, Picture, imageRowPng, imageTablePng } from './images';
+import { type Figure, figureJson } from './figure';
+import { type RenderOptions, renderFigure } from './renderFigure';
+import { type ImageRowOptions, type ImageTableOptions, type Picture, imageRowPng, imageTablePng } from './images';
 
 export type MimeBundle = Record<string, unknown>;
 
 interface TslabJupyter {
-  lastWriteDisplayData: ((msg: { data: MimeBundle; metadata: object; transient: object }, update: boolean) => void) | null;
+  lastWriteDisplayData:
+    | ((msg: { data: MimeBundle; metadata: object; transient: object }, update: boolean) => void)
+    | null;
 }
 
 export function displayBundle(data: MimeBundle): void {
@@ -53,7 +55,10 @@ export async function showFigure(fig: Figure, opts: RenderOptions = {}): Promise
 
 export async function showImages(images: Picture[], opts: ImageRowOptions = {}): Promise<void> {
   const png = await imageRowPng(images, opts);
-  displayBundle({ 'image/png': png.toString('base64'), 'text/plain': `<${images.length} image(s)${opts.captions ? ': ' + opts.captions.join(', ') : ''}>` });
+  displayBundle({
+    'image/png': png.toString('base64'),
+    'text/plain': `<${images.length} image(s)${opts.captions ? `: ${opts.captions.join(', ')}` : ''}>`,
+  });
 }
 
 export async function showImageTable(rows: Picture[][], opts: ImageTableOptions = {}): Promise<void> {

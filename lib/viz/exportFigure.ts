@@ -5,12 +5,12 @@
 // elements varies between renders. canonicalSvg replaces the id with a fixed one and sorts each element's attributes
 // (same drawing, stable bytes); traces get their index as uid. A PNG whose bytes differ is still kept when its
 // decoded pixels are identical. Every write is atomic.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
-import { Figure } from './figure';
-import { RenderOptions, renderFigure } from './renderFigure';
-import { ImageRowOptions, ImageTableOptions, Picture, imageRowPng, imageTablePng } from './images';
+import type { Figure } from './figure';
+import { type RenderOptions, renderFigure } from './renderFigure';
+import { type ImageRowOptions, type ImageTableOptions, type Picture, imageRowPng, imageTablePng } from './images';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { repoPath } from '../io/repoRoot';
 
@@ -30,16 +30,20 @@ function figureFile(dir: string, name: string, ext: 'png' | 'svg'): string {
 export function canonicalSvg(svg: string): string {
   const uid = /clip([0-9a-f]{6})/.exec(svg)?.[1];
   const fixedIds = uid ? svg.split(uid).join('figure') : svg;
-  return fixedIds.replace(/<([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"]*")+)\s*(\/?)>/g, (_m, name: string, attrs: string, close: string) => {
-    const list = attrs.match(/[\w:-]+="[^"]*"/g) ?? [];
-    list.sort((a, b) => (a.slice(0, a.indexOf('=')) < b.slice(0, b.indexOf('=')) ? -1 : 1));
-    return `<${name} ${list.join(' ')}${close}>`;
-  });
+  return fixedIds.replace(
+    /<([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"]*")+)\s*(\/?)>/g,
+    (_m, name: string, attrs: string, close: string) => {
+      const list = attrs.match(/[\w:-]+="[^"]*"/g) ?? [];
+      list.sort((a, b) => (a.slice(0, a.indexOf('=')) < b.slice(0, b.indexOf('=')) ? -1 : 1));
+      return `<${name} ${list.join(' ')}${close}>`;
+    },
+  );
 }
 
 /** Writes `data` to `file` unless the file already holds it; returns whether it wrote. */
 export function writeIfChanged(file: string, data: string | Buffer): boolean {
-  if (fs.existsSync(file) && fs.readFileSync(file).equals(typeof data === 'string' ? Buffer.from(data) : data)) return false;
+  if (fs.existsSync(file) && fs.readFileSync(file).equals(typeof data === 'string' ? Buffer.from(data) : data))
+    return false;
   writeFileAtomic(file, data);
   return true;
 }
@@ -58,8 +62,12 @@ export interface FigureFile {
 }
 
 /** Renders `fig` as <dir>/<name>.png (scale 2 by default, for sharp text) and .svg; the one figure writer. */
-export async function writeFigure(fig: Figure, dir: string, name: string,
-  opts: RenderOptions & { formats?: Array<'png' | 'svg'> } = {}): Promise<FigureFile[]> {
+export async function writeFigure(
+  fig: Figure,
+  dir: string,
+  name: string,
+  opts: RenderOptions & { formats?: Array<'png' | 'svg'> } = {},
+): Promise<FigureFile[]> {
   const { formats = ['png', 'svg'], scale = 2, ...size } = opts;
   const files = formats.map((format) => figureFile(dir, name, format));
   fs.mkdirSync(dir, { recursive: true });
@@ -68,7 +76,7 @@ export async function writeFigure(fig: Figure, dir: string, name: string,
     const file = files[i];
     if (format === 'png') {
       const png = await renderFigure(fig, 'png', { ...size, scale });
-      const same = fs.existsSync(file) && await samePixels(fs.readFileSync(file), png);
+      const same = fs.existsSync(file) && (await samePixels(fs.readFileSync(file), png));
       out.push({ file, written: !same && writeIfChanged(file, png) });
     } else {
       out.push({ file, written: writeIfChanged(file, canonicalSvg(await renderFigure(withUids(fig), 'svg', size))) });
@@ -78,8 +86,11 @@ export async function writeFigure(fig: Figure, dir: string, name: string,
 }
 
 /** figures/<name>.png and figures/<name>.svg; returns both paths (written or already up to date). */
-export async function exportFigure(fig: Figure, name: string,
-  opts: RenderOptions & { formats?: Array<'png' | 'svg'> } = {}): Promise<string[]> {
+export async function exportFigure(
+  fig: Figure,
+  name: string,
+  opts: RenderOptions & { formats?: Array<'png' | 'svg'> } = {},
+): Promise<string[]> {
   return (await writeFigure(fig, figuresDir(), name, opts)).map((f) => f.file);
 }
 

@@ -2,7 +2,7 @@
 // and the one figure builder the library needs: a one-channel map (e.g. a signed distance map) as a heatmap in
 // image orientation (row 0 at the top, square pixels), with optional contour lines at chosen levels (e.g. the mask
 // boundary phi = 0 and phi = alpha).
-import { Raster, assertRaster } from '../image/raster';
+import { type Raster, assertRaster } from '../image/raster';
 
 export interface Figure {
   data: Array<Record<string, unknown>>;
@@ -16,7 +16,9 @@ function checkTitles(value: unknown, path: string): void {
   if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
   for (const [key, child] of Object.entries(value)) {
     if (key === 'title' && typeof child === 'string') {
-      throw new Error(`figure ${path}.title is the string ${JSON.stringify(child)}; plotly needs {text: ${JSON.stringify(child)}}`);
+      throw new Error(
+        `figure ${path}.title is the string ${JSON.stringify(child)}; plotly needs {text: ${JSON.stringify(child)}}`,
+      );
     }
     checkTitles(child, `${path}.${key}`);
   }
@@ -29,7 +31,10 @@ export function figureJson(fig: Figure): Figure {
   checkTitles(fig.layout, 'layout');
   checkTitles(fig.data, 'data');
   const text = JSON.stringify(fig, (_key, value: unknown) =>
-    ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as unknown as ArrayLike<number>) : value);
+    ArrayBuffer.isView(value) && !(value instanceof DataView)
+      ? Array.from(value as unknown as ArrayLike<number>)
+      : value,
+  );
   return JSON.parse(text) as Figure;
 }
 
@@ -50,7 +55,13 @@ export interface HeatmapOptions {
 }
 
 /** Blue (negative) - white (0) - red (positive), for maps centred on 0. */
-export const DIVERGING: Array<[number, string]> = [[0, '#2166ac'], [0.25, '#92c5de'], [0.5, '#ffffff'], [0.75, '#f4a582'], [1, '#b2182b']];
+export const DIVERGING: Array<[number, string]> = [
+  [0, '#2166ac'],
+  [0.25, '#92c5de'],
+  [0.5, '#ffffff'],
+  [0.75, '#f4a582'],
+  [1, '#b2182b'],
+];
 
 export function heatmapFigure(map: Raster, opts: HeatmapOptions): Figure {
   assertRaster(map, 'heatmapFigure', 1);
@@ -61,11 +72,22 @@ export function heatmapFigure(map: Raster, opts: HeatmapOptions): Figure {
     z.push(Array.from(map.data.subarray(y * map.width, (y + 1) * map.width), (v) => Math.round(v * k) / k));
   }
   const heatmap: Record<string, unknown> = {
-    type: 'heatmap', z, zmin, zmax, colorscale, name: title, showlegend: false,
+    type: 'heatmap',
+    z,
+    zmin,
+    zmax,
+    colorscale,
+    name: title,
+    showlegend: false,
     colorbar: colorbarTitle ? { title: { text: colorbarTitle } } : {},
   };
   const contours = levels.map((level) => ({
-    type: 'contour', z, name: level.name, showlegend: true, showscale: false, hoverinfo: 'skip',
+    type: 'contour',
+    z,
+    name: level.name,
+    showlegend: true,
+    showscale: false,
+    hoverinfo: 'skip',
     contours: { coloring: 'none', start: level.value, end: level.value, size: 1 },
     line: { color: level.colour, width: 2 },
   }));

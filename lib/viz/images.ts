@@ -6,7 +6,7 @@
 // the change between two (what a dilation adds, what an erosion removes).
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { Mask, Raster, assertBinaryMask, assertRaster } from '../image/raster';
+import { type Mask, type Raster, assertBinaryMask, assertRaster } from '../image/raster';
 import type { Sprite } from '../data/paste';
 
 export type Picture = tf.Tensor | Raster | Mask | Sprite;
@@ -23,8 +23,14 @@ function toByte(v: number, index: number): number {
 }
 
 // values: HWC floats in [0, 1] with 1 or 3 channels; `inside(p)` false paints pixel p white (sprites).
-function rgbFromValues(values: ArrayLike<number>, height: number, width: number, channels: number, index: number,
-  inside: (p: number) => boolean = () => true): RgbBytes {
+function rgbFromValues(
+  values: ArrayLike<number>,
+  height: number,
+  width: number,
+  channels: number,
+  index: number,
+  inside: (p: number) => boolean = () => true,
+): RgbBytes {
   if (height < 1 || width < 1) throw new Error(`image ${index}: empty size ${height}x${width}`);
   if (values.length !== height * width * channels) {
     throw new Error(`image ${index}: ${values.length} values for ${height}x${width}x${channels}`);
@@ -102,8 +108,8 @@ export function maskChange(reference: Mask, changed: Mask): Raster {
 
 export interface ImageRowOptions {
   captions?: string[];
-  scale?: number;   // integer nearest-neighbour upscaling; default: enough to make the row ~128 px high
-  gap?: number;     // pixels between images
+  scale?: number; // integer nearest-neighbour upscaling; default: enough to make the row ~128 px high
+  gap?: number; // pixels between images
 }
 
 const CAPTION_HEIGHT = 18;
@@ -114,10 +120,18 @@ export const COMPACT_PNG = { compressionLevel: 9, adaptiveFiltering: true } as c
 
 // Black text, cut to maxWidth x CAPTION_HEIGHT so that a long caption cannot overflow the canvas.
 async function captionPng(text: string, maxWidth: number): Promise<Buffer> {
-  const markup = `<span foreground="black">${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</span>`;
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const markup = `<span foreground="black">${escaped}</span>`;
   const label = sharp({ text: { text: markup, font: 'sans 11', dpi: 72, rgba: true, wrap: 'none' } });
-  const { width = 1, height = 1 } = await label.clone().png().toBuffer().then((b) => sharp(b).metadata());
-  return label.extract({ left: 0, top: 0, width: Math.min(width, maxWidth), height: Math.min(height, CAPTION_HEIGHT - 2) }).png().toBuffer();
+  const { width = 1, height = 1 } = await label
+    .clone()
+    .png()
+    .toBuffer()
+    .then((b) => sharp(b).metadata());
+  return label
+    .extract({ left: 0, top: 0, width: Math.min(width, maxWidth), height: Math.min(height, CAPTION_HEIGHT - 2) })
+    .png()
+    .toBuffer();
 }
 
 export async function imageRowPng(images: Picture[], opts: ImageRowOptions = {}): Promise<Buffer> {
@@ -129,7 +143,8 @@ export async function imageRowPng(images: Picture[], opts: ImageRowOptions = {})
   const rgb = await Promise.all(images.map((im, i) => pictureRgb(im, i)));
   const maxHeight = Math.max(...rgb.map((im) => im.height));
   const scale = opts.scale ?? Math.max(1, Math.round(128 / maxHeight));
-  if (!Number.isInteger(scale) || scale < 1) throw new Error(`imageRowPng: scale must be a positive integer, got ${scale}`);
+  if (!Number.isInteger(scale) || scale < 1)
+    throw new Error(`imageRowPng: scale must be a positive integer, got ${scale}`);
 
   const captionHeight = captions ? CAPTION_HEIGHT : 0;
   const tiles: sharp.OverlayOptions[] = [];
@@ -137,17 +152,32 @@ export async function imageRowPng(images: Picture[], opts: ImageRowOptions = {})
   for (let i = 0; i < rgb.length; i++) {
     const { bytes, height, width } = rgb[i];
     const tile = await sharp(bytes, { raw: { width, height, channels: 3 } })
-      .resize(width * scale, height * scale, { kernel: 'nearest' }).png().toBuffer();
+      .resize(width * scale, height * scale, { kernel: 'nearest' })
+      .png()
+      .toBuffer();
     tiles.push({ input: tile, left, top: 0 });
     if (captions) {
       const label = await captionPng(captions[i], width * scale);
       const { width: labelWidth = 0 } = await sharp(label).metadata();
-      tiles.push({ input: label, left: left + Math.floor((width * scale - labelWidth) / 2), top: maxHeight * scale + 2 });
+      tiles.push({
+        input: label,
+        left: left + Math.floor((width * scale - labelWidth) / 2),
+        top: maxHeight * scale + 2,
+      });
     }
     left += width * scale + gap;
   }
-  const canvas = await sharp({ create: { width: left - gap, height: maxHeight * scale + captionHeight, channels: 3, background: { r: 255, g: 255, b: 255 } } })
-    .composite(tiles).png().toBuffer();
+  const canvas = await sharp({
+    create: {
+      width: left - gap,
+      height: maxHeight * scale + captionHeight,
+      channels: 3,
+      background: { r: 255, g: 255, b: 255 },
+    },
+  })
+    .composite(tiles)
+    .png()
+    .toBuffer();
   return sharp(canvas).removeAlpha().png(COMPACT_PNG).toBuffer(); // composite adds an alpha channel; RGB is smaller
 }
 
@@ -160,12 +190,16 @@ export interface ImageTableOptions {
 export async function imageTablePng(rows: Picture[][], opts: ImageTableOptions = {}): Promise<Buffer> {
   if (rows.length === 0) throw new Error('imageTablePng: no rows');
   const { captions, scale, gap = 4 } = opts;
-  if (captions && captions.length !== rows.length) throw new Error(`imageTablePng: ${captions.length} caption rows for ${rows.length} rows`);
-  if (Array.isArray(scale) && scale.length !== rows.length) throw new Error(`imageTablePng: ${scale.length} scales for ${rows.length} rows`);
+  if (captions && captions.length !== rows.length)
+    throw new Error(`imageTablePng: ${captions.length} caption rows for ${rows.length} rows`);
+  if (Array.isArray(scale) && scale.length !== rows.length)
+    throw new Error(`imageTablePng: ${scale.length} scales for ${rows.length} rows`);
   const pngs: Buffer[] = [];
   for (let r = 0; r < rows.length; r++) {
     try {
-      pngs.push(await imageRowPng(rows[r], { captions: captions?.[r], scale: Array.isArray(scale) ? scale[r] : scale, gap }));
+      pngs.push(
+        await imageRowPng(rows[r], { captions: captions?.[r], scale: Array.isArray(scale) ? scale[r] : scale, gap }),
+      );
     } catch (e) {
       throw new Error(`imageTablePng: row ${r}: ${(e as Error).message}`);
     }
@@ -178,7 +212,11 @@ export async function imageTablePng(rows: Picture[][], opts: ImageTableOptions =
     tiles.push({ input: pngs[r], left: 0, top });
     top += (sizes[r].height ?? 0) + gap;
   }
-  const canvas = await sharp({ create: { width, height: top - gap, channels: 3, background: { r: 255, g: 255, b: 255 } } })
-    .composite(tiles).png().toBuffer();
+  const canvas = await sharp({
+    create: { width, height: top - gap, channels: 3, background: { r: 255, g: 255, b: 255 } },
+  })
+    .composite(tiles)
+    .png()
+    .toBuffer();
   return sharp(canvas).removeAlpha().png(COMPACT_PNG).toBuffer();
 }

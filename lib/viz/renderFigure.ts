@@ -3,25 +3,32 @@
 // One browser per process: launched on first use (~2-3 s), reused (~30 ms a figure), and closed after
 // IDLE_MS without renders, because its pipe keeps Node's event loop alive: a script that forgets
 // closeFigureRenderer() still exits, just IDLE_MS later.
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { Figure, figureJson } from './figure';
+import { type Figure, figureJson } from './figure';
 
 export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const IDLE_MS = 10_000;
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ];
 
 export interface RenderOptions {
-  width?: number;   // CSS pixels
+  width?: number; // CSS pixels
   height?: number;
-  scale?: number;   // PNG pixel density: the PNG is width*scale x height*scale
+  scale?: number; // PNG pixel density: the PNG is width*scale x height*scale
 }
 
-interface Session { browser: Browser; page: Page }
+interface Session {
+  browser: Browser;
+  page: Page;
+}
 let session: Promise<Session> | null = null;
 let idleTimer: NodeJS.Timeout | null = null;
 
@@ -51,23 +58,36 @@ export async function closeFigureRenderer(): Promise<void> {
 // Returns PNG bytes (format 'png') or SVG text (format 'svg').
 export async function renderFigure(fig: Figure, format: 'png', opts?: RenderOptions): Promise<Buffer>;
 export async function renderFigure(fig: Figure, format: 'svg', opts?: RenderOptions): Promise<string>;
-export async function renderFigure(fig: Figure, format: 'png' | 'svg', opts: RenderOptions = {}): Promise<Buffer | string> {
+export async function renderFigure(
+  fig: Figure,
+  format: 'png' | 'svg',
+  opts: RenderOptions = {},
+): Promise<Buffer | string> {
   const json = figureJson(fig);
   const { width = 700, height = 420, scale = 1 } = opts;
   if (idleTimer) clearTimeout(idleTimer);
   if (!session) {
     session = openSession();
-    session.catch(() => { session = null; }); // a failed launch is retried on the next call
+    session.catch(() => {
+      session = null;
+    }); // a failed launch is retried on the next call
   }
   try {
     const url = await (await session).page.evaluate(
-      ({ fig, opts }) => (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly.toImage(fig, opts),
-      { fig: json, opts: { format, width, height, scale } });
+      ({ fig, opts }) =>
+        (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly.toImage(
+          fig,
+          opts,
+        ),
+      { fig: json, opts: { format, width, height, scale } },
+    );
     // toImage returns 'data:image/png;base64,...' or 'data:image/svg+xml,<url-encoded svg>'
     const body = url.slice(url.indexOf(',') + 1);
     return format === 'png' ? Buffer.from(body, 'base64') : decodeURIComponent(body);
   } finally {
-    idleTimer = setTimeout(() => { void closeFigureRenderer(); }, IDLE_MS);
+    idleTimer = setTimeout(() => {
+      void closeFigureRenderer();
+    }, IDLE_MS);
     idleTimer.unref();
   }
 }
