@@ -10,16 +10,25 @@
 // export. Tables II and III score arms: every sub-folder of --arms DIR named like the table's arms (object-s0,
 // random-s1, ...; pairs3400, ...), or of DIR/<table>, each holding edge/, seg/, image/; their training curves go to
 // results/<table>/curves.json. Each table has its default test sets (--test-set overrides them for all).
+// Table IV scores the joint runs under --arms DIR (alphaA, nomel: each a joint run's folder, or DIR/table4), removing
+// in the automatic setting; Table V the pretrained segmenter's mask (+ k px) filled by Telea, the mean fill and our
+// shipped inpainters (--checkpoints, default checkpoints/cpu), k chosen on the photo validation split, and the joint
+// runs 'alpha0.03' and 'nomel' of --arms (into results/table4, the same experiments as Table IV's).
 // The checkpoints must be of the test set's resolution. Figures and tables are rebuilt by `npm run figures`.
 import { initBackend, BACKENDS, type BackendName } from '../backend/index';
 import {
   type Arm,
+  TABLE5_FILLS,
+  TABLE5_JOINT_ARMS,
+  TABLE5_K,
+  TABLE5_SEGMENTER,
   TABLES,
   TEST_SETS,
   type TableName,
   type TableExperiments,
   evalPreset,
   findArms,
+  findJointArms,
   loadInpainter,
   resolveInpainter,
   testSetSpec,
@@ -29,6 +38,10 @@ import { type ExperimentSpec, resultsDir, runExperiment } from '../eval/experime
 import type { Inpainter } from '../inpaint/inpainter';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
 import type { CheckpointPaths } from '../inpaint/learnedInpainters';
+import { shippedWeightsDir, shippedWeightsPaths } from '../inpaint/shippedWeights';
+import { jointRemover, loadJointRemovalNetwork, segmenterMaskRemover } from '../pipeline/jointRemoval';
+import { loadPretrainedSegmenter } from '../models/pretrainedSegmenter';
+import type { Remover } from '../pipeline/jointRemoval';
 import { parseCheckpointsArg } from './checkpointsArg';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -47,7 +60,7 @@ const REPRODUCE_CLI: CliSpec = {
     only: {
       type: 'string',
       value: `${Object.keys(TABLES).join(',')}`,
-      help: 'tables to run (default table1; table2 and table3 need --arms)',
+      help: 'tables to run (default table1; table2 to table5 need --arms)',
     },
     'test-set': {
       type: 'string',
@@ -62,12 +75,12 @@ const REPRODUCE_CLI: CliSpec = {
     checkpoints: {
       type: 'string',
       value: 'edge=DIR,seg=DIR,image=DIR',
-      help: "table1: the learned pipeline's weights (run folders or exports)",
+      help: "table1, table5: the learned pipeline's weights (run folders or exports; table5: checkpoints/cpu)",
     },
     arms: {
       type: 'string',
       value: 'DIR',
-      help: 'table2, table3: the folder of arm folders (e.g. runs/table2, or runs holding table2/ and table3/)',
+      help: 'table2 to table5: the folder of arm folders (e.g. runs/table2, or runs holding table2/ ... table4/)',
     },
     results: { type: 'string', value: 'DIR', help: 'results folder (default results/, or RESULTS_DIR)' },
     backend: { type: 'string', value: BACKENDS.join('|'), help: "tfjs backend (default: initBackend's choice)" },
@@ -82,6 +95,7 @@ interface Args {
   inpainters: string[];
   checkpoints?: CheckpointPaths;
   arms: Partial<Record<TableName, Arm[]>>;
+  jointArms?: { name: string; run: string }[]; // tables 4, 5
   armsDir?: string;
   results: string;
   backend?: BackendName;
@@ -107,9 +121,19 @@ function parseArgs(argv: string[]): Args | null {
     if (name !== LEARNED_INPAINTER) resolveInpainter(name);
   }
   const arms: Partial<Record<TableName, Arm[]>> = {};
-  for (const t of only.filter((x) => (TABLES[x] as TableExperiments).arm)) {
+  for (const t of only.filter((x) => x === 'table2' || x === 'table3')) {
     if (!o.arms) throw new Error(`--only ${t} needs --arms DIR: the folder of its arm folders (e.g. runs/${t})`);
     arms[t] = findArms(t, o.arms);
+  }
+  let jointArms: { name: string; run: string }[] | undefined;
+  if (only.includes('table4') || only.includes('table5')) {
+    if (!o.arms)
+      throw new Error('--only table4/table5 need --arms DIR: the folder of the joint runs (e.g. runs/table4)');
+    jointArms = findJointArms(o.arms);
+    if (only.includes('table5'))
+      for (const a of Object.values(TABLE5_JOINT_ARMS))
+        if (!jointArms.some((j) => j.name === a))
+          throw new Error(`--only table5 needs the joint run '${a}' in --arms ${o.arms} (Table V's ours / w/o MEL)`);
   }
   const testSets = listArg('test-set', o['test-set']);
   // an unknown name fails here, before any work
@@ -124,6 +148,7 @@ function parseArgs(argv: string[]): Args | null {
     checkpoints,
     arms,
     armsDir: o.arms,
+    jointArms,
     results: o.results ?? resultsDir(),
     backend: choiceArg('backend', o.backend, BACKENDS),
     threads: integerArg('threads', o.threads),
@@ -131,9 +156,13 @@ function parseArgs(argv: string[]): Args | null {
 }
 
 /** Runs one spec and records the command beside its results (rewritten only when this run computed something). */
-async function run(spec: ExperimentSpec, inpainter: Inpainter, dir: string): Promise<void> {
+async function run(
+  spec: ExperimentSpec,
+  with_: { inpainter?: Inpainter; remover?: Remover },
+  dir: string,
+): Promise<void> {
   const t0 = Date.now();
-  const s = await runExperiment(spec, { inpainter, resultsDir: dir });
+  const s = await runExperiment(spec, { ...with_, resultsDir: dir });
   const commandFile = path.join(s.dir, 'command.txt');
   if (s.computedImages > 0 || !fs.existsSync(commandFile)) {
     writeFileAtomic(commandFile, `npm run reproduce -- ${process.argv.slice(2).join(' ')}\n`);
@@ -150,7 +179,9 @@ async function main(): Promise<void> {
   const { preset, only, inpainters, checkpoints, results } = args;
   const { size } = evalPreset(preset);
   const learnedNeeded =
-    only.some((t) => args.arms[t]) || (only.includes('table1') && inpainters.includes(LEARNED_INPAINTER));
+    only.some((t) => args.arms[t]) ||
+    args.jointArms !== undefined ||
+    (only.includes('table1') && inpainters.includes(LEARNED_INPAINTER));
   if (learnedNeeded) await initBackend({ backend: args.backend, threads: args.threads });
   // every set of weights is loaded and checked before any experiment runs
   for (const t of only)
@@ -160,6 +191,10 @@ async function main(): Promise<void> {
     const def: TableExperiments = TABLES[table];
     const dir = path.join(results, def.folder);
     const testSets = args.testSets ?? def.testSets;
+    if (table === 'table4' || table === 'table5') {
+      await runRemovalTable(table, args);
+      continue;
+    }
     const arms = args.arms[table];
     if (arms) {
       writeTrainingCurves(path.join(dir, 'curves.json'), trainingCurves(arms));
@@ -173,7 +208,7 @@ async function main(): Promise<void> {
                 { inpainter: LEARNED_INPAINTER, arm: arm.name, checkpoints: choice.checkpoints },
                 testSet,
               ),
-              choice.inpainter,
+              { inpainter: choice.inpainter },
               dir,
             );
           }
@@ -189,12 +224,62 @@ async function main(): Promise<void> {
         for (const testSet of testSets)
           await run(
             def.spec(preset, { inpainter: name, checkpoints: choice.checkpoints }, testSet),
-            choice.inpainter,
+            { inpainter: choice.inpainter },
             dir,
           );
       } finally {
         choice.dispose();
       }
+    }
+  }
+}
+
+/** Table IV: every joint arm on its test sets. Table V: the segmenter-mask rows (validation first, for the choice
+ *  of k), then the joint arms TABLE5_JOINT_ARMS into Table IV's folder. */
+async function runRemovalTable(table: 'table4' | 'table5', args: Args): Promise<void> {
+  const { preset, results } = args;
+  const { size } = evalPreset(preset);
+  const testSets = args.testSets ?? TABLES[table].testSets;
+  const joint = table === 'table4' ? args.jointArms! : args.jointArms!.filter((a) =>
+    (Object.values(TABLE5_JOINT_ARMS) as string[]).includes(a.name));
+  if (table === 'table5') {
+    const segmenter = loadPretrainedSegmenter();
+    try {
+      for (const fill of TABLE5_FILLS) {
+        const checkpoints = args.checkpoints ?? (shippedWeightsPaths(shippedWeightsDir('cpu')) as CheckpointPaths);
+        const choice = loadInpainter(fill, { size, checkpoints });
+        try {
+          const ks = fill === LEARNED_INPAINTER ? TABLE5_K : [0];
+          const sets = fill === LEARNED_INPAINTER ? ['photo-validation', ...testSets] : testSets;
+          for (const testSet of sets)
+            for (const k of ks) {
+              const removal = { method: 'segmenterMask' as const, segmenter: TABLE5_SEGMENTER, k };
+              const spec = TABLES.table5.spec(preset, { inpainter: fill, checkpoints: choice.checkpoints, removal },
+                testSet);
+              await run(spec, { remover: segmenterMaskRemover(choice.inpainter, k, segmenter) },
+                path.join(results, TABLES.table5.folder));
+            }
+        } finally {
+          choice.dispose();
+        }
+      }
+    } finally {
+      segmenter.dispose();
+    }
+  }
+  for (const arm of joint) {
+    const net = loadJointRemovalNetwork(arm.run);
+    try {
+      if (net.size !== size)
+        throw new Error(
+          `${net.checkpoint.file} was trained at ${net.size}x${net.size}, the test set is ${size}x${size}`,
+        );
+      const removal = { method: 'joint' as const, checkpoint: net.checkpoint };
+      for (const testSet of testSets)
+        await run(TABLES.table4.spec(preset, { inpainter: 'joint', arm: arm.name, removal }, testSet),
+          { remover: jointRemover(net) }, path.join(results, TABLES.table4.folder));
+    } finally {
+      net.dispose();
     }
   }
 }

@@ -22,6 +22,13 @@
 // the learned pipeline's segmentation inpainter takes them as its cue (Table I "inpainting network only"); the
 // classical fills ignore them. A learned inpainter's spec records its checkpoints (path, stage, step, SHA-256), so
 // results of other weights are never mixed into a finished experiment.
+//
+// Removal with a learned mask (Tables IV, V; 'selected'): the paper's automatic setting, where m_G only selects
+// which segment to remove. A Remover (lib/pipeline/jointRemoval.ts: a joint run, or the segmenter's mask dilated by
+// k px and filled by an inpainter) returns the finished image and the mask it filled; that mask may reach beyond m_G
+// or miss part of it, so its output is scored as it is, never composited over m_G. Each row records the filled
+// mask against m_G (lib/eval/maskMetrics.ts: IoU, boundary F, coverage, area ratio, mean signed offset), so the
+// learned masks are described from the same run that scored them. The spec's `removal` says which remover it was.
 import * as path from 'path';
 import * as fs from 'fs';
 import { type Mask, type Raster, assertRaster, maskArea, maskRatio } from '../image/raster';
@@ -31,6 +38,8 @@ import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
 import { irregularMask } from '../data/irregular-masks';
 import { deriveSeed } from '../random/prng';
 import { type Inpainter, LEARNED_INPAINTER } from '../inpaint/inpainter';
+import type { Remover } from '../pipeline/jointRemoval';
+import { maskMetrics } from './maskMetrics';
 import type { CheckpointRecord, InpainterPart } from '../inpaint/learnedInpainters';
 import type { PanopticLabels } from '../data/labels';
 import { Progress } from '../train/progress';
@@ -38,10 +47,23 @@ import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
 import { psnr } from './psnr';
 import { ssim } from './ssim';
 import { type MetricProtocolName, METRIC_PROTOCOLS } from './protocol';
-import { type ResultRow, readResultRows, rowKey, writeResultRows, aggregateByBucket } from './resultRows';
+import {
+  type MaskStats,
+  type ResultRow,
+  readResultRows,
+  rowKey,
+  writeResultRows,
+  aggregateByBucket,
+} from './resultRows';
 import { repoPath } from '../io/repoRoot';
 
-export type MaskSpec = { kind: 'gt'; d256: number } | { kind: 'random' };
+export type MaskSpec = { kind: 'gt'; d256: number } | { kind: 'random' } | { kind: 'selected' };
+
+/** Which Remover made a 'selected' experiment's masks: a joint run's checkpoint, or the pretrained segmenter's
+ *  mask dilated by k px and filled by the spec's inpainter. */
+export type RemovalSpec =
+  | { method: 'joint'; checkpoint: { file: string; step: number; sha256: string } }
+  | { method: 'segmenterMask'; segmenter: string; k: number };
 
 export interface MetricSpec {
   metric: 'psnr' | 'ssim';
@@ -55,12 +77,16 @@ export interface ExperimentSpec {
   arm?: string; // Tables II-V: the checkpoint set scored, e.g. 'object-s0' (lib/eval/experiments.ts ARM_PATTERNS)
   checkpoints?: Record<InpainterPart, CheckpointRecord>; // the learned inpainter's weights (absent for classical fills)
   testSet: TestSetSpec; // lib/data/triplets.ts openTestSet
+  removal?: RemovalSpec; // Tables IV, V: the remover of the 'selected' mask
   masks: MaskSpec[];
   metrics: MetricSpec[];
 }
 
 export interface RunOptions {
-  inpainter: Inpainter;
+  /** fills the holes of masks other than 'selected' */
+  inpainter?: Inpainter;
+  /** for a spec with `removal`: the remover that makes and fills its own mask */
+  remover?: Remover;
   resultsDir?: string; // default: results/ at the repository root (RESULTS_DIR overrides)
   flushSeconds?: number; // default 2
   progress?: boolean; // default true
@@ -78,7 +104,7 @@ export function resultsDir(): string {
 }
 
 export function maskKey(m: MaskSpec): string {
-  return m.kind === 'gt' ? `gt${m.d256 >= 0 ? '+' : ''}${m.d256}` : 'random';
+  return m.kind === 'gt' ? `gt${m.d256 >= 0 ? '+' : ''}${m.d256}` : m.kind;
 }
 
 export function checkSpec(spec: ExperimentSpec): void {
@@ -99,6 +125,8 @@ export function checkSpec(spec: ExperimentSpec): void {
   }
   if (spec.masks.length === 0 || spec.metrics.length === 0)
     throw new Error(`${where}: needs at least one mask and one metric`);
+  if (spec.masks.some((m) => m.kind === 'selected') !== (spec.removal !== undefined))
+    throw new Error(`${where}: a 'selected' mask and a removal spec go together (one without the other)`);
   const keys = spec.masks.map(maskKey);
   if (new Set(keys).size !== keys.length) throw new Error(`${where}: duplicate masks ${keys.join(', ')}`);
   for (const m of spec.metrics) {
@@ -121,6 +149,9 @@ export function maskedInput(
   triplet: Triplet,
 ): { input: Raster; labels: PanopticLabels; hole: Mask; truth: Raster } {
   const { size, seed } = testSet;
+  // 'selected': the hole is m_G, which only selects the segment the remover fills
+  if (m.kind === 'selected')
+    return { input: triplet.image, labels: triplet.labels, hole: triplet.mask, truth: triplet.background };
   if (m.kind === 'gt') {
     return {
       input: triplet.image,
@@ -152,6 +183,10 @@ async function inpaintComposited(
 
 export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Promise<RunSummary> {
   checkSpec(spec);
+  if ((spec.removal !== undefined) !== (opts.remover !== undefined))
+    throw new Error(
+      `experiment '${spec.name}': a spec with a removal needs opts.remover, and only such a spec takes one`,
+    );
   const dir = path.join(opts.resultsDir ?? resultsDir(), spec.name);
   const specFile = path.join(dir, 'spec.json');
   if (fs.existsSync(specFile)) {
@@ -205,8 +240,22 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
       }
       const triplet = await itemAt(index);
       for (const m of missing) {
-        const { input, labels, hole, truth } = maskedInput(spec.testSet, index, m, triplet);
-        const output = await inpaintComposited(opts.inpainter, input, labels, hole);
+        const { input, labels, hole: given, truth } = maskedInput(spec.testSet, index, m, triplet);
+        let output: Raster;
+        let hole = given;
+        let maskStats: MaskStats | undefined;
+        if (m.kind === 'selected') {
+          // the remover's own mask and output, as they are: no composite over m_G
+          const removed = await opts.remover!(input, given, labels);
+          assertRaster(removed.output, 'remover output', input.channels, input.height, input.width);
+          ({ output, mask: hole } = removed);
+          const s = maskMetrics(hole, given);
+          maskStats = { iou: s.iou, boundaryF: s.boundaryF, coverage: s.coverage, areaRatio: s.areaRatio,
+            meanOffset: Number.isNaN(s.meanOffset) ? null : s.meanOffset };
+        } else {
+          if (!opts.inpainter) throw new Error(`experiment '${spec.name}': mask ${maskKey(m)} needs opts.inpainter`);
+          output = await inpaintComposited(opts.inpainter, input, labels, hole);
+        }
         for (const x of spec.metrics) {
           const score =
             x.metric === 'psnr'
@@ -224,6 +273,7 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
             protocol: x.protocol,
             region: score.region,
             value: score.value,
+            ...(maskStats ? { maskStats } : {}),
           };
           rows.set(rowKey(row), row);
           dirty = true;

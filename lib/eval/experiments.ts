@@ -20,11 +20,15 @@
 // table2, table3 (paper Tables II, III): one arm (a set of edge, seg and image checkpoints) per experiment, exact
 // masks, the same metrics; see table2Spec and table3Spec.
 //
+// table4, table5 (paper Tables IV, V): removal in the automatic setting (m_G selects the segment, the remover
+// fills its own mask; 'selected' masks, lib/eval/experiment.ts), see table4Spec and table5Spec.
+//
 // Inpainters: the classical fills by name, and LEARNED_INPAINTER ('ours'), the three pretrained inpainters
 // loaded from checkpoints (lib/inpaint/edgeConnect.ts), given the test triplet's ground-truth labels as their
 // segmentation cue (Table I's "inpainting network only" row).
 import {
   type ExperimentSpec,
+  type RemovalSpec,
   type LoadedExperiment,
   type MetricSpec,
   finishedExperiments,
@@ -210,7 +214,7 @@ export interface TableExperiments {
   testSets: string[]; // the default --test-set
   spec(
     preset: string,
-    o: { inpainter: string; arm?: string; checkpoints?: Checkpoints },
+    o: { inpainter: string; arm?: string; checkpoints?: Checkpoints; removal?: RemovalSpec },
     testSet: string,
   ): ExperimentSpec;
 }
@@ -220,6 +224,66 @@ const armSpec =
     if (!o.arm || !o.checkpoints) throw new Error('an arm of this table needs its name and checkpoints');
     return f(preset, o.arm, o.checkpoints, testSet);
   };
+
+const SELECTED_SPEC = { masks: [{ kind: 'selected' as const }], metrics: PSNR_SSIM_BOTH_PROTOCOLS };
+
+/** Table IV (alpha, Sec. IV-D): an arm per joint run, 'alpha0.03', ..., 'nomel' (lambda_X = 0), each removing with
+ *  its own segmenter and inpainters (lib/pipeline/jointRemoval.ts jointRemover). Table V's 'ours' rows too. */
+export function table4Spec(
+  preset: string,
+  arm: string,
+  removal: RemovalSpec,
+  testSet = 'photo-test',
+): ExperimentSpec {
+  if (removal.method !== 'joint')
+    throw new Error(`table4 arm ${arm}: the removal of a joint run, got ${removal.method}`);
+  return {
+    name: withTestSet(`table4-${arm}-${preset}`, testSet),
+    table: 'table4_alpha',
+    inpainter: 'joint',
+    arm,
+    testSet: testSetSpec(preset, testSet),
+    removal,
+    ...SELECTED_SPEC,
+  };
+}
+
+/** Table V's segmenter-mask rows (Sec. IV-E): the pretrained segmenter's mask dilated by k px, filled by
+ *  `inpainter` (its checkpoints recorded for 'ours'). `testSet` 'photo-validation' is the validation split the
+ *  best k is chosen on (seed VALIDATION_SEED, half the test set's count, as validationSpec). */
+export function table5Spec(
+  preset: string,
+  inpainter: string,
+  removal: RemovalSpec,
+  checkpoints: Checkpoints | undefined,
+  testSet = 'photo-test',
+): ExperimentSpec {
+  if (removal.method !== 'segmenterMask')
+    throw new Error(`table5: a segmenter-mask removal, got ${removal.method}`);
+  const validation = testSet === 'photo-validation';
+  const { size, count } = evalPreset(preset);
+  return {
+    name: `table5-segmask-${inpainter}-k${removal.k}-${preset}-${testSet}`,
+    table: 'table5_sota',
+    inpainter,
+    checkpoints,
+    testSet: validation
+      ? { kind: 'photo-validation', seed: VALIDATION_SEED, count: Math.max(4, Math.floor(count / 2)), size,
+          version: REAL_TEST_SET_VERSION }
+      : testSetSpec(preset, testSet),
+    removal,
+    ...SELECTED_SPEC,
+  };
+}
+
+/** Table V's segmenter-mask rows: the classical fills and our shipped inpainters at k = 0, ours also at each k of
+ *  TABLE5_K (the sweep, chosen on validation); the joint rows are Table IV's arms TABLE5_JOINT_ARMS. */
+export const TABLE5_K = [0, 1, 2, 3, 4];
+export const TABLE5_FILLS = ['telea', 'meanFill', LEARNED_INPAINTER];
+/** Fixed before any result: 'ours' is the paper's alpha = 0.03. */
+export const TABLE5_JOINT_ARMS = { ours: 'alpha0.03', noMel: 'nomel' } as const;
+/** The segmenter the masks come from (lib/models/pretrainedSegmenter.ts), recorded in the spec. */
+export const TABLE5_SEGMENTER = 'mediapipe-selfie';
 
 export const TABLES = {
   table1: {
@@ -241,6 +305,25 @@ export const TABLES = {
     arm: /^pairs(\d+)$/,
     testSets: ['photo-test', 'vtest'],
     spec: armSpec(table3Spec),
+  },
+  table4: {
+    paperTable: 'table4_alpha',
+    folder: 'table4',
+    arm: /^(?:alpha(\d*\.?\d+)|nomel)$/,
+    testSets: ['photo-test', 'vtest'],
+    spec: (preset, o, testSet) => {
+      if (!o.arm || !o.removal) throw new Error('a Table IV arm needs its name and removal');
+      return table4Spec(preset, o.arm, o.removal, testSet);
+    },
+  },
+  table5: {
+    paperTable: 'table5_sota',
+    folder: 'table5',
+    testSets: ['photo-test', 'vtest'],
+    spec: (preset, o, testSet) => {
+      if (!o.removal) throw new Error('a Table V row needs its removal');
+      return table5Spec(preset, o.inpainter, o.removal, o.checkpoints, testSet);
+    },
   },
 } satisfies Record<string, TableExperiments>;
 export type TableName = keyof typeof TABLES;
@@ -288,6 +371,25 @@ export function findArms(table: TableName, dir: string): Arm[] {
           `${table} arm ${a.name}: no ${p}/ in ${path.join(root, a.name)} (expected edge/, seg/, image/)`,
         );
     }
+  return arms;
+}
+
+/** The joint runs of Table IV under `dir` (or dir/table4): sub-folders named alphaA or nomel holding a joint run's
+ *  ckpt.json, in name order. */
+export function findJointArms(dir: string): { name: string; run: string }[] {
+  const pattern = TABLES.table4.arm;
+  if (!fs.existsSync(dir)) throw new Error(`--arms ${dir}: no such folder`);
+  const named = (d: string) =>
+    fs.readdirSync(d).filter((n) => pattern.test(n) && fs.statSync(path.join(d, n)).isDirectory());
+  const root = named(dir).length === 0 && fs.existsSync(path.join(dir, 'table4')) ? path.join(dir, 'table4') : dir;
+  const arms = named(root)
+    .sort()
+    .map((name) => ({ name, run: path.join(root, name) }));
+  if (arms.length === 0)
+    throw new Error(`--arms ${dir}: no table4 arm folders (alphaA, nomel) in it or in ${path.join(dir, 'table4')}`);
+  for (const a of arms)
+    if (!fs.existsSync(path.join(a.run, 'ckpt.json')) && !fs.existsSync(path.join(a.run, 'weights.json')))
+      throw new Error(`table4 arm ${a.name}: ${a.run} holds no joint run (ckpt.json) nor export (weights.json)`);
   return arms;
 }
 

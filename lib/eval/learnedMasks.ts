@@ -30,21 +30,40 @@ export interface LearnedMaskSummary {
 
 /** One row per bucket holding items, in the buckets' order, then 'all'. m_G's ratio must lie in a bucket. */
 export function describeLearnedMasks(items: LearnedMaskItem[]): LearnedMaskSummary[] {
+  return describeMaskStats(
+    items.map(({ mask, maskGT }) => {
+      const m = maskMetrics(mask, maskGT);
+      const meanOffset = Number.isNaN(m.meanOffset) ? null : m.meanOffset;
+      const maskRatio = maskArea(maskGT) / maskGT.data.length;
+      return { maskRatio, meanOffset, coverage: m.coverage, areaRatio: m.areaRatio };
+    }),
+  );
+}
+
+/** One item's mask statistics (as result rows record them, lib/eval/resultRows.ts MaskStats); meanOffset null for an
+ *  empty m. */
+export interface MaskStatItem {
+  maskRatio: number; // |m_G| / (H W)
+  meanOffset: number | null;
+  coverage: number;
+  areaRatio: number;
+}
+
+/** describeLearnedMasks from the items' recorded statistics. */
+export function describeMaskStats(items: MaskStatItem[]): LearnedMaskSummary[] {
   if (items.length === 0) throw new Error('describeLearnedMasks: no items');
-  const groups = MASK_RATIO_BUCKETS.map(() => [] as { offset: number; coverage: number; areaRatio: number }[]);
-  items.forEach(({ mask, maskGT }, i) => {
-    const ratio = maskArea(maskGT) / maskGT.data.length;
-    const b = bucketOf(ratio);
+  const groups = MASK_RATIO_BUCKETS.map(() => [] as MaskStatItem[]);
+  items.forEach((item, i) => {
+    const b = bucketOf(item.maskRatio);
     if (b < 0) {
-      throw new Error(`describeLearnedMasks: item ${i}: m_G covers ${(100 * ratio).toFixed(1)} % of the image, ` +
-        'outside the buckets (0-40 %)');
+      throw new Error(`describeLearnedMasks: item ${i}: m_G covers ${(100 * item.maskRatio).toFixed(1)} % of the ` +
+        'image, outside the buckets (0-40 %)');
     }
-    const m = maskMetrics(mask, maskGT);
-    groups[b].push({ offset: m.meanOffset, coverage: m.coverage, areaRatio: m.areaRatio });
+    groups[b].push(item);
   });
-  const summary = (bucket: string, g: { offset: number; coverage: number; areaRatio: number }[]) => {
+  const summary = (bucket: string, g: MaskStatItem[]) => {
     const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN);
-    const offsets = g.map((x) => x.offset).filter((x) => !Number.isNaN(x));
+    const offsets = g.flatMap((x) => (x.meanOffset === null ? [] : [x.meanOffset]));
     return { bucket, count: g.length, meanDilation: mean(offsets), coverage: mean(g.map((x) => x.coverage)),
       areaRatio: mean(g.map((x) => x.areaRatio)), empty: g.length - offsets.length };
   };

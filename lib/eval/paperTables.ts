@@ -11,6 +11,7 @@ export const PAPER_TABLE_AXES = {
   table1_mask_size: 'd',
   table2_mask_type: 'columns',
   table3_finetune_size: 'thousands_of_images',
+  table4_alpha: 'alpha', // means over all mask ratios only: not a bucketed table (paperSeries refuses it)
   table5_sota: 'methods',
 } as const;
 export type PaperTableName = keyof typeof PAPER_TABLE_AXES;
@@ -42,6 +43,8 @@ export function paperSeries(tables: PaperTables, table: PaperTableName, metric: 
   const t = tables[table] as Record<string, unknown> | undefined;
   if (!t) throw new Error(`paper tables: no table '${table}'`);
   const xs = t[PAPER_TABLE_AXES[table]] as Array<number | string>;
+  if (table === 'table4_alpha')
+    throw new Error("paper table 'table4_alpha' has means over all mask ratios, no buckets");
   const values = t[metric] as BucketValues | undefined;
   if (!values) throw new Error(`paper table '${table}' has no ${metric} values (has: ${Object.keys(t).join(', ')})`);
   const points: PaperPoint[] = [];

@@ -23,6 +23,16 @@ export interface ResultRow {
   protocol: string; // 'paper' | 'common'
   region: string; // 'whole-image' (as the paper)
   value: number; // may be +Infinity (PSNR of identical images)
+  maskStats?: MaskStats; // 'selected' masks: the filled mask against m_G (lib/eval/experiment.ts)
+}
+
+/** A learned mask m against m_G (lib/eval/maskMetrics.ts); meanOffset null for an empty m. */
+export interface MaskStats {
+  iou: number;
+  boundaryF: number;
+  coverage: number;
+  areaRatio: number;
+  meanOffset: number | null;
 }
 
 export function rowKey(r: Pick<ResultRow, 'image' | 'mask' | 'metric' | 'protocol'>): string {
