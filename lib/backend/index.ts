@@ -7,8 +7,10 @@
 // On wasm it registers the training kernels tfjs-wasm lacks or runs slowly (Conv2DBackpropFilter, a fast
 // Conv2DBackpropInput, fused instance norm, a one-pass MirrorPad gradient) and runs the threaded-SIMD
 // binary with `threads` workers. On every backend it registers gradients that tfjs-core gets wrong or
-// lacks: Conv2D with dilation (tfjs-core asserts dilation 1) and MirrorPad (tfjs-core's drops the borders).
+// lacks: Conv2D with dilation (tfjs-core asserts dilation 1) and MirrorPad (tfjs-core's drops the borders), and
+// Relu / Relu6 gradients that use one fused kernel where the native one is registered.
 import * as tf from '@tensorflow/tfjs';
+import { registerActivationGradients } from './activationGradient';
 import { conv2dBackpropFilterWasm } from './conv2dBackpropFilter';
 import { conv2dBackpropInputWasm } from './conv2dBackpropInput';
 import { dilatedKernelBackends, registerConv2DGradient } from './conv2dGradient';
@@ -82,6 +84,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   registerConv2DGradient();
   registerMirrorPadGradient();
   registerInstanceNormGradient();
+  registerActivationGradients();
   const reasons: string[] = [];
   const candidates = forced ? [forced] : BACKENDS;
   for (const name of candidates) {

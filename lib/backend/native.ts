@@ -4,13 +4,14 @@
 // AvgPoolGrad (unpadded windows: the segmenter's global pools), BatchMatMul, our fused InstanceNorm with its
 // gradient (lib/backend/instanceNorm.ts), MirrorPad on H and W with its gradient (lib/backend/mirrorPadGradient.ts),
 // and Concat, SplitV and Sum (tfjs-wasm copies channel-axis blocks one JS subarray at a time and transposes before
-// reducing leading axes).
+// reducing leading axes), and the fused Relu / Relu6 gradient (lib/backend/activationGradient.ts).
 // The addon reads and writes the tensors in place on the wasm heap (Float32Array views at each
 // tensor's memory offset). Views are taken after the output is allocated: an allocation can grow the heap,
 // which on the single-threaded build detaches older views (the addon then throws on their length 0).
 // A case the addon does not take (other dtypes, empty tensors, pads oneDNN cannot express) runs the kernel
 // it replaced.
 import * as tf from '@tensorflow/tfjs';
+import { CLIPPED_RELU_GRAD } from './activationGradient';
 import { ConvAttrs } from './conv2dBackpropFilter';
 import { INSTANCE_NORM, INSTANCE_NORM_GRAD } from './instanceNorm';
 import { foldIndex, MIRROR_PAD_GRAD } from './mirrorPadGradient';
@@ -23,6 +24,7 @@ interface Addon {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: Int32Array): void;
   batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
   avgPoolGrad(dy: Float32Array, dx: Float32Array, dims: Int32Array): void;
+  clippedReluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, max: number): void;
   instanceNorm(x: Float32Array, y: Float32Array, dims: Int32Array, eps: number): void;
   instanceNormGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, dims: Int32Array, eps: number): void;
   joinBlocks(joined: Float32Array, parts: Float32Array[], outer: number, inners: Int32Array, toJoined: boolean): void;
@@ -37,7 +39,7 @@ interface Addon {
 export const NATIVE_KERNEL_NAMES = [
   'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNative',
   'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'AvgPoolGrad', 'BatchMatMul',
-  INSTANCE_NORM, INSTANCE_NORM_GRAD, 'Concat', 'SplitV', 'Sum', 'MirrorPad', MIRROR_PAD_GRAD,
+  INSTANCE_NORM, INSTANCE_NORM_GRAD, 'Concat', 'SplitV', 'Sum', 'MirrorPad', MIRROR_PAD_GRAD, CLIPPED_RELU_GRAD,
 ] as const;
 export type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
@@ -79,6 +81,8 @@ function requireAddon(): Addon {
 
 /** The wasm kernels the native ones replace, kept to run the cases the addon does not take. */
 const replaced = new Map<NativeKernelName, Kernel>();
+/** Native kernels with no wasm kernel before them: off = unregistered (their callers then compose tf ops). */
+const ADDED: ReadonlySet<NativeKernelName> = new Set([CLIPPED_RELU_GRAD]);
 
 /**
  * Registers the native kernels on 'wasm' (on = true) or puts back the ones they replaced (on = false), all of them
@@ -87,14 +91,16 @@ const replaced = new Map<NativeKernelName, Kernel>();
 export function useNativeKernels(on: boolean, names: readonly NativeKernelName[] = NATIVE_KERNEL_NAMES): void {
   requireAddon();
   for (const name of names) {
-    if (!replaced.has(name)) {
+    if (!replaced.has(name) && !ADDED.has(name)) {
       const kernel = tf.getKernel(name, 'wasm');
       if (!kernel) throw new Error(`useNativeKernels: no wasm kernel ${name} to replace (initialise wasm first)`);
       replaced.set(name, kernel.kernelFunc as unknown as Kernel);
     }
-    tf.unregisterKernel(name, 'wasm');
-    const kernelFunc = on ? NATIVE_KERNELS[name] : (replaced.get(name) as Kernel);
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+    const kernelFunc = on ? NATIVE_KERNELS[name] : replaced.get(name);
+    if (kernelFunc) {
+      tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    }
   }
 }
 
@@ -324,7 +330,17 @@ function mirrorPadGrad(args: KernelArgs): TensorInfo {
   return dx;
 }
 
+/** dx = dy * [0 < x <= max] (Relu, Relu6; lib/backend/activationGradient.ts), float32 only (its caller checks). */
+function clippedReluGrad(args: KernelArgs): TensorInfo {
+  const { inputs: { dy, x }, backend } = args;
+  const dx = backend.makeOutput(x.shape, 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  (addon as Addon).clippedReluGrad(view(dy), view(x), view(dx), args.attrs.max as number);
+  return dx;
+}
+
 const NATIVE_KERNELS: Record<NativeKernelName, Kernel> = {
+  [CLIPPED_RELU_GRAD]: clippedReluGrad,
   MirrorPad: mirrorPad,
   [MIRROR_PAD_GRAD]: mirrorPadGrad,
   Concat: concat,

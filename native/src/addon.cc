@@ -14,6 +14,7 @@
 //     pads must satisfy Ho = (H + pt + pb - ((kh-1)*dh+1)) / sh + 1 exactly (the caller trims them); G groups
 //     (1: a dense conv; G = Ci: tfjs' depthwiseConv2d with channel multiplier Co / Ci, output channel c*Q + q).
 //   avgPoolGrad(dy, dx, [N, H, W, C, Ho, Wo, kh, kw, sh, sw])   dx = the gradient of an unpadded average pool
+//   clippedReluGrad(dy, x, dx, max)        dx = dy * [0 < x <= max]: Relu's (max = inf) and Relu6's gradient
 //   batchMatMul(a, b, c, dims)            c[i] = op(a[i]) op(b[i]), dims Int32Array [batchA, batchB, M, N, K,
 //     transposeA, transposeB] (a batch of 1 broadcasts); row-major dnnl_sgemm per batch entry.
 //   instanceNorm(x, y, [N, H*W, C], eps), instanceNormGrad(dy, x, dx, [N, H*W, C], eps)   (lib/backend/instanceNorm.ts
@@ -503,6 +504,21 @@ Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// clippedReluGrad(dy, x, dx, max): dx = dy * m, m = 1 where 0 < x <= max, 0 elsewhere, NaN where x is NaN (as
+// tfjs-core's Step), so NaN and infinite dy give what the composed tf ops give.
+Napi::Value ClippedReluGrad(const Napi::CallbackInfo& info) {
+  const size_t n = info[1].As<Napi::Float32Array>().ElementLength();
+  const float* dy = floats(info[0], n, "dy");
+  const float* x = floats(info[1], n, "x");
+  float* dx = floats(info[2], n, "dx");
+  const float max = static_cast<float>(info[3].As<Napi::Number>().DoubleValue());
+  for (size_t i = 0; i < n; i++) {
+    const float m = std::isnan(x[i]) ? x[i] : (x[i] > 0.0f && x[i] <= max ? 1.0f : 0.0f);
+    dx[i] = dy[i] * m;
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::Error::New(info.Env(), "setThreads: need a positive integer");
@@ -528,6 +544,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("joinBlocks", Napi::Function::New(env, JoinBlocks));
   exports.Set("sumMiddle", Napi::Function::New(env, SumMiddle));
   exports.Set("avgPoolGrad", Napi::Function::New(env, AvgPoolGrad));
+  exports.Set("clippedReluGrad", Napi::Function::New(env, ClippedReluGrad));
   exports.Set("foldPixels", Napi::Function::New(env, FoldPixels));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));
