@@ -4,6 +4,7 @@
 //                 (m_G dilated by d px scores d)
 //   coverage      |m ∩ m_G| / |m_G|, the share of the object removed
 //   areaRatio     |m| / |m_G|
+//   iou, boundaryF  the segmenter's scores (lib/eval/maskMetrics.ts), for its evaluation on the same items
 // An empty m (the segmenter found nothing) has no boundary: it counts in coverage and areaRatio (as 0) and in
 // `empty`, not in meanDilation (NaN when every mask of a bucket is empty).
 import { Mask, maskArea } from '../image/raster';
@@ -24,6 +25,8 @@ export interface LearnedMaskSummary {
   meanDilation: number;
   coverage: number;
   areaRatio: number;
+  iou: number;
+  boundaryF: number;
   /** items whose m is empty */
   empty: number;
 }
@@ -35,7 +38,8 @@ export function describeLearnedMasks(items: LearnedMaskItem[]): LearnedMaskSumma
       const m = maskMetrics(mask, maskGT);
       const meanOffset = Number.isNaN(m.meanOffset) ? null : m.meanOffset;
       const maskRatio = maskArea(maskGT) / maskGT.data.length;
-      return { maskRatio, meanOffset, coverage: m.coverage, areaRatio: m.areaRatio };
+      const { coverage, areaRatio, iou, boundaryF } = m;
+      return { maskRatio, meanOffset, coverage, areaRatio, iou, boundaryF };
     }),
   );
 }
@@ -47,6 +51,8 @@ export interface MaskStatItem {
   meanOffset: number | null;
   coverage: number;
   areaRatio: number;
+  iou: number;
+  boundaryF: number;
 }
 
 /** describeLearnedMasks from the items' recorded statistics. */
@@ -65,7 +71,8 @@ export function describeMaskStats(items: MaskStatItem[]): LearnedMaskSummary[] {
     const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN);
     const offsets = g.flatMap((x) => (x.meanOffset === null ? [] : [x.meanOffset]));
     return { bucket, count: g.length, meanDilation: mean(offsets), coverage: mean(g.map((x) => x.coverage)),
-      areaRatio: mean(g.map((x) => x.areaRatio)), empty: g.length - offsets.length };
+      areaRatio: mean(g.map((x) => x.areaRatio)), iou: mean(g.map((x) => x.iou)),
+      boundaryF: mean(g.map((x) => x.boundaryF)), empty: g.length - offsets.length };
   };
   const rows = MASK_RATIO_BUCKETS.map((b, i) => summary(b.label, groups[i])).filter((r) => r.count > 0);
   return [...rows, summary('all', groups.flat())];
