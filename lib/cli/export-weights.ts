@@ -1,4 +1,4 @@
-// npm run export-weights -- RUN [--out DIR]
+// npm run export-weights -- RUN [--out DIR]   (RUN: an inpainter stage run, or a joint run: all four networks)
 //
 // Exports the generator of a run's latest checkpoint (RUN = a run directory or its ckpt.json, e.g. runs/edge-cpu;
 // only read, so a running training is not disturbed) as float16 shipped weights (lib/inpaint/shippedWeights.ts).

@@ -18,6 +18,8 @@ import { loadPaperTables } from '../eval/paperTables';
 import { table1Csv, table1Figure, table1Markdown } from '../eval/table1';
 import { table2Csv, table2Figure, table2Markdown } from '../eval/table2';
 import { table3Csv, table3Figure, table3Markdown } from '../eval/table3';
+import { table4Report } from '../eval/table4';
+import { table5Report } from '../eval/table5';
 import type { Figure } from '../viz/figure';
 import { figuresDir } from '../viz/exportFigure';
 import { closeFigureRenderer } from '../viz/renderFigure';
@@ -115,6 +117,14 @@ export async function buildFigures(
     text('table3.md', table3Markdown(t3.drawn, t2.drawn, tables));
     text('table3.csv', table3Csv(t3.drawn, t2.drawn, tables));
   }
+  // Tables IV and V; Table V's k is chosen on its validation experiments (half the test count), kept beside
+  const t4 = finishedExperiments(of('table4'), p?.size, p?.count);
+  const t5 = finishedExperiments(of('table5'), p?.size, p?.count);
+  const validation = finishedExperiments(of('table5').filter((e) => e.spec.testSet.kind === 'photo-validation'))
+    .drawn.filter((e) => t5.drawn.length === 0 || e.spec.testSet.size === t5.drawn[0].spec.testSet.size);
+  leftOut.push(...t4.leftOut, ...t5.leftOut.filter((l) => !validation.some((e) => l.startsWith(e.spec.name))));
+  if (t4.drawn.length) text('table4.md', table4Report(t4.drawn, tables));
+  if (t5.drawn.length) text('table5.md', table5Report([...t5.drawn, ...validation], t4.drawn, tables));
   return { written, unchanged, leftOut };
 }
 

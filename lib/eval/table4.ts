@@ -159,3 +159,23 @@ export function table4Markdown(exps: ExperimentResults[], metric: RemovalMetric,
   }
   return lines.join('\n') + '\n';
 }
+
+/** table4.md: per metric (paper protocol, then common), the table and its C6 verdicts; the paper's C6. */
+export function table4Report(exps: ExperimentResults[], tables: PaperTables = loadPaperTables()): string {
+  const parts = ['# Table IV: alpha of the mask expansion loss (automatic setting: m_G selects the segment)\n'];
+  for (const protocol of ['paper', 'common'])
+    for (const metric of ['psnr', 'ssim'] as const) {
+      parts.push(`## ${metric.toUpperCase()}, ${protocol} protocol\n`, table4Markdown(exps, metric, protocol, tables));
+      parts.push(...c6Verdicts(exps, metric, protocol).map((v) => `- ${v.text}`), '');
+    }
+  parts.push('## The learned masks per bucket (mean dilation of m beyond m_G, coverage of m_G, area ratio)\n',
+    '| test set | arm | bucket | n | dilation px | coverage | area ratio | IoU | boundary F | empty |',
+    '|---|---|---|---|---|---|---|---|---|---|');
+  for (const c of table4Cells(exps, 'psnr'))
+    for (const m of c.masks)
+      parts.push(`| ${c.testSet} | ${c.arm} | ${m.bucket} | ${m.count} | ${m.meanDilation.toFixed(2)} | ` +
+        `${m.coverage.toFixed(3)} | ${m.areaRatio.toFixed(3)} | ${m.iou.toFixed(3)} | ${m.boundaryF.toFixed(3)} | ` +
+        `${m.empty} |`);
+  parts.push('', `- ${paperC6(tables, 'psnr')}`, `- ${paperC6(tables, 'ssim')}`, '');
+  return parts.join('\n');
+}

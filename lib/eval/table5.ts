@@ -140,7 +140,7 @@ export function c8Verdict(rows: Table5Row[], metric: RemovalMetric, protocol = '
 }
 
 /** C7 and C8 on the paper's quoted Table V (orderings only, no s.e. quoted). */
-export function paperC7C8(metric: RemovalMetric, tables: PaperTables = loadPaperTables()): string[] {
+export function paperC7C8(metric: RemovalMetric | 'lpips', tables: PaperTables = loadPaperTables()): string[] {
   const t = tables.table5_sota as { methods: string[] } & Record<string, Record<string, number[]>>;
   const higherBetter = metric === 'psnr' || metric === 'ssim';
   const iOurs = t.methods.indexOf('Ours');
@@ -189,4 +189,40 @@ export function table5Markdown(rows: Table5Row[], metric: RemovalMetric, protoco
 export function segmenterEvaluation(rows: { label: string; experiment: ExperimentResults }[]):
   { label: string; masks: LearnedMaskSummary[] }[] {
   return rows.map((r) => ({ label: r.label, masks: maskSummary(removalRows(r.experiment, 'psnr', 'paper')) }));
+}
+
+/** table5.md: k* and its validation scores, per test set and metric the rows beside the paper's (quoted), C7 and
+ *  C8, the segmenters evaluated; the paper's C7 and C8. */
+export function table5Report(table5: ExperimentResults[], table4: ExperimentResults[],
+  tables: PaperTables = loadPaperTables()): string {
+  const chosen = chooseK(table5);
+  const parts = ['# Table V: comparison in the automatic setting (m_G selects the segment)\n',
+    chosen
+      ? `k* = ${chosen.k} px, chosen on photo-validation (bucket-averaged PSNR, paper protocol): ` +
+        chosen.scores.map((s) => `k = ${s.k}: ${s.psnr.toFixed(2)}`).join(', ') + '\n'
+      : 'k*: no finished validation results (photo-validation), the dilated baseline is not shown\n'];
+  const testSets = [...new Set(table5.map((e) => e.spec.testSet.kind))].filter((t) => t !== 'photo-validation');
+  for (const testSet of testSets) {
+    const rows = table5Rows(table5, table4, testSet);
+    for (const metric of ['psnr', 'ssim'] as const) {
+      parts.push(`## ${testSet}: ${metric.toUpperCase()}, paper protocol\n`, table5Markdown(rows, metric, 'paper',
+        tables));
+      for (const v of [c7Verdict(rows, metric), c8Verdict(rows, metric)]) if (v) parts.push(`- ${v.text}`);
+      parts.push('');
+    }
+    const segmenters = rows.filter((r) => r.key === 'segmask-ours-k0' || !r.key.startsWith('segmask-'))
+      .map((r) => ({ label: r.key === 'segmask-ours-k0' ? 'pretrained segmenter' : `${r.label} (joint run's)`,
+        experiment: r.experiment }));
+    parts.push(`## ${testSet}: the segmenters' masks against m_G\n`,
+      '| segmenter | bucket | n | IoU | boundary F | coverage | mean signed distance px | area ratio |',
+      '|---|---|---|---|---|---|---|---|');
+    for (const s of segmenterEvaluation(segmenters))
+      for (const m of s.masks)
+        parts.push(`| ${s.label} | ${m.bucket} | ${m.count} | ${m.iou.toFixed(3)} | ${m.boundaryF.toFixed(3)} | ` +
+          `${m.coverage.toFixed(3)} | ${m.meanDilation.toFixed(2)} | ${m.areaRatio.toFixed(3)} |`);
+    parts.push('');
+  }
+  for (const metric of ['psnr', 'ssim', 'lpips'] as const)
+    parts.push(...paperC7C8(metric, tables).map((t) => `- ${t}`));
+  return parts.join('\n') + '\n';
 }

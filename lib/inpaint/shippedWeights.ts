@@ -10,6 +10,10 @@
 // of the same stage: a folder holding another stage's weights, a run, results or other files is refused. Tensor
 // names are the checkpoint's ('model.edge.enc.0.w', ...), so both formats load through the same assignment
 // (./learnedInpainters.ts).
+// A joint run (stage 'joint', Sec. III-C) exports the same way into one folder holding its four networks (the
+// segmenter 'model.seg.*' and the three inpainters; no discriminators) and the run's settings, which
+// lib/pipeline/jointRemoval.ts loadJointRemovalNetwork needs to rebuild them (default folder
+// checkpoints/<preset>/joint).
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -39,6 +43,10 @@ export const GENERATOR_PREFIX: Record<GeneratorStage, string> = {
   image: 'model.image.',
 };
 
+/** The stages an export holds: one generator, or a joint run's four networks (JOINT_PREFIXES). */
+export type ExportedStage = GeneratorStage | 'joint';
+export const JOINT_PREFIXES = ['model.seg.', GENERATOR_PREFIX.edge, GENERATOR_PREFIX.seg, GENERATOR_PREFIX.image];
+
 /** Final losses are the mean of this many last logged steps (single steps are noisy: batch 4, GAN losses). */
 export const FINAL_LOSS_STEPS = 100;
 
@@ -55,7 +63,7 @@ export interface TrainingRecord {
 export interface ShippedManifest {
   format: typeof SHIPPED_FORMAT;
   version: 1;
-  stage: GeneratorStage;
+  stage: ExportedStage;
   preset: string;
   architecture: Architecture;
   cannySigma: number;
@@ -64,6 +72,8 @@ export interface ShippedManifest {
    *  averagedFrom: the checkpoints whose mean these weights are (lib/train/averageCheckpoints.ts), if any */
   source: { checkpoint: string; step: number; sha256: string; init: InitRecord[]; averagedFrom?: AveragedSource[] };
   training: TrainingRecord;
+  /** a joint export: the run's settings (segmenter kind, model seed, alpha, MEL, loss weights) */
+  settings?: RunMeta['settings'];
   /** how this folder was made */
   command: string;
   bin: string;
@@ -132,11 +142,11 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
   // tensor file it names against that manifest's SHA-256, so what it returns is one consistent checkpoint.
   const ckpt = loadCheckpoint<RunMeta>(run);
   const m = ckpt.meta;
-  const stage = m?.stage as GeneratorStage;
-  if (!(stage in GENERATOR_PREFIX)) {
+  const stage = m?.stage as ExportedStage;
+  if (!(stage in GENERATOR_PREFIX) && stage !== 'joint') {
     throw new Error(
       `export: ${ckpt.file} is a '${m?.stage}' checkpoint; only the inpainter stages ` +
-        `(${Object.keys(GENERATOR_PREFIX).join(', ')}) are exported`,
+        `(${Object.keys(GENERATOR_PREFIX).join(', ')}) and joint runs are exported`,
     );
   }
   const outDir = opts.out ?? repoPath('checkpoints', m.preset, stage);
@@ -147,9 +157,10 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
         `another folder`,
     );
   }
-  const prefix = GENERATOR_PREFIX[stage];
-  const names = [...ckpt.tensors.keys()].filter((n) => n.startsWith(prefix));
-  if (names.length === 0) throw new Error(`export: ${ckpt.file} has no tensor named ${prefix}*`);
+  const prefixes = stage === 'joint' ? JOINT_PREFIXES : [GENERATOR_PREFIX[stage]];
+  const names = [...ckpt.tensors.keys()].filter((n) => prefixes.some((p) => n.startsWith(p)));
+  for (const p of prefixes)
+    if (!names.some((n) => n.startsWith(p))) throw new Error(`export: ${ckpt.file} has no tensor named ${p}*`);
   const entries: TensorEntry[] = [];
   const parts: Uint8Array[] = [];
   let offset = 0;
@@ -197,6 +208,7 @@ export function exportGeneratorWeights(run: string, opts: { out?: string; comman
       ...(m.averagedFrom ? { averagedFrom: m.averagedFrom } : {}),
     },
     training: trainingRecord(path.join(path.dirname(ckpt.file), 'log.jsonl'), m.step),
+    ...(stage === 'joint' ? { settings: m.settings } : {}),
     command: opts.command,
     bin: `generator-${digest.slice(0, 12)}.bin`,
     byteLength: all.length,

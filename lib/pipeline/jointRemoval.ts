@@ -17,7 +17,10 @@ import { PanopticLabels, semanticOneHot } from '../data/labels';
 import { JointNetwork, createJointNetwork } from '../models/jointNetwork';
 import { PretrainedSegmenter, loadPretrainedSegmenter, personSegments } from '../models/pretrainedSegmenter';
 import { selectPersonSegment } from '../models/maskSelection';
-import { assignTensors, loadCheckpoint } from '../train/checkpoint';
+import { type LoadedCheckpoint, assignTensors, loadCheckpoint } from '../train/checkpoint';
+import { SHIPPED_MANIFEST, loadShippedWeights } from '../inpaint/shippedWeights';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { RunMeta } from '../train/loop';
 import type { Inpainter } from '../inpaint/inpainter';
 
@@ -34,9 +37,11 @@ export interface JointRemovalNetwork {
   dispose(): void;
 }
 
-/** Loads the four networks of a joint run's checkpoint (its folder or ckpt.json; an average of snapshots too). */
+/** Loads the four networks of a joint run's checkpoint (its folder or ckpt.json; an average of snapshots too), or
+ *  of its float16 export (npm run export-weights: a folder holding weights.json, or that file). */
 export function loadJointRemovalNetwork(file: string): JointRemovalNetwork {
-  const ckpt = loadCheckpoint<RunMeta>(file);
+  const exported = path.basename(file) === SHIPPED_MANIFEST || fs.existsSync(path.join(file, SHIPPED_MANIFEST));
+  const ckpt = exported ? exportAsCheckpoint(file) : loadCheckpoint<RunMeta>(file);
   const meta = ckpt.meta;
   if (meta.stage !== 'joint') throw new Error(`${ckpt.file}: a '${meta.stage}' checkpoint, not a joint run's`);
   const a = meta.architecture;
@@ -56,6 +61,17 @@ export function loadJointRemovalNetwork(file: string): JointRemovalNetwork {
       pretrained?.dispose();
     },
   };
+}
+
+/** A joint export read as the checkpoint it came from: its source's step and SHA-256, the run's settings. */
+function exportAsCheckpoint(file: string): LoadedCheckpoint<RunMeta> {
+  const w = loadShippedWeights(file);
+  const m = w.manifest;
+  if (m.stage !== 'joint' || !m.settings)
+    throw new Error(`${w.file}: exported '${m.stage}' weights, not a joint run's`);
+  const meta = { stage: 'joint', preset: m.preset, architecture: m.architecture, settings: m.settings,
+    step: m.source.step } as RunMeta;
+  return { file: w.file, meta, sha256: m.source.sha256, tensors: w.tensors };
 }
 
 const toTensor = (data: ArrayLike<number>, h: number, w: number, c: number) =>
