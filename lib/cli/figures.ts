@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { type LoadedExperiment, finishedExperiments, loadResults, resultsDir } from '../eval/experiment';
-import { TABLES, evalPreset } from '../eval/experiments';
+import { TABLES, evalPreset, validationCount } from '../eval/experiments';
 import { loadPaperTables } from '../eval/paperTables';
 import { table1Csv, table1Figure, table1Markdown } from '../eval/table1';
 import { table2Csv, table2Figure, table2Markdown } from '../eval/table2';
@@ -120,8 +120,11 @@ export async function buildFigures(
   // Tables IV and V; Table V's k is chosen on its validation experiments (half the test count), kept beside
   const t4 = finishedExperiments(of('table4'), p?.size, p?.count);
   const t5 = finishedExperiments(of('table5'), p?.size, p?.count);
-  const validation = finishedExperiments(of('table5').filter((e) => e.spec.testSet.kind === 'photo-validation'))
-    .drawn.filter((e) => t5.drawn.length === 0 || e.spec.testSet.size === t5.drawn[0].spec.testSet.size);
+  const t5Set = t5.drawn[0]?.spec.testSet;
+  const validation = t5Set
+    ? finishedExperiments(of('table5').filter((e) => e.spec.testSet.kind === 'photo-validation'), t5Set.size,
+        validationCount(t5Set.count)).drawn
+    : [];
   leftOut.push(...t4.leftOut, ...t5.leftOut.filter((l) => !validation.some((e) => l.startsWith(e.spec.name))));
   if (t4.drawn.length) text('table4.md', table4Report(t4.drawn, tables));
   if (t5.drawn.length) text('table5.md', table5Report([...t5.drawn, ...validation], t4.drawn, tables));

@@ -133,6 +133,9 @@ export function table1Spec(
   };
 }
 
+/** Validation sets hold half the test set's count (at least 4). */
+export const validationCount = (count: number): number => Math.max(4, Math.floor(count / 2));
+
 /** Checkpoint selection (not a paper table): exact masks, PSNR/SSIM paper protocol, half the test set's size, on
  *  a validation set (seed VALIDATION_SEED; 'photos': people on the library's validation split, never its test split).
  *  `tag` names the candidate (e.g. 'image-8500') so each gets its own results folder. */
@@ -145,7 +148,7 @@ export function validationSpec(
   const { size, count } = evalPreset(preset);
   if (!(VALIDATION_SETS as readonly string[]).includes(set))
     throw new Error(`unknown validation set '${set}' (expected ${VALIDATION_SETS.join(', ')})`);
-  const n = Math.max(4, Math.floor(count / 2));
+  const n = validationCount(count);
   return {
     name: withTestSet(`validation-${tag}-${preset}`, set),
     table: 'validation',
@@ -268,7 +271,7 @@ export function table5Spec(
     inpainter,
     checkpoints,
     testSet: validation
-      ? { kind: 'photo-validation', seed: VALIDATION_SEED, count: Math.max(4, Math.floor(count / 2)), size,
+      ? { kind: 'photo-validation', seed: VALIDATION_SEED, count: validationCount(count), size,
           version: REAL_TEST_SET_VERSION }
       : testSetSpec(preset, testSet),
     removal,

@@ -16,16 +16,31 @@
 // The paper's quoted table through the same rules (no s.e.: orderings only): in PSNR ours > w/o MEL in every bucket,
 // but w/o MEL trails Hi-fill at 0-10 % (29.60 vs 30.43 dB), so C7 as stated fails there; the gain is largest at
 // 0-10 % (1.47 dB), so C8 fails on the paper's own PSNR too.
-import type { ExperimentResults } from './experiment';
+import * as path from 'path';
+import { type ExperimentResults, finishedExperiments, loadResults, resultsDir } from './experiment';
 import type { BucketStat } from './resultRows';
 import { type Averaged, type RemovalMetric, averageBuckets, pairedGap, removalRows, maskSummary } from './table4';
 import { bucketStats } from './resultRows';
 import { PAPER_LABEL, type PaperTables, loadPaperTables } from './paperTables';
 import { MASK_RATIO_BUCKETS } from '../data/buckets';
 import type { LearnedMaskSummary } from './learnedMasks';
-import { TABLE5_JOINT_ARMS, TABLE5_K } from './experiments';
+import { TABLES, TABLE5_JOINT_ARMS, TABLE5_K, evalPreset, tableResults, validationCount } from './experiments';
 
 export const TABLE5_THRESHOLDS = { z: 2 };
+
+/** The finished Table V experiments at `preset` (test sets and the validation split k is chosen on), and Table IV's
+ *  (the joint rows), under `results` (default results/): what the notebook and `npm run figures` draw. */
+export function table5Results(preset: string, results = resultsDir()):
+  { table5: ExperimentResults[]; table4: ExperimentResults[] } {
+  const { size, count } = evalPreset(preset);
+  const all = loadResults(path.join(results, TABLES.table5.folder)).filter((e) => e.spec.table === 'table5_sota');
+  const validation = all.filter((e) => e.spec.testSet.kind === 'photo-validation');
+  return {
+    table5: [...finishedExperiments(all, size, count).drawn,
+      ...finishedExperiments(validation, size, validationCount(count)).drawn],
+    table4: tableResults('table4', preset, results),
+  };
+}
 
 /** A Table V row of ours: its label and the experiment behind it on one test set. */
 export interface Table5Row {
