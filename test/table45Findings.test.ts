@@ -3,9 +3,13 @@
 // validation split only; the paper's quoted tables through the same rules.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { findJointArms } from '../lib/eval/experiments';
 import type { ExperimentResults, RemovalSpec } from '../lib/eval/experiment';
 import type { ResultRow } from '../lib/eval/resultRows';
-import { c6Verdicts, paperC6, table4Markdown } from '../lib/eval/table4';
+import { c6Verdicts, paperC6, parseTable4Arm, table4Markdown } from '../lib/eval/table4';
 import { c7Verdict, c8Verdict, chooseK, paperC7C8, table5Markdown, table5Rows } from '../lib/eval/table5';
 import { MASK_RATIO_BUCKETS } from '../lib/data/buckets';
 
@@ -97,4 +101,18 @@ test("the paper's quoted Tables IV and V through the same rules", () => {
   const [c7, c8] = paperC7C8('psnr');
   assert.match(c7, /does not hold$/); // w/o MEL 29.60 < Hi-fill 30.43 dB at 0-10 %
   assert.match(c8, /largest at 0-10 %: does not hold/);
+});
+
+test('Table IV arms: joint run folders named alphaA or nomel, each with a checkpoint or an export', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'table4-arms-'));
+  fs.mkdirSync(path.join(dir, 'table4', 'alpha0.03'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'table4', 'nomel'));
+  fs.mkdirSync(path.join(dir, 'table4', 'other'));
+  fs.writeFileSync(path.join(dir, 'table4', 'alpha0.03', 'ckpt.json'), '{}');
+  assert.throws(() => findJointArms(dir), /table4 arm nomel: .* holds no joint run/);
+  fs.writeFileSync(path.join(dir, 'table4', 'nomel', 'weights.json'), '{}');
+  assert.deepEqual(findJointArms(dir).map((a) => a.name), ['alpha0.03', 'nomel']);
+  assert.deepEqual([parseTable4Arm('alpha0.03'), parseTable4Arm('nomel')], [0.03, null]);
+  assert.throws(() => findJointArms(path.join(dir, 'table4', 'other')), /no table4 arm folders/);
+  fs.rmSync(dir, { recursive: true });
 });
