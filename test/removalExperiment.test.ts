@@ -12,6 +12,9 @@ import { dilate } from '../lib/image/morphology';
 import { psnr } from '../lib/eval/psnr';
 import { maskMetrics } from '../lib/eval/maskMetrics';
 import type { Remover } from '../lib/pipeline/jointRemoval';
+import { LPIPS_LIKE_PROTOCOL } from '../lib/eval/experiment';
+import { lpipsLikeInception } from '../lib/eval/lpipsLike';
+import { initBackend } from '../lib/backend/index';
 
 const spec: ExperimentSpec = {
   name: 'removal-test',
@@ -59,5 +62,23 @@ test('a removal spec needs a remover and a selected mask, and a remover needs a 
     runExperiment({ ...plain, masks: [{ kind: 'gt', d256: 0 }] }, { remover, resultsDir: dir, progress: false }),
     /needs opts.remover, and only such a spec/,
   );
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('the LPIPS-like distance is a per-image metric of removal rows, of the output as it is', async () => {
+  await initBackend({ backend: 'wasm', threads: 1, log: false });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'removal-'));
+  const lpipsSpec: ExperimentSpec = { ...spec, name: 'removal-lpips', testSet: { ...spec.testSet, count: 2 },
+    metrics: [{ metric: 'lpipsLike', protocol: LPIPS_LIKE_PROTOCOL }] };
+  await runExperiment(lpipsSpec, { remover, resultsDir: dir, progress: false });
+  const rows = readResultRows(path.join(dir, lpipsSpec.name, 'per_image.jsonl'));
+  assert.equal(rows.length, 2);
+  const t = await (await openTestSet(lpipsSpec.testSet))(0);
+  const { output } = await remover(t.image, t.mask, t.labels);
+  const expected = (await lpipsLikeInception(output, t.background)).value;
+  assert.ok(expected > 0 && Math.abs(rows[0].value - expected) < 1e-6, `${rows[0].value} vs ${expected}`);
+  await assert.rejects(
+    runExperiment({ ...lpipsSpec, metrics: [{ metric: 'lpipsLike', protocol: 'x' as typeof LPIPS_LIKE_PROTOCOL }] },
+      { remover, resultsDir: dir, progress: false }), /lpipsLike's protocol is/);
   fs.rmSync(dir, { recursive: true });
 });

@@ -40,6 +40,8 @@ import { deriveSeed } from '../random/prng';
 import { type Inpainter, LEARNED_INPAINTER } from '../inpaint/inpainter';
 import type { Remover } from '../pipeline/jointRemoval';
 import { maskMetrics } from './maskMetrics';
+import { lpipsLikeInception } from './lpipsLike';
+import { INCEPTION_INPUT_SIZE, inceptionProtocol } from './inception';
 import type { CheckpointRecord, InpainterPart } from '../inpaint/learnedInpainters';
 import type { PanopticLabels } from '../data/labels';
 import { Progress } from '../train/progress';
@@ -65,10 +67,12 @@ export type RemovalSpec =
   | { method: 'joint'; checkpoint: { file: string; step: number; sha256: string } }
   | { method: 'segmenterMask'; segmenter: string; k: number };
 
-export interface MetricSpec {
-  metric: 'psnr' | 'ssim';
-  protocol: MetricProtocolName;
-}
+/** PSNR and SSIM under a protocol (lib/eval/protocol.ts), or the LPIPS-like distance (lib/eval/lpipsLike.ts) with
+ *  its network and input size as the protocol (LPIPS_LIKE_PROTOCOL). */
+export type MetricSpec =
+  | { metric: 'psnr' | 'ssim'; protocol: MetricProtocolName }
+  | { metric: 'lpipsLike'; protocol: typeof LPIPS_LIKE_PROTOCOL };
+export const LPIPS_LIKE_PROTOCOL = 'inceptionV3-nsfwjs@299';
 
 export interface ExperimentSpec {
   name: string; // folder under results/
@@ -130,6 +134,11 @@ export function checkSpec(spec: ExperimentSpec): void {
   const keys = spec.masks.map(maskKey);
   if (new Set(keys).size !== keys.length) throw new Error(`${where}: duplicate masks ${keys.join(', ')}`);
   for (const m of spec.metrics) {
+    if (m.metric === 'lpipsLike') {
+      if (m.protocol !== inceptionProtocol(INCEPTION_INPUT_SIZE))
+        throw new Error(`${where}: lpipsLike's protocol is '${inceptionProtocol(INCEPTION_INPUT_SIZE)}'`);
+      continue;
+    }
     const p = METRIC_PROTOCOLS[m.protocol];
     if (!p) throw new Error(`${where}: unknown protocol '${m.protocol}'`);
     if (m.metric !== 'psnr' && m.metric !== 'ssim') throw new Error(`${where}: unknown metric '${m.metric}'`);
@@ -258,9 +267,11 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
         }
         for (const x of spec.metrics) {
           const score =
-            x.metric === 'psnr'
-              ? psnr(output, truth, { protocol: x.protocol })
-              : ssim(output, truth, { protocol: x.protocol });
+            x.metric === 'lpipsLike'
+              ? await lpipsLikeInception(output, truth)
+              : x.metric === 'psnr'
+                ? psnr(output, truth, { protocol: x.protocol })
+                : ssim(output, truth, { protocol: x.protocol });
           const row: ResultRow = {
             image: index,
             bucket: MASK_RATIO_BUCKETS[triplet.bucket].label,

@@ -17,7 +17,7 @@
 // but w/o MEL trails Hi-fill at 0-10 % (29.60 vs 30.43 dB), so C7 as stated fails there; the gain is largest at
 // 0-10 % (1.47 dB), so C8 fails on the paper's own PSNR too.
 import * as path from 'path';
-import { type ExperimentResults, finishedExperiments, loadResults, resultsDir } from './experiment';
+import { type ExperimentResults, LPIPS_LIKE_PROTOCOL, finishedExperiments, loadResults, resultsDir } from './experiment';
 import type { BucketStat } from './resultRows';
 import { type Averaged, type RemovalMetric, averageBuckets, pairedGap, removalRows, maskSummary } from './table4';
 import { bucketStats } from './resultRows';
@@ -176,10 +176,11 @@ export function paperC7C8(metric: RemovalMetric | 'lpips', tables: PaperTables =
   ];
 }
 
-/** Markdown of one test set's rows (per bucket mean, averaged ± s.e.), then the paper's rows, quoted. */
-export function table5Markdown(rows: Table5Row[], metric: RemovalMetric, protocol = 'paper',
+/** Markdown of one test set's rows (per bucket mean, averaged ± s.e.), then the paper's rows, quoted ('lpipsLike':
+ *  the paper's LPIPS, another network: not comparable in value, only in ordering). */
+export function table5Markdown(rows: Table5Row[], metric: RemovalMetric | 'lpipsLike', protocol = 'paper',
   tables: PaperTables = loadPaperTables()): string {
-  const f = fmt(metric);
+  const f = fmt(metric === 'psnr' ? 'psnr' : 'ssim');
   const labels = MASK_RATIO_BUCKETS.map((b) => b.label);
   const lines = [`| row | ${labels.join(' | ')} | mean |`, `|---|${labels.map(() => '---|').join('')}---|`];
   for (const r of rows) {
@@ -190,9 +191,10 @@ export function table5Markdown(rows: Table5Row[], metric: RemovalMetric, protoco
       `${f(avg.mean)} ± ${avg.se === null ? '–' : f(avg.se)} |`);
   }
   const t = tables.table5_sota as { methods: string[] } & Record<string, Record<string, number[]>>;
-  if (t[metric])
+  const paperKey = metric === 'lpipsLike' ? 'lpips' : metric;
+  if (t[paperKey])
     t.methods.forEach((m, i) => {
-      const v = tables.buckets.map((b) => t[metric][b][i]);
+      const v = tables.buckets.map((b) => t[paperKey][b][i]);
       lines.push(`| ${m} (${PAPER_LABEL}) | ${v.join(' | ')} | ${f(v.reduce((s, x) => s + x, 0) / v.length)} |`);
     });
   return lines.join('\n') + '\n';
@@ -225,6 +227,11 @@ export function table5Report(table5: ExperimentResults[], table4: ExperimentResu
       for (const v of [c7Verdict(rows, metric), c8Verdict(rows, metric)]) if (v) parts.push(`- ${v.text}`);
       parts.push('');
     }
+    if (rows.some((r) => removalRows(r.experiment, 'lpipsLike', LPIPS_LIKE_PROTOCOL).length > 0))
+      parts.push(`## ${testSet}: LPIPS-like (InceptionV3-nsfwjs, unweighted; lower is better; the paper's rows are ` +
+        'LPIPS on AlexNet/VGG, not comparable in value)\n',
+        table5Markdown(rows.filter((r) => removalRows(r.experiment, 'lpipsLike', LPIPS_LIKE_PROTOCOL).length > 0),
+          'lpipsLike', LPIPS_LIKE_PROTOCOL, tables));
     const segmenters = rows.filter((r) => r.key === 'segmask-ours-k0' || !r.key.startsWith('segmask-'))
       .map((r) => ({ label: r.key === 'segmask-ours-k0' ? 'pretrained segmenter' : `${r.label} (joint run's)`,
         experiment: r.experiment }));
