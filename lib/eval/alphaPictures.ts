@@ -1,7 +1,7 @@
 // Paper Fig. 3: what alpha asks of the mask. L_X = ∫ (φ − α) m̂ (Eq. 9, φ the signed distance to m_G's boundary
 // normalised by its largest magnitude, lib/image/distance.ts) rewards every pixel with φ < α and penalises the rest,
 // so on its own it trains the mask {φ < α}: m_G dilated by α times the normalisation scale. Row 1: φ − α per alpha
-// (red > 0, penalised; blue < 0, rewarded); row 2: that mask against m_G (white kept, orange added). The masks the
+// (red > 0, penalised; blue < 0, rewarded; saturated at ±0.1); row 2: that mask against m_G (white kept, orange added). The masks the
 // joint runs actually learned are measured in Table IV (lib/eval/table4.ts: mean dilation per arm), whose numbers
 // the captions carry when given.
 import type { Mask, Raster } from '../image/raster';
@@ -12,11 +12,12 @@ import { type PicturePanel, picturePanel } from '../viz/panel';
 
 export const FIG3_ALPHAS = [0.01, 0.03, 0.05, 0.07];
 
-/** φ − α as a diverging colour raster: red for > 0, blue for < 0, white at 0 (|φ − α| = 1 saturates). */
-export function divergingPicture(map: Raster, shift: number): Raster {
+/** φ − α as a diverging colour raster: red for > 0, blue for < 0, white at 0, saturating at |φ − α| = `range`
+ *  (0.1: the alphas differ by hundredths, so the white line where φ = α moves visibly). */
+export function divergingPicture(map: Raster, shift: number, range = 0.1): Raster {
   const data = new Float32Array(map.data.length * 3);
   map.data.forEach((v, p) => {
-    const t = Math.max(-1, Math.min(1, v - shift));
+    const t = Math.max(-1, Math.min(1, (v - shift) / range));
     data.set(t > 0 ? [1, 1 - t, 1 - t] : [1 + t, 1 + t, 1], p * 3);
   });
   return { height: map.height, width: map.width, channels: 3, data };

@@ -163,6 +163,8 @@ export function table4Markdown(exps: ExperimentResults[], metric: RemovalMetric,
 /** table4.md: per metric (paper protocol, then common), the table and its C6 verdicts; the paper's C6. */
 export function table4Report(exps: ExperimentResults[], tables: PaperTables = loadPaperTables()): string {
   const parts = ['# Table IV: alpha of the mask expansion loss (automatic setting: m_G selects the segment)\n'];
+  if (table4Cells(exps, 'psnr').length === 0)
+    return [...parts, 'No finished Table IV results yet.', '', `- ${paperC6(tables, 'psnr')}`, ''].join('\n');
   for (const protocol of ['paper', 'common'])
     for (const metric of ['psnr', 'ssim'] as const) {
       parts.push(`## ${metric.toUpperCase()}, ${protocol} protocol\n`, table4Markdown(exps, metric, protocol, tables));
