@@ -29,7 +29,6 @@
 import {
   type ExperimentSpec,
   type RemovalSpec,
-  LPIPS_LIKE_PROTOCOL,
   type LoadedExperiment,
   type MetricSpec,
   finishedExperiments,
@@ -230,15 +229,9 @@ const armSpec =
   };
 
 const SELECTED_SPEC = { masks: [{ kind: 'selected' as const }], metrics: PSNR_SSIM_BOTH_PROTOCOLS };
-/** Table V's rows on its test sets also get the LPIPS-like distance (per image; ~1 s an image on 2 cores). */
-const WITH_LPIPS_LIKE: MetricSpec[] = [
-  ...PSNR_SSIM_BOTH_PROTOCOLS,
-  { metric: 'lpipsLike', protocol: LPIPS_LIKE_PROTOCOL },
-];
 
 /** Table IV (alpha, Sec. IV-D): an arm per joint run, 'alpha0.03', ..., 'nomel' (lambda_X = 0), each removing with
- *  its own segmenter and inpainters (lib/pipeline/jointRemoval.ts jointRemover). Table V's 'ours' rows too: those
- *  arms (TABLE5_JOINT_ARMS) also get the LPIPS-like distance. */
+ *  its own segmenter and inpainters (lib/pipeline/jointRemoval.ts jointRemover). Table V's 'ours' rows too. */
 export function table4Spec(
   preset: string,
   arm: string,
@@ -255,7 +248,6 @@ export function table4Spec(
     testSet: testSetSpec(preset, testSet),
     removal,
     ...SELECTED_SPEC,
-    ...((Object.values(TABLE5_JOINT_ARMS) as string[]).includes(arm) ? { metrics: WITH_LPIPS_LIKE } : {}),
   };
 }
 
@@ -284,7 +276,6 @@ export function table5Spec(
       : testSetSpec(preset, testSet),
     removal,
     ...SELECTED_SPEC,
-    ...(validation ? {} : { metrics: WITH_LPIPS_LIKE }),
   };
 }
 
