@@ -3,11 +3,11 @@
 //   npx tsx scripts/contact-sheet.ts   -> figures/contact_sheet_64.png, figures/contact_sheet_256.png (procedural),
 //                                         figures/contact_sheet_photos_64.png (photo backgrounds from data/backgrounds,
 //                                         when scripts/import-backgrounds.sh has been run)
-import * as path from 'path';
+import * as path from 'node:path';
 import { makeTriplet } from '../lib/data/triplets';
 import { labelsToRaster } from '../lib/data/labels';
 import { loadBackgrounds } from '../lib/data/backgrounds';
-import { rasterFromMask, Raster } from '../lib/image/raster';
+import { rasterFromMask, type Raster } from '../lib/image/raster';
 import { tileRasters } from '../lib/image/tile';
 import { writeImage } from '../lib/image/io';
 import { resize } from '../lib/image/resize';
@@ -18,15 +18,29 @@ const gray3 = (r: Raster): Raster => {
   return { height: r.height, width: r.width, channels: 3, data };
 };
 
-async function sheet(size: number, rows: number, seed: number, displaySize: number, file: string, photos: Raster[] = []): Promise<void> {
+async function sheet(
+  size: number,
+  rows: number,
+  seed: number,
+  displaySize: number,
+  file: string,
+  photos: Raster[] = [],
+): Promise<void> {
   const cells: Raster[] = [];
   for (let i = 0; i < rows; i++) {
-    const t = makeTriplet(seed, i, { height: size, width: size, split: 'test', scene: { photos, photoProbability: 1 } });
-    for (const r of [t.image, t.background, gray3(rasterFromMask(t.mask)), labelsToRaster(t.labels)]) cells.push(resize(r, displaySize, displaySize));
+    const t = makeTriplet(seed, i, {
+      height: size,
+      width: size,
+      split: 'test',
+      scene: { photos, photoProbability: 1 },
+    });
+    for (const r of [t.image, t.background, gray3(rasterFromMask(t.mask)), labelsToRaster(t.labels)])
+      cells.push(resize(r, displaySize, displaySize));
   }
   // two triplets side by side per row
   const reordered: Raster[] = [];
-  for (let i = 0; i < rows; i += 2) for (const k of [i, i + 1]) if (k < rows) reordered.push(...cells.slice(4 * k, 4 * k + 4));
+  for (let i = 0; i < rows; i += 2)
+    for (const k of [i, i + 1]) if (k < rows) reordered.push(...cells.slice(4 * k, 4 * k + 4));
   await writeImage(file, tileRasters(reordered, 8, 3));
   console.log(`wrote ${file}`);
 }

@@ -6,23 +6,37 @@
 // gcompris files from the README stanzas beside them in the resource file (else, as for the other packages, from
 // the package's DEP-5 copyright file). Files already written are kept, so a re-run only writes what is missing; the manifest is last.
 // Then the vtest.avi extraction (lib/data/vtest.ts) writes its plate, silhouettes and cutouts, unless present.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
-import { readQres, QresEntry } from '../lib/data/qres';
+import { readQres, type QresEntry } from '../lib/data/qres';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/io/atomicWrite';
 import { repoPath, repoRelative } from '../lib/io/repoRoot';
 import {
-  PHOTO_SPLITS, PhotoEntry, PhotoManifest, PersonCutoutEntry, makePhotoSplit, photoLibraryDir, readPhotoSources, readPhotoSplit,
+  PHOTO_SPLITS,
+  type PhotoEntry,
+  type PhotoManifest,
+  type PersonCutoutEntry,
+  makePhotoSplit,
+  photoLibraryDir,
+  readPhotoSources,
+  readPhotoSplit,
 } from '../lib/data/photos';
 import { extractVtest, VTEST_AVI } from '../lib/data/vtest';
 
 const MAX_SIDE = 1024;
 const SPLIT_SEED = 14;
 const ROOT = repoPath('data', 'cache', 'photos', 'root');
-const FIREMEN = ['usr/share/tuxpaint/stamps/people/fireman200b.png', 'usr/share/tuxpaint/stamps/people/fireman240a.png'];
+const FIREMEN = [
+  'usr/share/tuxpaint/stamps/people/fireman200b.png',
+  'usr/share/tuxpaint/stamps/people/fireman240a.png',
+];
 
-interface Licence { license: string; credit: string; source?: string }
+interface Licence {
+  license: string;
+  credit: string;
+  source?: string;
+}
 
 /** Blank-line separated "Field: value" stanzas (continuation lines belong to the last field). */
 function stanzas(text: string): Record<string, string>[] {
@@ -32,7 +46,10 @@ function stanzas(text: string): Record<string, string>[] {
     let last = '';
     for (const line of block.split(/\r?\n/)) {
       const m = line.match(/^([A-Za-z-]+):\s*(.*)$/);
-      if (m) { last = m[1]; fields[last] = m[2].trim(); } else if (last && line.trim()) fields[last] += ' ' + line.trim();
+      if (m) {
+        last = m[1];
+        fields[last] = m[2].trim();
+      } else if (last && line.trim()) fields[last] += ` ${line.trim()}`;
     }
     if (Object.keys(fields).length) out.push(fields);
   }
@@ -47,7 +64,8 @@ function qresLicences(entries: QresEntry[]): Map<string, Licence> {
     const dir = path.posix.dirname(e.path);
     for (const s of stanzas(e.read().toString('utf8'))) {
       if (!s.Files || !s.License) continue;
-      for (const f of s.Files.split(/\s+/)) out.set(`${dir}/${f}`, { license: s.License, credit: s.Copyright ?? '', source: s.Source });
+      for (const f of s.Files.split(/\s+/))
+        out.set(`${dir}/${f}`, { license: s.License, credit: s.Copyright ?? '', source: s.Source });
     }
   }
   return out;
@@ -61,7 +79,13 @@ function dep5Licence(pkg: string, file: string): Licence {
   for (const s of stanzas(fs.readFileSync(copyright, 'utf8'))) {
     if (!s.Files || !s.License) continue;
     for (const pattern of s.Files.split(/\s+/)) {
-      const glob = (g: string) => new RegExp(`(^|/)${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+      const glob = (g: string) =>
+        new RegExp(
+          `(^|/)${g
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        );
       // source trees differ from the installed layout (lomiri: 16.04/x.jpg is installed as backgrounds/x.jpg)
       const base = path.posix.basename(pattern);
       if (pattern === '*' || glob(pattern).test(file) || (base !== '*' && glob(base).test(path.posix.basename(file)))) {
@@ -75,9 +99,12 @@ function dep5Licence(pkg: string, file: string): Licence {
 
 async function writeCapped(input: Buffer, file: string): Promise<{ width: number; height: number }> {
   if (!fs.existsSync(file)) {
-    const buf = await sharp(input).rotate().removeAlpha()
+    const buf = await sharp(input)
+      .rotate()
+      .removeAlpha()
       .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
-      .jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer();
+      .jpeg({ quality: 92, chromaSubsampling: '4:4:4' })
+      .toBuffer();
     writeFileAtomic(file, buf);
   }
   const meta = await sharp(file).metadata();
@@ -89,7 +116,9 @@ async function writeCapped(input: Buffer, file: string): Promise<{ width: number
     const file = repoPath('data', 'photos', 'split.json');
     writeJsonAtomic(file, makePhotoSplit(readPhotoSources(), SPLIT_SEED));
     const s = readPhotoSplit(file);
-    console.log(`fetch-photos: wrote ${repoRelative(file)}: ${PHOTO_SPLITS.map((k) => `${s[k].length} ${k}`).join(', ')}`);
+    console.log(
+      `fetch-photos: wrote ${repoRelative(file)}: ${PHOTO_SPLITS.map((k) => `${s[k].length} ${k}`).join(', ')}`,
+    );
     return;
   }
   const out = photoLibraryDir();
@@ -119,13 +148,22 @@ async function writeCapped(input: Buffer, file: string): Promise<{ width: number
     }
     const name = `${src.id}.jpg`;
     const { width, height } = await writeCapped(bytes, path.join(out, name));
-    photos.push({ ...src, file: name, width, height, license: licence.license, credit: licence.credit, source: licence.source });
+    photos.push({
+      ...src,
+      file: name,
+      width,
+      height,
+      license: licence.license,
+      credit: licence.credit,
+      source: licence.source,
+    });
   }
   const people: PersonCutoutEntry[] = [];
   fs.mkdirSync(path.join(out, 'people'), { recursive: true });
   for (const rel of FIREMEN) {
     const name = `people/${path.basename(rel)}`;
-    if (!fs.existsSync(path.join(out, name))) writeFileAtomic(path.join(out, name), fs.readFileSync(path.join(ROOT, rel)));
+    if (!fs.existsSync(path.join(out, name)))
+      writeFileAtomic(path.join(out, name), fs.readFileSync(path.join(ROOT, rel)));
     const l = dep5Licence('tuxpaint-stamps-default', rel);
     people.push({ file: name, package: 'tuxpaint-stamps-default', path: rel, license: l.license, credit: l.credit });
   }
@@ -136,7 +174,9 @@ async function writeCapped(input: Buffer, file: string): Promise<{ width: number
   };
   writeJsonAtomic(path.join(out, 'manifest.json'), manifest);
   const bytes = photos.reduce((s, e) => s + fs.statSync(path.join(out, e.file)).size, 0);
-  console.log(`fetch-photos: ${photos.length} photos (${(bytes / 2 ** 20).toFixed(0)} MiB) and ${people.length} cutouts in ${repoRelative(out)}`);
+  console.log(
+    `fetch-photos: ${photos.length} photos (${(bytes / 2 ** 20).toFixed(0)} MiB) and ${people.length} cutouts in ${repoRelative(out)}`,
+  );
   const avi = path.join(ROOT, VTEST_AVI);
   if (!fs.existsSync(avi)) throw new Error(`${avi} is missing: run scripts/fetch-photos.sh, not this file`);
   await extractVtest(avi);

@@ -3,12 +3,12 @@
 // Licences are read from the packages' machine-readable /usr/share/doc/<pkg>/copyright: only files under a
 // Creative Commons licence (CC-BY*, CC0) are taken; GPL artwork (plasma-workspace-wallpapers, mate-backgrounds)
 // is skipped. Re-runnable: the folder is rewritten from scratch. Run via scripts/import-backgrounds.sh.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { readImage, writeImage } from '../lib/image/io';
 import { writeFileAtomic } from '../lib/io/atomicWrite';
 import { resize } from '../lib/image/resize';
-import { BackgroundEntry, BackgroundManifest } from '../lib/data/backgrounds';
+import type { BackgroundEntry, BackgroundManifest } from '../lib/data/backgrounds';
 
 const PACKAGES: Record<string, string[]> = {
   // package -> folders its copyright "Files:" paths are relative to
@@ -17,11 +17,20 @@ const PACKAGES: Record<string, string[]> = {
   'mate-backgrounds': ['/usr/share/backgrounds/mate'],
 };
 // drawings and abstract patterns, not photographs of scenes
-const NOT_PHOTOS = ['analogpattern_by_Peter_Nerlich.jpg', 'free_by_Peter_Nerlich.jpg', 'greentock_by_Peter_Nerlich.jpg', 'umang_by_Abhishek_Mudgal.jpg'];
+const NOT_PHOTOS = [
+  'analogpattern_by_Peter_Nerlich.jpg',
+  'free_by_Peter_Nerlich.jpg',
+  'greentock_by_Peter_Nerlich.jpg',
+  'umang_by_Abhishek_Mudgal.jpg',
+];
 const MAX_SIDE = 256;
 const OUT = path.join(__dirname, '..', 'data', 'backgrounds');
 
-interface Stanza { files: string[]; copyright: string; license: string }
+interface Stanza {
+  files: string[];
+  copyright: string;
+  license: string;
+}
 
 /** DEP-5 copyright file -> Files stanzas. */
 function parseCopyright(text: string): Stanza[] {
@@ -40,7 +49,8 @@ function parseCopyright(text: string): Stanza[] {
 function findFile(rel: string, roots: string[]): string | null {
   const base = path.basename(rel);
   for (const root of roots) {
-    for (const candidate of [path.join(root, rel), path.join(root, base)]) if (fs.existsSync(candidate)) return candidate;
+    for (const candidate of [path.join(root, rel), path.join(root, base)])
+      if (fs.existsSync(candidate)) return candidate;
   }
   return null;
 }
@@ -51,7 +61,10 @@ function findFile(rel: string, roots: string[]): string | null {
   const entries: BackgroundEntry[] = [];
   for (const [pkg, roots] of Object.entries(PACKAGES)) {
     const copyrightFile = `/usr/share/doc/${pkg}/copyright`;
-    if (!fs.existsSync(copyrightFile)) { console.warn(`skip ${pkg}: not installed (${copyrightFile} missing)`); continue; }
+    if (!fs.existsSync(copyrightFile)) {
+      console.warn(`skip ${pkg}: not installed (${copyrightFile} missing)`);
+      continue;
+    }
     for (const st of parseCopyright(fs.readFileSync(copyrightFile, 'utf8'))) {
       if (!/^CC/i.test(st.license)) continue;
       for (const rel of st.files) {
@@ -69,7 +82,8 @@ function findFile(rel: string, roots: string[]): string | null {
     }
   }
   const manifest: BackgroundManifest = {
-    description: 'CC-licensed photographs from Debian wallpaper packages, resized to <= 256 px; made by scripts/import-backgrounds.sh',
+    description:
+      'CC-licensed photographs from Debian wallpaper packages, resized to <= 256 px; made by scripts/import-backgrounds.sh',
     entries,
   };
   writeFileAtomic(path.join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 1));

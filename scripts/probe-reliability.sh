@@ -33,18 +33,18 @@ case_ 'train --threads abc' train --stage edge --threads abc
 case_ 'reproduce --threads abc' tsx lib/cli/reproduce.ts --threads abc --inpainter telea
 case_ 'reproduce --only table1,' tsx lib/cli/reproduce.ts --only table1,
 case_ 'reproduce --inpainter bogus' tsx lib/cli/reproduce.ts --inpainter bogus
-case_ 'select-checkpoint --candidates A,' tsx lib/cli/select-checkpoint.ts --part image --candidates checkpoints/cpu/image, \
+case_ 'select-checkpoint --candidates A,' tsx lib/cli/selectCheckpoint.ts --part image --candidates checkpoints/cpu/image, \
   --checkpoints edge=checkpoints/cpu/edge,seg=checkpoints/cpu/seg
 case_ 'figures --results' tsx lib/cli/figures.ts --results
 case_ 'figures --preset bogus' tsx lib/cli/figures.ts --preset bogus
-case_ 'export-weights (no run)' tsx lib/cli/export-weights.ts
-case_ 'average-checkpoints (no --out)' tsx lib/cli/average-checkpoints.ts a b
+case_ 'export-weights (no run)' tsx lib/cli/exportWeights.ts
+case_ 'average-checkpoints (no --out)' tsx lib/cli/averageCheckpoints.ts a b
 case_ 'train --help' train --help
 
 echo "== wrong files"
 train --stage edge --steps 4 --checkpoint-every 2 --keep-every 2 --out "$P/edge" 2>/dev/null
 train --stage seg --steps 2 --out "$P/seg" 2>/dev/null
-tsx lib/cli/export-weights.ts "$P/edge" --out "$P/export-edge" >/dev/null 2>&1
+tsx lib/cli/exportWeights.ts "$P/edge" --out "$P/export-edge" >/dev/null 2>&1
 case_ 'train --init <a .bin>' train --stage edge --steps 5 --init "$(ls "$P"/edge/ckpt-*.bin)" --out "$P/b"
 case_ 'train --init <an export folder>' train --stage edge --steps 5 --init "$P/export-edge" --out "$P/b"
 case_ 'train --init <missing>' train --stage edge --steps 5 --init "$P/nothing" --out "$P/b"
@@ -53,11 +53,11 @@ case_ 'train --resume <no checkpoint>' train --stage edge --resume --out "$P/not
 case_ 'train --out <a file>' train --stage edge --out "$P/out"
 case_ 'train --out <an export folder>' train --stage edge --out "$P/export-edge"
 case_ 'train (again, no --resume)' train --stage edge --steps 6 --out "$P/edge"
-case_ 'average --out <the run folder>' tsx lib/cli/average-checkpoints.ts --out "$P/edge" "$P"/edge/snapshots/*
-case_ 'average --out <a source>' tsx lib/cli/average-checkpoints.ts --out "$P/edge/snapshots/step-000002" "$P"/edge/snapshots/*
+case_ 'average --out <the run folder>' tsx lib/cli/averageCheckpoints.ts --out "$P/edge" "$P"/edge/snapshots/*
+case_ 'average --out <a source>' tsx lib/cli/averageCheckpoints.ts --out "$P/edge/snapshots/step-000002" "$P"/edge/snapshots/*
 case_ '  ... the run still resumes' train --stage edge --steps 6 --resume --out "$P/edge"
-case_ 'export <seg> --out <edge export>' tsx lib/cli/export-weights.ts "$P/seg" --out "$P/export-edge"
-case_ 'export --out <a run folder>' tsx lib/cli/export-weights.ts "$P/seg" --out "$P/edge"
+case_ 'export <seg> --out <edge export>' tsx lib/cli/exportWeights.ts "$P/seg" --out "$P/export-edge"
+case_ 'export --out <a run folder>' tsx lib/cli/exportWeights.ts "$P/seg" --out "$P/edge"
 cp -r "$P/edge" "$P/edge-swap"
 node -e "const f='$P/edge-swap/ckpt.json',m=require(f),t=m.tensors;[t[0].offset,t[1].offset]=[t[1].offset,t[0].offset];require('fs').writeFileSync(f,JSON.stringify(m))"
 case_ 'resume: swapped tensor offsets' train --stage edge --steps 8 --resume --out "$P/edge-swap"
@@ -108,7 +108,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$P/disk" && mount -t tmpfs -o size=2m tmpfs "
   case_ '  ... resumes once there is space' train --stage edge --steps 8 --checkpoint-every 2 --resume --out "$P/disk/run"
   mount -o remount,ro "$P/disk"
   case_ 'train --out <read-only folder>/new' train --stage edge --steps 2 --out "$P/disk/new"
-  case_ 'export --out <read-only folder>/new' tsx lib/cli/export-weights.ts "$P/edge" --out "$P/disk/new"
+  case_ 'export --out <read-only folder>/new' tsx lib/cli/exportWeights.ts "$P/edge" --out "$P/disk/new"
   umount "$P/disk"
 fi
 rm -rf "$P"

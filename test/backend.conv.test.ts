@@ -19,7 +19,12 @@ interface Case {
   dilation: number;
 }
 
-const explicit = (t: number, b: number, l: number, r: number): Pad => [[0, 0], [t, b], [l, r], [0, 0]];
+const explicit = (t: number, b: number, l: number, r: number): Pad => [
+  [0, 0],
+  [t, b],
+  [l, r],
+  [0, 0],
+];
 
 const CASES: Case[] = [
   { x: [2, 9, 7, 3], w: [3, 3, 3, 5], stride: 1, pad: 'same', dilation: 1 },
@@ -37,28 +42,41 @@ const CASES: Case[] = [
   { x: [1, 15, 14, 2], w: [3, 2, 2, 3], stride: 1, pad: 'valid', dilation: 3 },
 ];
 
-const label = (c: Case) =>
-  `x[${c.x}] w[${c.w}] stride ${c.stride} pad ${JSON.stringify(c.pad)} dilation ${c.dilation}`;
+const label = (c: Case) => `x[${c.x}] w[${c.w}] stride ${c.stride} pad ${JSON.stringify(c.pad)} dilation ${c.dilation}`;
 
 /** y, dL/dx, dL/dW for L = sum(g * conv(x, w)). */
-function convAndGrads(c: Case, xv: Float32Array, wv: Float32Array, gv: Float32Array, dilation = c.dilation, wShape = c.w) {
+function convAndGrads(
+  c: Case,
+  xv: Float32Array,
+  wv: Float32Array,
+  gv: Float32Array,
+  dilation = c.dilation,
+  wShape = c.w,
+) {
   const x = tf.tensor4d(xv, c.x);
   const w = tf.tensor4d(wv, wShape);
   const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, c.stride, c.pad, 'NHWC', dilation);
   const y = f(x, w);
   const g = tf.tensor(gv.subarray(0, y.size), y.shape);
-  const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), g)))([x, w]);
+  const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), g)))([
+    x,
+    w,
+  ]);
   return [y, dx, dw];
 }
 
 /** The filter of a dilated conv with zeros inserted between taps: an undilated conv that computes the same. */
-function zeroInserted(wv: Float32Array, [kh, kw, ci, co]: number[], d: number): { values: Float32Array; shape: [number, number, number, number] } {
+function zeroInserted(
+  wv: Float32Array,
+  [kh, kw, ci, co]: number[],
+  d: number,
+): { values: Float32Array; shape: [number, number, number, number] } {
   const KH = (kh - 1) * d + 1;
   const KW = (kw - 1) * d + 1;
   const out = new Float32Array(KH * KW * ci * co);
   for (let i = 0; i < kh; i++)
     for (let j = 0; j < kw; j++)
-      for (let k = 0; k < ci * co; k++) out[((i * d) * KW + j * d) * ci * co + k] = wv[(i * kw + j) * ci * co + k];
+      for (let k = 0; k < ci * co; k++) out[(i * d * KW + j * d) * ci * co + k] = wv[(i * kw + j) * ci * co + k];
   return { values: out, shape: [KH, KW, ci, co] };
 }
 
@@ -67,7 +85,7 @@ function tapsOf(dwBig: Float32Array, [kh, kw, ci, co]: number[], d: number): Flo
   const out = new Float32Array(kh * kw * ci * co);
   for (let i = 0; i < kh; i++)
     for (let j = 0; j < kw; j++)
-      for (let k = 0; k < ci * co; k++) out[(i * kw + j) * ci * co + k] = dwBig[((i * d) * KW + j * d) * ci * co + k];
+      for (let k = 0; k < ci * co; k++) out[(i * kw + j) * ci * co + k] = dwBig[(i * d * KW + j * d) * ci * co + k];
   return out;
 }
 
@@ -136,7 +154,8 @@ describe('conv2dTranspose (forward = Conv2DBackpropInput) on wasm matches cpu', 
         const x = tf.tensor4d(xv, c.x);
         const w = tf.tensor4d(wv, c.w);
         const g = tf.tensor4d(gv, out);
-        const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, out, c.stride, 'same');
+        const f = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, out, c.stride, 'same');
         const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), g)))([x, w]);
         return [f(x, w), dx, dw];
       };
@@ -171,7 +190,8 @@ describe('wasm conv2d gradients match finite differences of a float64 convolutio
               for (let j = 0; j < kw; j++) {
                 const xi = xo * c.stride + j * c.dilation - left;
                 if (xi < 0 || xi >= W) continue;
-                for (let ci = 0; ci < Ci; ci++) acc += x[((n * H + yi) * W + xi) * Ci + ci] * w[((i * kw + j) * Ci + ci) * Co + co];
+                for (let ci = 0; ci < Ci; ci++)
+                  acc += x[((n * H + yi) * W + xi) * Ci + ci] * w[((i * kw + j) * Ci + ci) * Co + co];
               }
             }
             total += g[((n * Ho + yo) * Wo + xo) * Co + co] * acc;
@@ -196,7 +216,10 @@ describe('wasm conv2d gradients match finite differences of a float64 convolutio
         v[index] -= 2 * eps;
         const down = loss64(c, x, w, gv);
         const numeric = (up - down) / (2 * eps);
-        assert.ok(Math.abs(numeric - analytic[index]) < 1e-4, `d/d${which}[${index}]: ${analytic[index]} vs FD ${numeric}`);
+        assert.ok(
+          Math.abs(numeric - analytic[index]) < 1e-4,
+          `d/d${which}[${index}]: ${analytic[index]} vs FD ${numeric}`,
+        );
       };
       for (const i of [0, 7, size(c.x) - 1, Math.floor(size(c.x) / 2)]) check('x', dx, i);
       for (const i of [0, 5, size(c.w) - 1, Math.floor(size(c.w) / 3)]) check('w', dw, i);

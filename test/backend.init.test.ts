@@ -2,8 +2,8 @@
 // process, because a process initialises its backend once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
-import * as path from 'path';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 
 const root = path.join(__dirname, '..');
 
@@ -39,8 +39,19 @@ test('automatic choice falls back to wasm when tfjs-node is not installed, and s
   assert.match(r.info.reasons.join('\n'), /tensorflow-gpu: not available/);
   assert.match(r.info.reasons.join('\n'), /tensorflow: not available/);
   assert.equal(typeof r.info.native, 'boolean');
-  assert.deepEqual(r.info.customKernels.filter((k: string) => !k.startsWith('native:')), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'InstanceNorm', 'InstanceNormGrad', 'MirrorPadGrad',
-    'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'Identity']);
+  assert.deepEqual(
+    r.info.customKernels.filter((k: string) => !k.startsWith('native:')),
+    [
+      'Conv2DBackpropFilter',
+      'Conv2DBackpropInput',
+      'InstanceNorm',
+      'InstanceNormGrad',
+      'MirrorPadGrad',
+      'DepthwiseConv2dNativeBackpropInput',
+      'DepthwiseConv2dNativeBackpropFilter',
+      'Identity',
+    ],
+  );
 });
 
 test('wasm with 1 thread uses the single-threaded binary', () => {
@@ -95,6 +106,10 @@ test('a second initialisation with other settings is refused', () => {
       catch (e) { console.log(e.message); }
       process.exit(0);
     })();`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.match(r.stdout, /already initialised as wasm with 1 thread\(s\)/);
 });

@@ -2,8 +2,8 @@
 // reference cpu backend; our fused kernels against their tf-op compositions and finite differences.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { foldIndex } from '../lib/backend/mirrorPadGradient';
 import { instanceNorm, instanceNormComposed } from '../lib/nn/instanceNorm';
@@ -39,7 +39,11 @@ async function sameOnBothBackends(what: string, run: () => tf.Tensor[], rel = 2e
 
 describe('ops the models train through: wasm vs cpu, forward and gradient', () => {
   before(initWasmAndCpu);
-  const shapes = [[1, 5, 7, 3], [3, 8, 8, 16], [2, 9, 6, 5]];
+  const shapes = [
+    [1, 5, 7, 3],
+    [3, 8, 8, 16],
+    [2, 9, 6, 5],
+  ];
 
   for (const shape of shapes) {
     const xv = testValues(size(shape), 21);
@@ -56,7 +60,11 @@ describe('ops the models train through: wasm vs cpu, forward and gradient', () =
         ...valueAndGrad((x) => reflectionPad2d(x as tf.Tensor4D, 2), xv, shape),
       ]));
     test(`instance norm [${shape}]`, () =>
-      sameOnBothBackends('instanceNorm', () => valueAndGrad((x) => instanceNorm(tf.mul(x, 3) as tf.Tensor4D), xv, shape), 5e-5));
+      sameOnBothBackends(
+        'instanceNorm',
+        () => valueAndGrad((x) => instanceNorm(tf.mul(x, 3) as tf.Tensor4D), xv, shape),
+        5e-5,
+      ));
     test(`Gram matrix, mean, sum [${shape}]`, () =>
       sameOnBothBackends('gram/mean/sum', () => [
         ...valueAndGrad((x) => gramMatrix(x as tf.Tensor4D), xv, shape),
@@ -64,9 +72,19 @@ describe('ops the models train through: wasm vs cpu, forward and gradient', () =
         ...valueAndGrad((x) => tf.sum(tf.square(x), [1, 2]), xv, shape),
       ]));
     test(`softmax cross-entropy [${shape}]`, () => {
-      const target = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: size(shape) / shape[3] }, (_, i) => (i * 7) % shape[3]), 'int32'), shape[3]));
+      const target = tf.tidy(() =>
+        tf.oneHot(
+          tf.tensor1d(
+            Array.from({ length: size(shape) / shape[3] }, (_, i) => (i * 7) % shape[3]),
+            'int32',
+          ),
+          shape[3],
+        ),
+      );
       const t = target.reshape(shape) as tf.Tensor4D;
-      return sameOnBothBackends('pixelCrossEntropy', () => valueAndGrad((x) => pixelCrossEntropy(x as tf.Tensor4D, t), xv, shape));
+      return sameOnBothBackends('pixelCrossEntropy', () =>
+        valueAndGrad((x) => pixelCrossEntropy(x as tf.Tensor4D, t), xv, shape),
+      );
     });
   }
 
@@ -158,7 +176,10 @@ describe('fused kernels against their compositions and finite differences', () =
     }
     // tfjs-core's own gradient would be the centre slice of dy: it must differ (border pixels get more)
     const centre = await runOn('cpu', () => {
-      const dy = tf.mul(tf.cos(reflectionPad2d(tf.tensor4d(xv, shape as [number, number, number, number]), 3)), tf.tensor4d(g, [2, 11, 12, 3]));
+      const dy = tf.mul(
+        tf.cos(reflectionPad2d(tf.tensor4d(xv, shape as [number, number, number, number]), 3)),
+        tf.tensor4d(g, [2, 11, 12, 3]),
+      );
       return [tf.slice(dy, [0, 3, 3, 0], shape)];
     });
     assert.ok(maxAbsDiff(centre[0], wasmGrad) > 0.1, 'our gradient differs from the centre slice tfjs-core would give');
@@ -179,8 +200,12 @@ test('trainable code avoids the tfjs-core ops whose gradients are wrong or missi
   for (const dir of dirs) {
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       // code only: a comment may name the op it avoids (lib/models/pretrainedSegmenter.ts does)
-      const text = fs.readFileSync(path.join(dir, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-      for (const [pattern, why] of forbidden) if (pattern.test(text)) offenders.push(`lib/${path.basename(dir)}/${file}: ${why}`);
+      const text = fs
+        .readFileSync(path.join(dir, file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '');
+      for (const [pattern, why] of forbidden)
+        if (pattern.test(text)) offenders.push(`lib/${path.basename(dir)}/${file}: ${why}`);
     }
   }
   assert.deepEqual(offenders, []);

@@ -14,11 +14,13 @@ export async function initWasmAndCpu(): Promise<void> {
 /** Runs `fn` on `backend` and returns its results as plain arrays (tensors are disposed). */
 export async function runOn(backend: string, fn: () => tf.Tensor[]): Promise<Float32Array[]> {
   await tf.setBackend(backend);
-  return tf.tidy(() => fn()).map((t) => {
-    const values = t.dataSync() as Float32Array;
-    t.dispose();
-    return values;
-  });
+  return tf
+    .tidy(() => fn())
+    .map((t) => {
+      const values = t.dataSync() as Float32Array;
+      t.dispose();
+      return values;
+    });
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

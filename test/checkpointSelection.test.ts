@@ -5,10 +5,18 @@ import * as assert from 'node:assert/strict';
 import { candidateScore, pickCheckpoint } from '../lib/eval/checkpointSelection';
 import { validationSpec, table1Spec, TEST_SEED, VALIDATION_SEED } from '../lib/eval/experiments';
 import { PRESETS } from '../lib/config/presets';
-import { BucketStat } from '../lib/eval/resultRows';
+import type { BucketStat } from '../lib/eval/resultRows';
 
-const stat = (metric: string, bucket: string, mean: number, protocol = 'paper'): BucketStat =>
-  ({ mask: 'gt+0', d256: 0, metric, protocol, bucket, mean, se: 0.1, n: 50 });
+const stat = (metric: string, bucket: string, mean: number, protocol = 'paper'): BucketStat => ({
+  mask: 'gt+0',
+  d256: 0,
+  metric,
+  protocol,
+  bucket,
+  mean,
+  se: 0.1,
+  n: 50,
+});
 
 test('validation spec: its own seed (not the test set, not a training seed), exact masks, paper protocol', () => {
   const ckpt = { path: 'x', stage: 'image', preset: 'cpu', step: 1, sha256: 'ab' };
@@ -23,7 +31,13 @@ test('validation spec: its own seed (not the test set, not a training seed), exa
 });
 
 test('candidateScore averages the buckets equally (paper protocol only); pickCheckpoint takes the best, later on a tie', () => {
-  const rows = [stat('psnr', 'a', 30), stat('psnr', 'b', 20), stat('psnr', 'a', 99, 'common'), stat('ssim', 'a', 0.9), stat('ssim', 'b', 0.8)];
+  const rows = [
+    stat('psnr', 'a', 30),
+    stat('psnr', 'b', 20),
+    stat('psnr', 'a', 99, 'common'),
+    stat('ssim', 'a', 0.9),
+    stat('ssim', 'b', 0.8),
+  ];
   const s = candidateScore('c1', 500, rows);
   assert.equal(s.meanPsnr, 25);
   assert.deepEqual(s.psnr, { a: 30, b: 20 });

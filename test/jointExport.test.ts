@@ -1,12 +1,12 @@
-// A joint run's float16 export (npm run export-weights, lib/inpaint/shippedWeights.ts): all four networks (segmenter
+// A joint run's float16 export (npm run export-weights, lib/io/shippedWeights.ts): all four networks (segmenter
 // and three inpainters, no discriminators) with the run's settings, loadable by loadJointRemovalNetwork with every
 // weight within float16 rounding of the run's; no tensor leaks. (Its removal is not within 1e-3 of the run's: the
 // segmenter's rounded weights flip pixels of the thresholded mask, which changes the fill.)
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/index';
 import { DATA_MIXES, PRESETS, type Preset } from '../lib/config/presets';
@@ -17,11 +17,16 @@ import type { Mask, Raster } from '../lib/image/raster';
 import { createLabels } from '../lib/data/labels';
 import { CLASS_ID } from '../lib/data/classes';
 import { personSegments } from '../lib/models/pretrainedSegmenter';
-import { JOINT_PREFIXES, exportGeneratorWeights, readShippedManifest } from '../lib/inpaint/shippedWeights';
+import { JOINT_PREFIXES, exportGeneratorWeights, readShippedManifest } from '../lib/io/shippedWeights';
 import { jointRemover, loadJointRemovalNetwork } from '../lib/pipeline/jointRemoval';
 
-const PHOTO = path.join(__dirname, '..', 'data', 'backgrounds',
-  'lomiri-wallpapers-16.04__friends_by_Aitzol_Berasategi.jpg');
+const PHOTO = path.join(
+  __dirname,
+  '..',
+  'data',
+  'backgrounds',
+  'lomiri-wallpapers-16.04__friends_by_Aitzol_Berasategi.jpg',
+);
 const SIZE = 64;
 const preset: Preset = { ...PRESETS.tiny, architecture: { ...PRESETS.tiny.architecture, size: SIZE } };
 let image: Raster;
@@ -35,8 +40,15 @@ before(async () => {
   const s = await personSegments(image);
   person = { height: SIZE, width: SIZE, data: Uint8Array.from(s.labels, (l) => (l === 0 ? 1 : 0)) };
   run = fs.mkdtempSync(path.join(os.tmpdir(), 'joint-export-'));
-  await runTraining({ preset, stage: 'joint', segmenter: 'pretrained', data: DATA_MIXES.procedural, out: run,
-    steps: 1, progress: false });
+  await runTraining({
+    preset,
+    stage: 'joint',
+    segmenter: 'pretrained',
+    data: DATA_MIXES.procedural,
+    out: run,
+    steps: 1,
+    progress: false,
+  });
 });
 
 test("a joint export holds the four networks and the run's settings, and loads within float16 rounding", async () => {
@@ -45,7 +57,11 @@ test("a joint export holds the four networks and the run's settings, and loads w
   const { manifest } = readShippedManifest(out);
   assert.equal(manifest.stage, 'joint');
   assert.equal(manifest.settings?.segmenter, 'pretrained');
-  for (const p of JOINT_PREFIXES) assert.ok(manifest.tensors.some((t) => t.name.startsWith(p)), p);
+  for (const p of JOINT_PREFIXES)
+    assert.ok(
+      manifest.tensors.some((t) => t.name.startsWith(p)),
+      p,
+    );
   assert.ok(!manifest.tensors.some((t) => t.name.startsWith('model.D_')), 'no discriminators');
   const tensors0 = tf.memory().numTensors;
   const a = loadJointRemovalNetwork(run);
@@ -64,7 +80,10 @@ test("a joint export holds the four networks and the run's settings, and loads w
   assert.ok(worst <= 2 ** -11 + 1e-7 && worst > 0, `relative weight error ${worst}`);
   const rb = await jointRemover(b)(image, person, labels);
   assert.equal(rb.output.data.length, SIZE * SIZE * 3);
-  assert.ok(rb.mask.data.some((v) => v === 1), 'the export removes something');
+  assert.ok(
+    rb.mask.data.some((v) => v === 1),
+    'the export removes something',
+  );
   a.dispose();
   b.dispose();
   assert.equal(tf.memory().numTensors, tensors0);

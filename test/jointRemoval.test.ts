@@ -6,26 +6,35 @@
 //    inside the mask only; an m_G on no person removes nothing; no tensor leaks.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/index';
-import { DATA_MIXES, PRESETS, Preset } from '../lib/config/presets';
+import { DATA_MIXES, PRESETS, type Preset } from '../lib/config/presets';
 import { runTraining } from '../lib/train/loop';
 import { loadCheckpoint } from '../lib/train/checkpoint';
 import { readImage } from '../lib/image/io';
 import { resize } from '../lib/image/resize';
-import { Mask, Raster, maskArea } from '../lib/image/raster';
+import { type Mask, type Raster, maskArea } from '../lib/image/raster';
 import { createLabels } from '../lib/data/labels';
 import { CLASS_ID } from '../lib/data/classes';
-import { PretrainedSegmenter, personSegments } from '../lib/models/pretrainedSegmenter';
+import { type PretrainedSegmenter, personSegments } from '../lib/models/pretrainedSegmenter';
 import { CLASSICAL_INPAINTERS } from '../lib/inpaint/inpainter';
 import {
-  jointRemover, loadJointRemovalNetwork, segmenterMask, segmenterMaskRemover,
+  jointRemover,
+  loadJointRemovalNetwork,
+  segmenterMask,
+  segmenterMaskRemover,
 } from '../lib/pipeline/jointRemoval';
 
-const PHOTO = path.join(__dirname, '..', 'data', 'backgrounds', 'lomiri-wallpapers-16.04__friends_by_Aitzol_Berasategi.jpg');
+const PHOTO = path.join(
+  __dirname,
+  '..',
+  'data',
+  'backgrounds',
+  'lomiri-wallpapers-16.04__friends_by_Aitzol_Berasategi.jpg',
+);
 const SIZE = 64;
 const preset: Preset = { ...PRESETS.tiny, architecture: { ...PRESETS.tiny.architecture, size: SIZE } };
 
@@ -37,7 +46,10 @@ const labels = createLabels(SIZE, SIZE, CLASS_ID.photo);
 const iou = (a: Mask, b: Mask) => {
   let inter = 0;
   let union = 0;
-  a.data.forEach((v, i) => { inter += v & b.data[i]; union += v | b.data[i]; });
+  a.data.forEach((v, i) => {
+    inter += v & b.data[i];
+    union += v | b.data[i];
+  });
   return inter / union;
 };
 const outsideUnchanged = (out: Raster, mask: Mask) =>
@@ -50,11 +62,18 @@ before(async () => {
   assert.ok(s.components.length > 0 && s.components[0].area > 30, 'the photo shows a person at 64x64');
   person = { height: SIZE, width: SIZE, data: Uint8Array.from(s.labels, (l) => (l === 0 ? 1 : 0)) };
   jointRun = fs.mkdtempSync(path.join(os.tmpdir(), 'joint-removal-'));
-  await runTraining({ preset, stage: 'joint', segmenter: 'pretrained', data: DATA_MIXES.procedural, out: jointRun, steps: 1,
-    progress: false });
+  await runTraining({
+    preset,
+    stage: 'joint',
+    segmenter: 'pretrained',
+    data: DATA_MIXES.procedural,
+    out: jointRun,
+    steps: 1,
+    progress: false,
+  });
 });
 
-test('a joint run loads and removes the segment on m_G: its mask is its segmenter\'s component, I outside it', async () => {
+test("a joint run loads and removes the segment on m_G: its mask is its segmenter's component, I outside it", async () => {
   const r = loadJointRemovalNetwork(jointRun);
   const ckpt = loadCheckpoint(jointRun);
   const segName = [...r.net.named().keys()].find((k) => k.startsWith('seg.'))!;
@@ -67,27 +86,37 @@ test('a joint run loads and removes the segment on m_G: its mask is its segmente
   const { output, mask } = await remove(image, person, labels);
   assert.equal(tf.memory().numTensors, before, 'no tensor leak');
   const expected = await segmenterMask(image, person, r.net.parts.segmenter as PretrainedSegmenter);
-  assert.ok(maskArea(expected) > 30 && iou(mask, expected) > 0.9, `IoU with personSegments' component ${iou(mask, expected)}`);
+  assert.ok(
+    maskArea(expected) > 30 && iou(mask, expected) > 0.9,
+    `IoU with personSegments' component ${iou(mask, expected)}`,
+  );
   assert.ok(outsideUnchanged(output, mask));
-  assert.ok(output.data.some((v, k) => v !== image.data[k]), 'the hole is filled');
+  assert.ok(
+    output.data.some((v, k) => v !== image.data[k]),
+    'the hole is filled',
+  );
   await assert.rejects(remove(resize(image, 32, 32), person, labels), /trained at 64x64/);
   r.dispose();
-  assert.throws(() => loadJointRemovalNetwork(path.join(__dirname, '..', 'checkpoints', 'cpu', 'resume', 'edge-cpu')),
-    /not a joint run's/);
+  assert.throws(
+    () => loadJointRemovalNetwork(path.join(__dirname, '..', 'checkpoints', 'cpu', 'resume', 'edge-cpu')),
+    /not a joint run's/,
+  );
 });
 
 test('segmenter-mask baseline: dilation by k px contains the k = 0 mask and grows it; fills only its mask', async () => {
   const m0 = await segmenterMask(image, person);
   assert.deepEqual(Array.from(m0.data), Array.from(person.data), 'the component overlapping m_G');
   const results = [];
-  for (const k of [0, 2]) results.push(await segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, k)(image, person, labels));
+  for (const k of [0, 2])
+    results.push(await segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, k)(image, person, labels));
   const [r0, r2] = results;
   assert.deepEqual(Array.from(r0.mask.data), Array.from(m0.data));
   assert.ok(r2.mask.data.every((v, i) => v >= r0.mask.data[i]) && maskArea(r2.mask) > maskArea(r0.mask));
   for (const r of results) assert.ok(outsideUnchanged(r.output, r.mask));
   // m_G on the top-left corner, where the segmenter sees nobody
   const onNobody: Mask = { height: SIZE, width: SIZE, data: new Uint8Array(SIZE * SIZE) };
-  onNobody.data[0] = 1; onNobody.data[1] = 1;
+  onNobody.data[0] = 1;
+  onNobody.data[1] = 1;
   const none = await segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, 2)(image, onNobody, labels);
   assert.equal(maskArea(none.mask), 0);
   assert.equal(none.output, image, 'nothing selected: I unchanged');

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeLearnedMasks } from '../lib/eval/learnedMasks';
-import { Mask } from '../lib/image/raster';
+import type { Mask } from '../lib/image/raster';
 
 const S = 40;
 /** rows y0..y1-1 of an S x S image */
@@ -23,7 +23,14 @@ test('per bucket and overall: mean dilation (px), coverage, area ratio, empty ma
     { mask: band(0, 0), maskGT: small }, // empty: coverage 0, area ratio 0, no dilation
     { mask: band(8, 17), maskGT: large }, // 2 rows more on each side: dilation 2, coverage 1, area 9 / 5
   ]);
-  assert.deepEqual(rows.map((r) => [r.bucket, r.count, r.empty]), [['0-10%', 2, 1], ['10-20%', 1, 0], ['all', 3, 1]]);
+  assert.deepEqual(
+    rows.map((r) => [r.bucket, r.count, r.empty]),
+    [
+      ['0-10%', 2, 1],
+      ['10-20%', 1, 0],
+      ['all', 3, 1],
+    ],
+  );
   const [b0, b1, all] = rows;
   close(b0.meanDilation, 0, 'bucket 0 dilation');
   close(b0.coverage, 0.5, 'bucket 0 coverage');

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { boundaryOf, maskMetrics } from '../lib/eval/maskMetrics';
-import { Mask } from '../lib/image/raster';
+import type { Mask } from '../lib/image/raster';
 
 /** h x w mask with 1 on rows y0..y1-1, columns x0..x1-1 */
 function rect(h: number, w: number, y0: number, y1: number, x0: number, x1: number): Mask {
@@ -14,17 +14,28 @@ function rect(h: number, w: number, y0: number, y1: number, x0: number, x1: numb
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
 
 test('boundaryOf: the ring of a 4x4 square (12 px); the image border is not a boundary', () => {
-  assert.equal(boundaryOf(rect(10, 10, 3, 7, 3, 7)).data.reduce((a, v) => a + v, 0), 12);
+  assert.equal(
+    boundaryOf(rect(10, 10, 3, 7, 3, 7)).data.reduce((a, v) => a + v, 0),
+    12,
+  );
   // a 3x10 band across the whole width: only its top and bottom rows touch non-mask pixels
-  assert.deepEqual([...boundaryOf(rect(5, 10, 1, 4, 0, 10)).data.slice(10, 40)],
-    [...new Array(10).fill(1), ...new Array(10).fill(0), ...new Array(10).fill(1)]);
+  assert.deepEqual(
+    [...boundaryOf(rect(5, 10, 1, 4, 0, 10)).data.slice(10, 40)],
+    [...new Array(10).fill(1), ...new Array(10).fill(0), ...new Array(10).fill(1)],
+  );
 });
 
 test('identical masks: IoU 1, boundary F 1, coverage 1, offset 0', () => {
   const g = rect(10, 10, 3, 7, 3, 7);
   const r = maskMetrics(g, g);
   assert.deepEqual(r, {
-    iou: 1, coverage: 1, areaRatio: 1, boundaryPrecision: 1, boundaryRecall: 1, boundaryF: 1, meanOffset: 0,
+    iou: 1,
+    coverage: 1,
+    areaRatio: 1,
+    boundaryPrecision: 1,
+    boundaryRecall: 1,
+    boundaryF: 1,
+    meanOffset: 0,
   });
 });
 

@@ -11,7 +11,9 @@ import { ImageInpainter, createImageDiscriminator } from '../lib/models/inpainte
 
 const skip = torchAvailable() ? false : 'PyTorch not installed for /usr/bin/python3';
 
-test('PyTorch image-stage step at C=4, 32x32, batch 1, 1 block, 3+1+K+1 inputs: positive time, same G and D parameter counts as ours', { skip }, async () => {
+test('PyTorch image-stage step at C=4, 32x32, batch 1, 1 block, 3+1+K+1 inputs: positive time, same G and D parameter counts as ours', {
+  skip,
+}, async () => {
   await tf.setBackend('cpu');
   await tf.ready();
   const arch = { C: 4, H: 32, B: 1, n_res: 1, in_ch: 3 + 1 + NUM_CLASSES + 1 };
@@ -31,5 +33,8 @@ test('PyTorch image-stage step at C=4, 32x32, batch 1, 1 block, 3+1+K+1 inputs: 
 
 test('PyTorch reference: a training config the networks cannot take is a clear error', { skip }, () => {
   const bad = { C: 4, H: 20, B: 1, n_res: 1, in_ch: 13 }; // the discriminator needs >= 24x24
-  assert.throws(() => runPytorchTrainStep(bad, { threads: 1, steps: 1, warmup: 0 }), /H must be a multiple of 4 and >= 24/);
+  assert.throws(
+    () => runPytorchTrainStep(bad, { threads: 1, steps: 1, warmup: 0 }),
+    /H must be a multiple of 4 and >= 24/,
+  );
 });

@@ -2,9 +2,9 @@
 // composited over m_G, and each row records the remover's mask against m_G.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { type ExperimentSpec, runExperiment } from '../lib/eval/experiment';
 import { readResultRows } from '../lib/eval/resultRows';
 import { openTestSet } from '../lib/data/triplets';
@@ -68,8 +68,12 @@ test('a removal spec needs a remover and a selected mask, and a remover needs a 
 test('the LPIPS-like distance is a per-image metric of removal rows, of the output as it is', async () => {
   await initBackend({ backend: 'wasm', threads: 1, log: false });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'removal-'));
-  const lpipsSpec: ExperimentSpec = { ...spec, name: 'removal-lpips', testSet: { ...spec.testSet, count: 2 },
-    metrics: [{ metric: 'lpipsLike', protocol: LPIPS_LIKE_PROTOCOL }] };
+  const lpipsSpec: ExperimentSpec = {
+    ...spec,
+    name: 'removal-lpips',
+    testSet: { ...spec.testSet, count: 2 },
+    metrics: [{ metric: 'lpipsLike', protocol: LPIPS_LIKE_PROTOCOL }],
+  };
   await runExperiment(lpipsSpec, { remover, resultsDir: dir, progress: false });
   const rows = readResultRows(path.join(dir, lpipsSpec.name, 'per_image.jsonl'));
   assert.equal(rows.length, 2);
@@ -78,7 +82,11 @@ test('the LPIPS-like distance is a per-image metric of removal rows, of the outp
   const expected = (await lpipsLikeInception(output, t.background)).value;
   assert.ok(expected > 0 && Math.abs(rows[0].value - expected) < 1e-6, `${rows[0].value} vs ${expected}`);
   await assert.rejects(
-    runExperiment({ ...lpipsSpec, metrics: [{ metric: 'lpipsLike', protocol: 'x' as typeof LPIPS_LIKE_PROTOCOL }] },
-      { remover, resultsDir: dir, progress: false }), /lpipsLike's protocol is/);
+    runExperiment(
+      { ...lpipsSpec, metrics: [{ metric: 'lpipsLike', protocol: 'x' as typeof LPIPS_LIKE_PROTOCOL }] },
+      { remover, resultsDir: dir, progress: false },
+    ),
+    /lpipsLike's protocol is/,
+  );
   fs.rmSync(dir, { recursive: true });
 });

@@ -1,4 +1,4 @@
-// npm run remove (lib/cli/remove.ts) and the full-resolution removal behind it (lib/inpaint/photoRemoval.ts), on a
+// npm run remove (lib/cli/remove.ts) and the full-resolution removal behind it (lib/pipeline/photoRemoval.ts), on a
 // real photograph of data/backgrounds (170x256, not a multiple of the model's 64 px) with a drawn mask: the output has
 // the input's size and, written as PNG or WebP, every pixel outside the hole bit-identical to the decoded input;
 // the fill covers the whole hole; each bad input fails with one error line and no stack trace.
@@ -12,9 +12,9 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/index';
 import { type ImageBytes, bytesToRaster, readImageBytes, writeMask } from '../lib/image/io';
 import { type Mask, createMask, maskArea } from '../lib/image/raster';
-import { loadLearnedInpainters, type LearnedInpainters } from '../lib/inpaint/learnedInpainters';
-import { shippedWeightsPaths } from '../lib/inpaint/shippedWeights';
-import { contextWindow, coveringMask, maskBox, removeFromPhoto } from '../lib/inpaint/photoRemoval';
+import { loadLearnedInpainters, type LearnedInpainters } from '../lib/pipeline/learnedInpainters';
+import { shippedWeightsPaths } from '../lib/io/shippedWeights';
+import { contextWindow, coveringMask, maskBox, removeFromPhoto } from '../lib/pipeline/photoRemoval';
 import { inpaintMeanFill } from '../lib/inpaint/meanFill';
 import { psnr } from '../lib/eval/psnr';
 import { repoPath } from '../lib/io/repoRoot';

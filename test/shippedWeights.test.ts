@@ -1,4 +1,4 @@
-// Shipped float16 generator weights (lib/inpaint/float16.ts, lib/inpaint/shippedWeights.ts) and their loading by
+// Shipped float16 generator weights (lib/io/float16.ts, lib/io/shippedWeights.ts) and their loading by
 // loadLearnedInpainters. The converter is checked against numpy's float32 -> float16 cast (fixture made once by
 // scripts/fixtures/float16_numpy.py) and against hand-derived bit patterns; the format on runs of the tiny preset at
 // 64x64 trained 2 steps per stage in a temp dir (as test/inpaintLearned.test.ts), wasm with 1 thread.
@@ -14,7 +14,7 @@ import { runTraining } from '../lib/train/loop';
 import { loadCheckpoint } from '../lib/train/checkpoint';
 import { readLossLog } from '../lib/train/log';
 import { makeTriplet } from '../lib/data/triplets';
-import { float16Bits, float16Value, encodeFloat16, decodeFloat16 } from '../lib/inpaint/float16';
+import { float16Bits, float16Value, encodeFloat16, decodeFloat16 } from '../lib/io/float16';
 import {
   exportGeneratorWeights,
   loadShippedWeights,
@@ -23,10 +23,10 @@ import {
   GENERATOR_PREFIX,
   type ShippedManifest,
   stepsIncludingInit,
-} from '../lib/inpaint/shippedWeights';
+} from '../lib/io/shippedWeights';
 import type { InitRecord } from '../lib/train/loop';
-import { type CheckpointPaths, INPAINTER_PARTS, loadLearnedInpainters } from '../lib/inpaint/learnedInpainters';
-import { removeObject } from '../lib/inpaint/edgeConnect';
+import { type CheckpointPaths, INPAINTER_PARTS, loadLearnedInpainters } from '../lib/pipeline/learnedInpainters';
+import { removeObject } from '../lib/pipeline/inpaintingNetwork';
 import { psnr } from '../lib/eval/psnr';
 import { inpaintTelea } from '../lib/inpaint/telea';
 import { inpaintMeanFill } from '../lib/inpaint/meanFill';

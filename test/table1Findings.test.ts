@@ -3,14 +3,22 @@
 // least-squares slope is exact (compared to 1e-9).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { TABLE1_THRESHOLDS, Table1Metric, Table1Point, table1Findings, table1Points, table1Verdict } from '../lib/eval/table1';
-import { BucketStat } from '../lib/eval/resultRows';
+import {
+  TABLE1_THRESHOLDS,
+  type Table1Metric,
+  type Table1Point,
+  table1Findings,
+  table1Points,
+  table1Verdict,
+} from '../lib/eval/table1';
+import type { BucketStat } from '../lib/eval/resultRows';
 import { loadPaperTables, paperSeries } from '../lib/eval/paperTables';
 
 const D = [-2, 0, 2, 4, 6, 8];
 const points = (rows: Record<string, number[]>): Table1Point[] =>
   Object.entries(rows).flatMap(([bucket, means]) => means.map((mean, i) => ({ bucket, d: D[i], mean })));
-const one = (means: number[], metric: Table1Metric = 'psnr') => table1Findings(points({ '0-10%': means }), metric).buckets[0];
+const one = (means: number[], metric: Table1Metric = 'psnr') =>
+  table1Findings(points({ '0-10%': means }), metric).buckets[0];
 const near = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
 test('all three findings hold: d = 0 best, drop(-2) 10 dB vs drop(+2) 0.5 dB, slope -0.5 dB per 2 px (exact)', () => {
@@ -68,19 +76,31 @@ test('finding 3: a fall of exactly 1 dB per 2 px fails, 0.95 holds; rising or fl
 });
 
 test('a finding fails overall when it fails in one bucket; buckets come out in the paper order whatever the input order', () => {
-  const f = table1Findings(points({
-    '30-40%': [14, 19, 18.8, 18.6, 18.4, 18.2],
-    '0-10%': [26, 32, 31.5, 31, 30.5, 30],
-    '10-20%': [18, 24, 23.5, 25, 22.5, 22], // d = +4 best here
-  }), 'psnr');
-  assert.deepEqual(f.buckets.map((b) => b.bucket), ['0-10%', '10-20%', '30-40%']);
-  assert.deepEqual(f.buckets.map((b) => b.bestAtZero.holds), [true, false, true]);
+  const f = table1Findings(
+    points({
+      '30-40%': [14, 19, 18.8, 18.6, 18.4, 18.2],
+      '0-10%': [26, 32, 31.5, 31, 30.5, 30],
+      '10-20%': [18, 24, 23.5, 25, 22.5, 22], // d = +4 best here
+    }),
+    'psnr',
+  );
+  assert.deepEqual(
+    f.buckets.map((b) => b.bucket),
+    ['0-10%', '10-20%', '30-40%'],
+  );
+  assert.deepEqual(
+    f.buckets.map((b) => b.bestAtZero.holds),
+    [true, false, true],
+  );
   assert.equal(f.bestAtZero, false);
   assert.equal(f.erosionHurtsMore, true);
 });
 
 test('custom comparison pair: eroding by 2 vs dilating by 4 (the 64-px equal-distance check)', () => {
-  const f = table1Findings(points({ '0-10%': [25, 30, 30, 29, 28.5, 28] }), 'psnr', { ...TABLE1_THRESHOLDS, dilated: 4 });
+  const f = table1Findings(points({ '0-10%': [25, 30, 30, 29, 28.5, 28] }), 'psnr', {
+    ...TABLE1_THRESHOLDS,
+    dilated: 4,
+  });
   near(f.buckets[0].erosionHurtsMore.dropDilated, 1);
   near(f.buckets[0].erosionHurtsMore.ratio!, 5);
   assert.equal(f.erosionHurtsMore, true);
@@ -89,25 +109,76 @@ test('custom comparison pair: eroding by 2 vs dilating by 4 (the 64-px equal-dis
 test("the paper's own Table I shows all three findings under these thresholds (its factors are 9 to 19)", () => {
   const tables = loadPaperTables();
   for (const metric of ['psnr', 'ssim'] as const) {
-    const f = table1Findings(paperSeries(tables, 'table1_mask_size', metric).map((p) => ({ bucket: p.bucket, d: p.x as number, mean: p.value as number })), metric);
+    const f = table1Findings(
+      paperSeries(tables, 'table1_mask_size', metric).map((p) => ({
+        bucket: p.bucket,
+        d: p.x as number,
+        mean: p.value as number,
+      })),
+      metric,
+    );
     assert.equal(f.buckets.length, 4);
     assert.ok(f.bestAtZero && f.erosionHurtsMore && f.slowFall, `${metric}: ${JSON.stringify(f.buckets)}`);
-    for (const b of f.buckets) assert.ok(b.erosionHurtsMore.ratio! > 9, `${metric} ${b.bucket}: ratio ${b.erosionHurtsMore.ratio}`);
+    for (const b of f.buckets)
+      assert.ok(b.erosionHurtsMore.ratio! > 9, `${metric} ${b.bucket}: ratio ${b.erosionHurtsMore.ratio}`);
   }
 });
 
 test('bad input: missing d, duplicate means, non-finite mean, no points, too few d >= 0', () => {
-  assert.throws(() => table1Findings([{ bucket: '0-10%', d: 2, mean: 1 }, { bucket: '0-10%', d: -2, mean: 1 }], 'psnr'), /no mean at d = 0/);
-  assert.throws(() => table1Findings([...points({ '0-10%': [1, 2, 3, 4, 5, 6] }), { bucket: '0-10%', d: 0, mean: 1 }], 'psnr'), /two means at d = 0/);
+  assert.throws(
+    () =>
+      table1Findings(
+        [
+          { bucket: '0-10%', d: 2, mean: 1 },
+          { bucket: '0-10%', d: -2, mean: 1 },
+        ],
+        'psnr',
+      ),
+    /no mean at d = 0/,
+  );
+  assert.throws(
+    () => table1Findings([...points({ '0-10%': [1, 2, 3, 4, 5, 6] }), { bucket: '0-10%', d: 0, mean: 1 }], 'psnr'),
+    /two means at d = 0/,
+  );
   assert.throws(() => one([20, Infinity, 29, 28, 27, 26]), /not finite/);
   assert.throws(() => table1Findings([], 'psnr'), /no points/);
-  assert.throws(() => table1Findings([{ bucket: '0-10%', d: -2, mean: 1 }, { bucket: '0-10%', d: 0, mean: 2 }], 'psnr', { ...TABLE1_THRESHOLDS, dilated: -2 }), /two d >= 0/);
+  assert.throws(
+    () =>
+      table1Findings(
+        [
+          { bucket: '0-10%', d: -2, mean: 1 },
+          { bucket: '0-10%', d: 0, mean: 2 },
+        ],
+        'psnr',
+        { ...TABLE1_THRESHOLDS, dilated: -2 },
+      ),
+    /two d >= 0/,
+  );
 });
 
 test('table1Points keeps one metric and protocol of ground-truth masks (random masks have d256 null)', () => {
-  const stat = (over: Partial<BucketStat>): BucketStat => ({ mask: 'gt+0', d256: 0, metric: 'psnr', protocol: 'paper', bucket: '0-10%', mean: 1, se: 0.1, n: 2, ...over });
-  const stats = [stat({}), stat({ protocol: 'common', mean: 2 }), stat({ metric: 'ssim', mean: 3 }), stat({ mask: 'random', d256: null, mean: 4 }), stat({ d256: -2, mean: 5 })];
-  assert.deepEqual(table1Points(stats, 'psnr', 'paper'), [{ bucket: '0-10%', d: 0, mean: 1 }, { bucket: '0-10%', d: -2, mean: 5 }]);
+  const stat = (over: Partial<BucketStat>): BucketStat => ({
+    mask: 'gt+0',
+    d256: 0,
+    metric: 'psnr',
+    protocol: 'paper',
+    bucket: '0-10%',
+    mean: 1,
+    se: 0.1,
+    n: 2,
+    ...over,
+  });
+  const stats = [
+    stat({}),
+    stat({ protocol: 'common', mean: 2 }),
+    stat({ metric: 'ssim', mean: 3 }),
+    stat({ mask: 'random', d256: null, mean: 4 }),
+    stat({ d256: -2, mean: 5 }),
+  ];
+  assert.deepEqual(table1Points(stats, 'psnr', 'paper'), [
+    { bucket: '0-10%', d: 0, mean: 1 },
+    { bucket: '0-10%', d: -2, mean: 5 },
+  ]);
   assert.throws(() => table1Points(stats, 'ssim', 'common'), /no ssim results under the 'common' protocol/);
 });
 

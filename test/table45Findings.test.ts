@@ -3,9 +3,9 @@
 // validation split only; the paper's quoted tables through the same rules.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { findJointArms } from '../lib/eval/experiments';
 import type { ExperimentResults, RemovalSpec } from '../lib/eval/experiment';
 import type { ResultRow } from '../lib/eval/resultRows';
@@ -18,25 +18,63 @@ const RATIO = [0.05, 0.15, 0.25, 0.35];
 // a deterministic spread around 0, the same for every arm, so paired gaps are exact and means carry noise
 const jitter = (i: number) => Math.sin(i * 12.9898) * 2;
 
-function exp(o: { table: string; arm?: string; inpainter: string; removal: RemovalSpec; testSet: string;
-  score: (i: number, bucket: number) => number; offset?: number; noise?: number }): ExperimentResults {
+function exp(o: {
+  table: string;
+  arm?: string;
+  inpainter: string;
+  removal: RemovalSpec;
+  testSet: string;
+  score: (i: number, bucket: number) => number;
+  offset?: number;
+  noise?: number;
+}): ExperimentResults {
   const rows: ResultRow[] = [];
   for (let i = 0; i < N; i++) {
     const b = i % 4;
-    rows.push({ image: i, bucket: MASK_RATIO_BUCKETS[b].label, maskRatio: RATIO[b], mask: 'selected', d256: null,
-      dPixels: null, holeRatio: RATIO[b], metric: 'psnr', protocol: 'paper', region: 'whole-image',
+    rows.push({
+      image: i,
+      bucket: MASK_RATIO_BUCKETS[b].label,
+      maskRatio: RATIO[b],
+      mask: 'selected',
+      d256: null,
+      dPixels: null,
+      holeRatio: RATIO[b],
+      metric: 'psnr',
+      protocol: 'paper',
+      region: 'whole-image',
       value: o.score(i, b) + jitter(i) + (o.noise ?? 0) * Math.cos(i * 7.1),
-      maskStats: { iou: 0.8, boundaryF: 0.7, coverage: 0.95, areaRatio: 1.1, meanOffset: o.offset ?? 0 } });
+      maskStats: { iou: 0.8, boundaryF: 0.7, coverage: 0.95, areaRatio: 1.1, meanOffset: o.offset ?? 0 },
+    });
   }
-  return { spec: { name: `${o.arm ?? o.inpainter}-${o.testSet}`, table: o.table, inpainter: o.inpainter, arm: o.arm,
-    testSet: { kind: o.testSet as 'photo-test', seed: 1, count: N, size: 64 }, removal: o.removal,
-    masks: [{ kind: 'selected' }], metrics: [{ metric: 'psnr', protocol: 'paper' }] }, rows };
+  return {
+    spec: {
+      name: `${o.arm ?? o.inpainter}-${o.testSet}`,
+      table: o.table,
+      inpainter: o.inpainter,
+      arm: o.arm,
+      testSet: { kind: o.testSet as 'photo-test', seed: 1, count: N, size: 64 },
+      removal: o.removal,
+      masks: [{ kind: 'selected' }],
+      metrics: [{ metric: 'psnr', protocol: 'paper' }],
+    },
+    rows,
+  };
 }
 const joint: RemovalSpec = { method: 'joint', checkpoint: { file: 'x', step: 1, sha256: 'x' } };
 const seg = (k: number): RemovalSpec => ({ method: 'segmenterMask', segmenter: 's', k });
 const alphaArms = (scores: number[], offsets: number[], noise = 0) =>
-  [0.01, 0.03, 0.05, 0.07].map((a, j) => exp({ table: 'table4_alpha', arm: `alpha${a}`, inpainter: 'joint',
-    removal: joint, testSet: 'photo-test', score: () => scores[j], offset: offsets[j], noise: j === 1 ? noise : 0 }));
+  [0.01, 0.03, 0.05, 0.07].map((a, j) =>
+    exp({
+      table: 'table4_alpha',
+      arm: `alpha${a}`,
+      inpainter: 'joint',
+      removal: joint,
+      testSet: 'photo-test',
+      score: () => scores[j],
+      offset: offsets[j],
+      noise: j === 1 ? noise : 0,
+    }),
+  );
 
 test('C6 holds for an interior optimum clear of both ends, with masks growing', () => {
   const [v] = c6Verdicts(alphaArms([30, 31, 30.5, 29.8], [0.5, 1, 1.5, 2]), 'psnr');
@@ -57,30 +95,67 @@ test('C6 fails at an end optimum, and within the noise; masks not growing is rep
 
 const t5 = (scores: Record<string, (b: number) => number>, valScores = [20, 20.5, 21, 20.8, 20.2]) => {
   const table5 = [
-    ...['telea', 'meanFill', 'ours'].map((f) => exp({ table: 'table5_sota', inpainter: f, removal: seg(0),
-      testSet: 'photo-test', score: (_, b) => scores[`segmask-${f}-k0`](b) })),
-    ...[1, 2, 3, 4].map((k) => exp({ table: 'table5_sota', inpainter: 'ours', removal: seg(k), testSet: 'photo-test',
-      score: (_, b) => scores[`segmask-ours-k${k}`]?.(b) ?? 0 })),
-    ...valScores.map((v, k) => exp({ table: 'table5_sota', inpainter: 'ours', removal: seg(k),
-      testSet: 'photo-validation', score: () => v })),
+    ...['telea', 'meanFill', 'ours'].map((f) =>
+      exp({
+        table: 'table5_sota',
+        inpainter: f,
+        removal: seg(0),
+        testSet: 'photo-test',
+        score: (_, b) => scores[`segmask-${f}-k0`](b),
+      }),
+    ),
+    ...[1, 2, 3, 4].map((k) =>
+      exp({
+        table: 'table5_sota',
+        inpainter: 'ours',
+        removal: seg(k),
+        testSet: 'photo-test',
+        score: (_, b) => scores[`segmask-ours-k${k}`]?.(b) ?? 0,
+      }),
+    ),
+    ...valScores.map((v, k) =>
+      exp({ table: 'table5_sota', inpainter: 'ours', removal: seg(k), testSet: 'photo-validation', score: () => v }),
+    ),
   ];
-  const table4 = ['nomel', 'alpha0.03'].map((arm) => exp({ table: 'table4_alpha', arm, inpainter: 'joint',
-    removal: joint, testSet: 'photo-test', score: (_, b) => scores[arm](b) }));
+  const table4 = ['nomel', 'alpha0.03'].map((arm) =>
+    exp({
+      table: 'table4_alpha',
+      arm,
+      inpainter: 'joint',
+      removal: joint,
+      testSet: 'photo-test',
+      score: (_, b) => scores[arm](b),
+    }),
+  );
   return table5Rows(table5, table4, 'photo-test');
 };
 
 test('k is chosen on the validation split, never on test', () => {
   // on test k = 4 is best by far, on validation k = 2
-  const rows = t5({ 'segmask-telea-k0': () => 20, 'segmask-meanFill-k0': () => 18, 'segmask-ours-k0': () => 20,
-    'segmask-ours-k2': () => 21, 'segmask-ours-k4': () => 30, nomel: () => 25, 'alpha0.03': () => 26 });
-  assert.deepEqual(rows.map((r) => r.key), ['segmask-telea-k0', 'segmask-meanFill-k0', 'segmask-ours-k0',
-    'segmask-ours-k2', 'nomel', 'alpha0.03']);
+  const rows = t5({
+    'segmask-telea-k0': () => 20,
+    'segmask-meanFill-k0': () => 18,
+    'segmask-ours-k0': () => 20,
+    'segmask-ours-k2': () => 21,
+    'segmask-ours-k4': () => 30,
+    nomel: () => 25,
+    'alpha0.03': () => 26,
+  });
+  assert.deepEqual(
+    rows.map((r) => r.key),
+    ['segmask-telea-k0', 'segmask-meanFill-k0', 'segmask-ours-k0', 'segmask-ours-k2', 'nomel', 'alpha0.03'],
+  );
   assert.equal(chooseK(rows.map((r) => r.experiment))?.k ?? null, null); // test rows alone choose nothing
 });
 
 test('C7 and C8 hold and fail each way', () => {
-  const base = { 'segmask-telea-k0': () => 20, 'segmask-meanFill-k0': () => 18, 'segmask-ours-k0': () => 20,
-    'segmask-ours-k2': () => 21, nomel: () => 25 };
+  const base = {
+    'segmask-telea-k0': () => 20,
+    'segmask-meanFill-k0': () => 18,
+    'segmask-ours-k0': () => 20,
+    'segmask-ours-k2': () => 21,
+    nomel: () => 25,
+  };
   const good = t5({ ...base, 'alpha0.03': (b: number) => 25.5 + b });
   assert.ok(c7Verdict(good, 'psnr')!.holds);
   const c8 = c8Verdict(good, 'psnr')!;
@@ -111,7 +186,10 @@ test('Table IV arms: joint run folders named alphaA or nomel, each with a checkp
   fs.writeFileSync(path.join(dir, 'table4', 'alpha0.03', 'ckpt.json'), '{}');
   assert.throws(() => findJointArms(dir), /table4 arm nomel: .* holds no joint run/);
   fs.writeFileSync(path.join(dir, 'table4', 'nomel', 'weights.json'), '{}');
-  assert.deepEqual(findJointArms(dir).map((a) => a.name), ['alpha0.03', 'nomel']);
+  assert.deepEqual(
+    findJointArms(dir).map((a) => a.name),
+    ['alpha0.03', 'nomel'],
+  );
   assert.deepEqual([parseTable4Arm('alpha0.03'), parseTable4Arm('nomel')], [0.03, null]);
   assert.throws(() => findJointArms(path.join(dir, 'table4', 'other')), /no table4 arm folders/);
   fs.rmSync(dir, { recursive: true });

@@ -3,9 +3,9 @@
 // the markdown beside the paper's quoted numbers, training-curve windows, and finding arm folders.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { type ExperimentResults, maskedInput } from '../lib/eval/experiment';
 import { openTestSet } from '../lib/data/triplets';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../lib/data/buckets';

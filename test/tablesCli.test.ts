@@ -4,14 +4,14 @@
 // them (Table III's N = 0 taken from Table II's random-s0).
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { initBackend } from '../lib/backend/index';
 import { PRESETS, type Preset } from '../lib/config/presets';
 import { runTraining } from '../lib/train/loop';
-import { INPAINTER_PARTS } from '../lib/inpaint/learnedInpainters';
+import { INPAINTER_PARTS } from '../lib/pipeline/learnedInpainters';
 import { readResultRows } from '../lib/eval/resultRows';
 import { buildFigures } from '../lib/cli/figures';
 

@@ -2,19 +2,19 @@
 // NaN stop, tensor leaks. Each run is a few 32x32 steps.
 import { test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/index';
 import { DATA_MIXES, PRESETS } from '../lib/config/presets';
-import { runTraining, RunOptions, RunMeta, withSeed } from '../lib/train/loop';
+import { runTraining, type RunOptions, type RunMeta, withSeed } from '../lib/train/loop';
 import { buildStage } from '../lib/train/stages';
 import { makeBatch, disposeBatch } from '../lib/train/batches';
 import { ImageInpainter } from '../lib/models/inpainters';
 import { averageCheckpoints } from '../lib/train/averageCheckpoints';
-import { exportGeneratorWeights } from '../lib/inpaint/shippedWeights';
+import { exportGeneratorWeights } from '../lib/io/shippedWeights';
 import { readLossLog } from '../lib/train/log';
 import { loadCheckpoint } from '../lib/train/checkpoint';
 
@@ -31,20 +31,40 @@ test('resume: 4 joint steps straight = 2 steps, killed during step 3, resumed to
   await run({ stage: 'joint', out: straight, steps: 4, checkpointEvery: 2 });
   const broken = tmp();
   // a kill after step 3 was logged, before its checkpoint: the resumed run must redo step 3 without a duplicate line
-  await assert.rejects(run({ stage: 'joint', out: broken, steps: 4, checkpointEvery: 2,
-    onStep: (s) => { if (s === 3) throw new Error('killed'); } }), /killed/);
-  assert.deepEqual(readLossLog(path.join(broken, 'log.jsonl')).map((r) => r.step), [1, 2, 3]);
+  await assert.rejects(
+    run({
+      stage: 'joint',
+      out: broken,
+      steps: 4,
+      checkpointEvery: 2,
+      onStep: (s) => {
+        if (s === 3) throw new Error('killed');
+      },
+    }),
+    /killed/,
+  );
+  assert.deepEqual(
+    readLossLog(path.join(broken, 'log.jsonl')).map((r) => r.step),
+    [1, 2, 3],
+  );
   assert.equal(loadCheckpoint<{ step: number }>(broken).meta.step, 2);
   const resumed = await run({ stage: 'joint', out: broken, steps: 4, checkpointEvery: 2, resume: true });
-  assert.deepEqual(resumed.records.map((r) => r.step), [3, 4]);
+  assert.deepEqual(
+    resumed.records.map((r) => r.step),
+    [3, 4],
+  );
 
   const a = readLossLog(path.join(straight, 'log.jsonl'));
   const b = readLossLog(path.join(broken, 'log.jsonl'));
-  assert.deepEqual(b.map((r) => r.step), [1, 2, 3, 4]);
+  assert.deepEqual(
+    b.map((r) => r.step),
+    [1, 2, 3, 4],
+  );
   let maxDiff = 0;
   a.forEach((r, i) => {
     assert.deepEqual(Object.keys(b[i].losses), Object.keys(r.losses));
-    for (const [k, v] of Object.entries(r.losses)) maxDiff = Math.max(maxDiff, Math.abs(v - b[i].losses[k]) / Math.max(1, Math.abs(v)));
+    for (const [k, v] of Object.entries(r.losses))
+      maxDiff = Math.max(maxDiff, Math.abs(v - b[i].losses[k]) / Math.max(1, Math.abs(v)));
   });
   assert.ok(maxDiff <= 1e-6, `max relative loss difference ${maxDiff}`); // measured: 0 (bit-identical)
   // losses do change from step to step (the comparison is not between constants)
@@ -62,31 +82,51 @@ test('a corrupt checkpoint is refused with the file named (flipped byte, truncat
   const bytes = fs.readFileSync(bin);
   bytes[100] ^= 0x40;
   fs.writeFileSync(bin, bytes);
-  await assert.rejects(run({ stage: 'segmenter', out: dir, steps: 3, resume: true }),
-    (e: Error) => e.message.includes(bin) && /corrupt: its SHA-256 does not match/.test(e.message));
+  await assert.rejects(
+    run({ stage: 'segmenter', out: dir, steps: 3, resume: true }),
+    (e: Error) => e.message.includes(bin) && /corrupt: its SHA-256 does not match/.test(e.message),
+  );
   fs.writeFileSync(bin, bytes.subarray(0, 64));
-  await assert.rejects(run({ stage: 'segmenter', out: dir, steps: 3, resume: true }), /corrupt: 64 bytes, the manifest .* says/);
+  await assert.rejects(
+    run({ stage: 'segmenter', out: dir, steps: 3, resume: true }),
+    /corrupt: 64 bytes, the manifest .* says/,
+  );
   fs.rmSync(bin);
-  await assert.rejects(run({ stage: 'segmenter', out: dir, steps: 3, resume: true }), /its tensor file .*ckpt-000002\.bin is missing/);
+  await assert.rejects(
+    run({ stage: 'segmenter', out: dir, steps: 3, resume: true }),
+    /its tensor file .*ckpt-000002\.bin is missing/,
+  );
   const manifest = path.join(dir, 'ckpt.json');
   fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').slice(0, 50));
-  await assert.rejects(run({ stage: 'segmenter', out: dir, steps: 3, resume: true }),
-    (e: Error) => e.message.includes(manifest) && /corrupt: not valid JSON/.test(e.message));
+  await assert.rejects(
+    run({ stage: 'segmenter', out: dir, steps: 3, resume: true }),
+    (e: Error) => e.message.includes(manifest) && /corrupt: not valid JSON/.test(e.message),
+  );
 });
 
 test('a mismatched checkpoint is refused naming the file and the difference (stage, architecture, settings)', async () => {
   const dir = tmp();
   await run({ stage: 'edge', out: dir, steps: 1 });
   const file = path.join(dir, 'ckpt.json');
-  await assert.rejects(run({ stage: 'seg', out: dir, steps: 2, resume: true }),
-    (e: Error) => e.message.includes(file) && e.message.includes('stage is "edge" in the checkpoint, "seg" in this run'));
-  await assert.rejects(run({ stage: 'edge', out: dir, steps: 2, resume: true, masks: 'random' }),
-    /setting 'masks' is "object" in the checkpoint, "random" in this run/);
+  await assert.rejects(
+    run({ stage: 'seg', out: dir, steps: 2, resume: true }),
+    (e: Error) =>
+      e.message.includes(file) && e.message.includes('stage is "edge" in the checkpoint, "seg" in this run'),
+  );
+  await assert.rejects(
+    run({ stage: 'edge', out: dir, steps: 2, resume: true, masks: 'random' }),
+    /setting 'masks' is "object" in the checkpoint, "random" in this run/,
+  );
   const wider = { ...tiny, architecture: { ...tiny.architecture, inpainterWidth: 6 } };
-  await assert.rejects(runTraining({ preset: wider, progress: false, stage: 'edge', out: tmp(), steps: 1, init: dir }),
-    /architecture.inpainterWidth is 4 in the checkpoint, 6 in this run/);
+  await assert.rejects(
+    runTraining({ preset: wider, progress: false, stage: 'edge', out: tmp(), steps: 1, init: dir }),
+    /architecture.inpainterWidth is 4 in the checkpoint, 6 in this run/,
+  );
   // a part of the wrong kind for the joint network
-  await assert.rejects(run({ stage: 'joint', out: tmp(), steps: 1, initParts: { image: dir } }), /stage is "edge" in the checkpoint, "image"/);
+  await assert.rejects(
+    run({ stage: 'joint', out: tmp(), steps: 1, initParts: { image: dir } }),
+    /stage is "edge" in the checkpoint, "image"/,
+  );
   // an existing run is not overwritten without --resume
   await assert.rejects(run({ stage: 'edge', out: dir, steps: 2 }), /already holds a checkpoint: pass --resume/);
 });
@@ -113,16 +153,27 @@ test('--init loads the weights (fine-tuning starts where the checkpoint ended) a
 test('a NaN loss stops the run naming the step and loss; the last good checkpoint and log stay', async () => {
   const dir = tmp();
   // lr 1e30: the first update makes the weights ~1e30, the next forward overflows
-  await assert.rejects(run({ stage: 'edge', out: dir, steps: 4, checkpointEvery: 1, lr: 1e30 }),
-    /step 2: loss '\w+' is (NaN|Infinity|-Infinity); training stopped, the last good checkpoint \(step 1\)/);
+  await assert.rejects(
+    run({ stage: 'edge', out: dir, steps: 4, checkpointEvery: 1, lr: 1e30 }),
+    /step 2: loss '\w+' is (NaN|Infinity|-Infinity); training stopped, the last good checkpoint \(step 1\)/,
+  );
   assert.equal(loadCheckpoint<{ step: number }>(dir).meta.step, 1);
-  assert.deepEqual(readLossLog(path.join(dir, 'log.jsonl')).map((r) => r.step), [1]);
+  assert.deepEqual(
+    readLossLog(path.join(dir, 'log.jsonl')).map((r) => r.step),
+    [1],
+  );
 });
 
 test('no tensor leak: tf.memory().numTensors is the same after every joint step and back to the start after the run', async () => {
   const start = tf.memory().numTensors;
   const counts: number[] = [];
-  await run({ stage: 'joint', out: tmp(), steps: 3, checkpointEvery: 1, onStep: () => counts.push(tf.memory().numTensors) });
+  await run({
+    stage: 'joint',
+    out: tmp(),
+    steps: 3,
+    checkpointEvery: 1,
+    onStep: () => counts.push(tf.memory().numTensors),
+  });
   assert.equal(new Set(counts).size, 1, `tensor counts per step: ${counts}`);
   assert.ok(counts[0] > start); // the networks were alive during the run
   assert.equal(tf.memory().numTensors, start);
@@ -131,7 +182,10 @@ test('no tensor leak: tf.memory().numTensors is the same after every joint step 
 test('one process per run directory: a live lock is refused, a stale one (its process is gone) is taken over', async () => {
   const dir = tmp();
   fs.writeFileSync(path.join(dir, 'lock'), String(process.ppid)); // the test runner: alive
-  await assert.rejects(run({ stage: 'segmenter', out: dir, steps: 1 }), /is in use by another training process \(pid \d+/);
+  await assert.rejects(
+    run({ stage: 'segmenter', out: dir, steps: 1 }),
+    /is in use by another training process \(pid \d+/,
+  );
   const gone = spawnSync(process.execPath, ['-e', '0']).pid!; // has exited
   fs.writeFileSync(path.join(dir, 'lock'), String(gone));
   await run({ stage: 'segmenter', out: dir, steps: 1 });
@@ -146,17 +200,31 @@ test('runs record the loss weights, the image-loss target and where --init weigh
   assert.equal(meta.settings.imageLoss, tiny.imageLoss);
   assert.deepEqual(meta.init, []);
   const heavierL1 = { ...tiny, weights: { ...tiny.weights, lambdaIR: 2 } };
-  await assert.rejects(runTraining({ preset: heavierL1, progress: false, stage: 'image', out: dir, steps: 2, resume: true }),
-    /setting 'weights' is \{.*"lambdaIR":1.*\} in the checkpoint, \{.*"lambdaIR":2.*\} in this run/);
+  await assert.rejects(
+    runTraining({ preset: heavierL1, progress: false, stage: 'image', out: dir, steps: 2, resume: true }),
+    /setting 'weights' is \{.*"lambdaIR":1.*\} in the checkpoint, \{.*"lambdaIR":2.*\} in this run/,
+  );
   const other = tiny.imageLoss === 'composite' ? 'output' : 'composite';
-  await assert.rejects(runTraining({ preset: { ...tiny, imageLoss: other }, progress: false, stage: 'image', out: dir, steps: 2, resume: true }),
-    new RegExp(`setting 'imageLoss' is "${tiny.imageLoss}" in the checkpoint, "${other}" in this run`));
+  await assert.rejects(
+    runTraining({
+      preset: { ...tiny, imageLoss: other },
+      progress: false,
+      stage: 'image',
+      out: dir,
+      steps: 2,
+      resume: true,
+    }),
+    new RegExp(`setting 'imageLoss' is "${tiny.imageLoss}" in the checkpoint, "${other}" in this run`),
+  );
   // the CLI's overrides are recorded as the run's settings
   const overridden = tmp();
   await run({ stage: 'image', out: overridden, steps: 1, imageLoss: other, l1Per: 'batch' });
   assert.equal(loadCheckpoint<RunMeta>(overridden).meta.settings.imageLoss, other);
   assert.equal(loadCheckpoint<RunMeta>(overridden).meta.settings.l1Per, 'batch');
-  await assert.rejects(run({ stage: 'seg', out: tmp(), steps: 1, l1Per: 'batch' }), /--l1-per applies to the image and joint stages only/);
+  await assert.rejects(
+    run({ stage: 'seg', out: tmp(), steps: 1, l1Per: 'batch' }),
+    /--l1-per applies to the image and joint stages only/,
+  );
   const ft = tmp();
   await run({ stage: 'image', out: ft, steps: 1, init: dir });
   const source = loadCheckpoint(dir);
@@ -178,24 +246,59 @@ test('--weights replaces loss weights: applied to the loss, recorded, repeated o
   await run({ stage: 'image', out: dir, steps: 1, weights: l1Only });
   const meta = loadCheckpoint<RunMeta>(dir).meta;
   assert.deepEqual(meta.settings.weights, { ...tiny.weights, ...l1Only });
-  const [line] = fs.readFileSync(path.join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const [line] = fs
+    .readFileSync(path.join(dir, 'log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.ok(line.losses.gan !== 0 && line.losses.style > 0, 'the zero-weighted terms are still computed and logged');
-  assert.ok(Math.abs(line.losses.loss - tiny.weights.lambdaIR * line.losses.l1) < 1e-6, `loss ${line.losses.loss} = lambda_IR x L1 ${line.losses.l1}`);
-  await assert.rejects(run({ stage: 'image', out: dir, steps: 2, resume: true }), /setting 'weights' is .*"lambdaIG":0.* in the checkpoint/);
+  assert.ok(
+    Math.abs(line.losses.loss - tiny.weights.lambdaIR * line.losses.l1) < 1e-6,
+    `loss ${line.losses.loss} = lambda_IR x L1 ${line.losses.l1}`,
+  );
+  await assert.rejects(
+    run({ stage: 'image', out: dir, steps: 2, resume: true }),
+    /setting 'weights' is .*"lambdaIG":0.* in the checkpoint/,
+  );
   await run({ stage: 'image', out: dir, steps: 2, resume: true, weights: l1Only });
   assert.equal(loadCheckpoint<RunMeta>(dir).meta.step, 2);
-  await assert.rejects(run({ stage: 'image', out: tmp(), steps: 1, weights: { lambdaXYZ: 1 } as never }), /unknown loss weight 'lambdaXYZ'/);
-  await assert.rejects(run({ stage: 'image', out: tmp(), steps: 1, weights: { lambdaIS: -1 } }), /lambdaIS must be a finite number >= 0, got -1/);
-  await assert.rejects(run({ stage: 'image', out: tmp(), steps: 1, weights: { lambdaIS: NaN } }), /lambdaIS must be a finite number >= 0, got NaN/);
+  await assert.rejects(
+    run({ stage: 'image', out: tmp(), steps: 1, weights: { lambdaXYZ: 1 } as never }),
+    /unknown loss weight 'lambdaXYZ'/,
+  );
+  await assert.rejects(
+    run({ stage: 'image', out: tmp(), steps: 1, weights: { lambdaIS: -1 } }),
+    /lambdaIS must be a finite number >= 0, got -1/,
+  );
+  await assert.rejects(
+    run({ stage: 'image', out: tmp(), steps: 1, weights: { lambdaIS: NaN } }),
+    /lambdaIS must be a finite number >= 0, got NaN/,
+  );
 });
 
 test("image stage: imageLoss 'composite' scores I_I * M + I * (1 - M), 'output' the raw I_I (L1 recomputed by hand)", () => {
   const a = tiny.architecture;
-  const data = { size: a.size, batch: tiny.batch, pairs: tiny.pairs, dataSeed: tiny.dataSeed, masks: 'object' as const, cannySigma: tiny.cannySigma };
+  const data = {
+    size: a.size,
+    batch: tiny.batch,
+    pairs: tiny.pairs,
+    dataSeed: tiny.dataSeed,
+    masks: 'object' as const,
+    cannySigma: tiny.cannySigma,
+  };
   const b = makeBatch(3, data);
   // the stage builds its generator with seed modelSeed + 3 (lib/train/stages.ts): the same weights as this one
-  const G = new ImageInpainter(a.numClasses, { width: a.inpainterWidth, numResBlocks: a.numResBlocks, seed: tiny.modelSeed + 3 });
-  const raw = G.apply({ image: b.image, edges: b.targetEdges, segmentation: b.targetSegmentation, mask: b.mask }).dataSync();
+  const G = new ImageInpainter(a.numClasses, {
+    width: a.inpainterWidth,
+    numResBlocks: a.numResBlocks,
+    seed: tiny.modelSeed + 3,
+  });
+  const raw = G.apply({
+    image: b.image,
+    edges: b.targetEdges,
+    segmentation: b.targetSegmentation,
+    mask: b.mask,
+  }).dataSync();
   const [img, target, mask] = [b.image, b.target, b.mask].map((t) => t.dataSync());
   const hand = (composite: boolean) => {
     let sum = 0;
@@ -226,15 +329,24 @@ test('image stage on inpainted cues: needs the edge and seg checkpoints, keeps t
   const seg = tmp();
   await run({ stage: 'edge', out: edge, steps: 1 });
   await run({ stage: 'seg', out: seg, steps: 1 });
-  await assert.rejects(run({ stage: 'image', out: tmp(), steps: 1, cues: 'inpainted' }), /needs the pretrained edge and seg inpainters: --init-edge CKPT --init-seg CKPT/);
-  await assert.rejects(run({ stage: 'edge', out: tmp(), steps: 1, cues: 'inpainted' }), /--cues and --image-loss apply to the image stage only/);
+  await assert.rejects(
+    run({ stage: 'image', out: tmp(), steps: 1, cues: 'inpainted' }),
+    /needs the pretrained edge and seg inpainters: --init-edge CKPT --init-seg CKPT/,
+  );
+  await assert.rejects(
+    run({ stage: 'edge', out: tmp(), steps: 1, cues: 'inpainted' }),
+    /--cues and --image-loss apply to the image stage only/,
+  );
   const gt = tmp();
   await run({ stage: 'image', out: gt, steps: 1 });
   const dir = tmp();
   await run({ stage: 'image', out: dir, steps: 2, cues: 'inpainted', init: gt, initParts: { edge, seg } });
   const ckpt = loadCheckpoint<RunMeta>(dir);
   assert.equal(ckpt.meta.settings.imageCues, 'inpainted');
-  assert.deepEqual(ckpt.meta.init.map((r) => r.part), ['image', 'edge', 'seg']);
+  assert.deepEqual(
+    ckpt.meta.init.map((r) => r.part),
+    ['image', 'edge', 'seg'],
+  );
   const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
   const sources = { edge: loadCheckpoint(edge), seg: loadCheckpoint(seg) };
   let frozen = 0;
@@ -245,8 +357,16 @@ test('image stage on inpainted cues: needs the edge and seg checkpoints, keeps t
     frozen++;
   }
   assert.ok(frozen > 10, `${frozen} cue-network tensors checked`);
-  assert.ok(!same(ckpt.tensors.get('model.image.out.w')!.values, loadCheckpoint(gt).tensors.get('model.image.out.w')!.values), 'the image inpainter trained');
-  assert.ok(![...ckpt.tensors.keys()].some((k) => k.startsWith('adam.G.') && (k.includes('.edge.') || k.includes('.segInpaint.'))), 'no Adam state for the frozen networks');
+  assert.ok(
+    !same(ckpt.tensors.get('model.image.out.w')!.values, loadCheckpoint(gt).tensors.get('model.image.out.w')!.values),
+    'the image inpainter trained',
+  );
+  assert.ok(
+    ![...ckpt.tensors.keys()].some(
+      (k) => k.startsWith('adam.G.') && (k.includes('.edge.') || k.includes('.segInpaint.')),
+    ),
+    'no Adam state for the frozen networks',
+  );
   await run({ stage: 'image', out: dir, steps: 3, cues: 'inpainted', resume: true }); // resumes without --init-*
 });
 
@@ -258,11 +378,20 @@ test('--keep-every keeps snapshots; averageCheckpoints is their element-wise mea
   assert.deepEqual([a.meta.step, b.meta.step], [2, 4]);
   assert.equal(readLossLog(path.join(snaps[0], 'log.jsonl')).length, 2);
   // the step-4 snapshot is the run's final checkpoint
-  assert.deepEqual(b.tensors.get('model.image.out.w')!.values, loadCheckpoint(dir).tensors.get('model.image.out.w')!.values);
+  assert.deepEqual(
+    b.tensors.get('model.image.out.w')!.values,
+    loadCheckpoint(dir).tensors.get('model.image.out.w')!.values,
+  );
   const avg = tmp();
   averageCheckpoints(snaps, avg);
   const m = loadCheckpoint<RunMeta>(avg);
-  assert.deepEqual(m.meta.averagedFrom!.map((s) => [s.step, s.sha256]), [[2, a.sha256], [4, b.sha256]]);
+  assert.deepEqual(
+    m.meta.averagedFrom!.map((s) => [s.step, s.sha256]),
+    [
+      [2, a.sha256],
+      [4, b.sha256],
+    ],
+  );
   assert.equal(m.meta.step, 4);
   assert.ok(![...m.tensors.keys()].some((k) => k.startsWith('adam.')));
   for (const name of ['model.image.out.w', 'model.D_I.conv.0.w']) {
@@ -270,9 +399,15 @@ test('--keep-every keeps snapshots; averageCheckpoints is their element-wise mea
     let maxErr = 0;
     z.forEach((v, i) => (maxErr = Math.max(maxErr, Math.abs(v - (x[i] + y[i]) / 2))));
     assert.ok(maxErr < 1e-7, `${name}: ${maxErr}`);
-    assert.ok(x.some((v, i) => v !== y[i]), `${name} moved between the snapshots (the test is not vacuous)`);
+    assert.ok(
+      x.some((v, i) => v !== y[i]),
+      `${name} moved between the snapshots (the test is not vacuous)`,
+    );
   }
-  await assert.rejects(run({ stage: 'image', out: avg, steps: 6, resume: true }), /is an average of checkpoints .* not resumed/);
+  await assert.rejects(
+    run({ stage: 'image', out: avg, steps: 6, resume: true }),
+    /is an average of checkpoints .* not resumed/,
+  );
   const exported = exportGeneratorWeights(avg, { out: path.join(tmp(), 'w'), command: 'test' });
   assert.deepEqual(exported.manifest.source.averagedFrom, m.meta.averagedFrom);
   assert.equal(exported.manifest.training.steps, 4);
@@ -289,11 +424,19 @@ test('--seed S: initial weights and data differ from seed 0, are recorded (model
   await run({ stage: 'edge', out: c, steps: 1, data: DATA_MIXES.procedural, seed: 0 });
   const [mb, mc] = [b, c].map((d) => loadCheckpoint<RunMeta>(d).meta);
   assert.deepEqual([mb.settings.modelSeed, mb.settings.dataSeed], [1, tiny.dataSeed + 1]);
-  assert.deepEqual([mc.settings.modelSeed, mc.settings.dataSeed], [tiny.modelSeed, tiny.dataSeed], 'seed 0 is the preset');
-  const firstLoss = (d: string) => JSON.parse(fs.readFileSync(path.join(d, 'log.jsonl'), 'utf8').split('\n')[0]).losses.loss;
+  assert.deepEqual(
+    [mc.settings.modelSeed, mc.settings.dataSeed],
+    [tiny.modelSeed, tiny.dataSeed],
+    'seed 0 is the preset',
+  );
+  const firstLoss = (d: string) =>
+    JSON.parse(fs.readFileSync(path.join(d, 'log.jsonl'), 'utf8').split('\n')[0]).losses.loss;
   assert.equal(firstLoss(c), firstLoss(a));
   assert.notEqual(firstLoss(b), firstLoss(a));
-  await assert.rejects(run({ stage: 'edge', out: b, steps: 2, resume: true, data: DATA_MIXES.procedural }), /modelSeed/);
+  await assert.rejects(
+    run({ stage: 'edge', out: b, steps: 2, resume: true, data: DATA_MIXES.procedural }),
+    /modelSeed/,
+  );
   assert.throws(() => withSeed(tiny, -1), /--seed must be an integer >= 0/);
 });
 
@@ -310,8 +453,17 @@ test('--init-<part> takes exported (float16) weights: the generator as shipped, 
   const a = tensor(fromRun, 'model.edge.out.w');
   const b = tensor(fromExport, 'model.edge.out.w');
   a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= 1e-3 * Math.max(1, Math.abs(v)), `float16 of ${v}: ${b[i]}`));
-  assert.ok(a.some((v, i) => v !== b[i]), 'the export is float16, not the float32 checkpoint');
-  const fresh = buildStage('joint', tiny, { mel: true, alpha: tiny.weights.alpha, imageLoss: tiny.imageLoss, l1Per: tiny.l1Per, imageCues: 'gt' });
+  assert.ok(
+    a.some((v, i) => v !== b[i]),
+    'the export is float16, not the float32 checkpoint',
+  );
+  const fresh = buildStage('joint', tiny, {
+    mel: true,
+    alpha: tiny.weights.alpha,
+    imageLoss: tiny.imageLoss,
+    l1Per: tiny.l1Per,
+    imageCues: 'gt',
+  });
   const d0 = fresh.variables.get('D_E.conv.0.w')!.dataSync();
   const dExport = tensor(fromExport, 'model.D_E.conv.0.w');
   d0.forEach((v, i) => assert.ok(Math.abs(v - dExport[i]) < 1e-12, 'the discriminator starts from its seed'));
@@ -319,5 +471,8 @@ test('--init-<part> takes exported (float16) weights: the generator as shipped, 
   const rec = loadCheckpoint<RunMeta>(fromExport).meta.init.find((r) => r.part === 'edge')!;
   assert.equal(rec.step, 2);
   assert.match(rec.from, /weights\.json$/);
-  await assert.rejects(run({ stage: 'joint', out: tmp(), steps: 1, initParts: { seg: shipped } }), /these are the edge inpainter's weights/);
+  await assert.rejects(
+    run({ stage: 'joint', out: tmp(), steps: 1, initParts: { seg: shipped } }),
+    /these are the edge inpainter's weights/,
+  );
 });

@@ -30,16 +30,27 @@ export function helpText(spec: CliSpec): string {
   const rows = Object.entries(spec.options).map(([k, o]) => [`--${k}${o.value ? ` ${o.value}` : ''}`, o.help]);
   rows.push(['--help', 'print this help and exit']);
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
-  return [`usage: npm run ${spec.name} -- ${spec.usage}`, '', spec.summary, ...(spec.positionals ? ['', spec.positionals] : []), '',
-    ...rows.map(([l, h]) => `  ${l.padEnd(width)}${h}`)].join('\n') + '\n';
+  return `${[
+    `usage: npm run ${spec.name} -- ${spec.usage}`,
+    '',
+    spec.summary,
+    ...(spec.positionals ? ['', spec.positionals] : []),
+    '',
+    ...rows.map(([l, h]) => `  ${l.padEnd(width)}${h}`),
+  ].join('\n')}\n`;
 }
 
 /** Parses argv; prints the help and returns null on --help. Errors name the option and point at --help. */
 export function parseCli(spec: CliSpec, argv: string[]): { values: CliValues; positionals: string[] } | null {
   const options = Object.fromEntries(Object.entries(spec.options).map(([k, o]) => [k, { type: o.type }]));
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (e) {
     throw new Error(`${oneLine((e as Error).message)} (see npm run ${spec.name} -- --help)`);
   }
@@ -66,22 +77,33 @@ export function integerArg(flag: string, text: string | undefined, min = 1): num
 }
 
 /** A plain decimal number (no hex, no Infinity) within [min, max]. */
-export function numberArg(flag: string, text: string | undefined, range: { min?: number; max?: number; exclusiveMin?: boolean } = {}):
-  number | undefined {
+export function numberArg(
+  flag: string,
+  text: string | undefined,
+  range: { min?: number; max?: number; exclusiveMin?: boolean } = {},
+): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   const { min = -Infinity, max = Infinity, exclusiveMin = false } = range;
   const inRange = (exclusiveMin ? n > min : n >= min) && n <= max;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text.trim()) || !Number.isFinite(n) || !inRange) {
-    const bounds = [Number.isFinite(min) ? `${exclusiveMin ? '>' : '>='} ${min}` : '', Number.isFinite(max) ? `<= ${max}` : '']
-      .filter(Boolean).join(' and ');
+    const bounds = [
+      Number.isFinite(min) ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
+      Number.isFinite(max) ? `<= ${max}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
     throw new Error(`--${flag} must be a number${bounds ? ` ${bounds}` : ''}, got '${text}'`);
   }
   return n;
 }
 
 /** One of `choices`. */
-export function choiceArg<T extends string>(flag: string, text: string | undefined, choices: readonly T[]): T | undefined {
+export function choiceArg<T extends string>(
+  flag: string,
+  text: string | undefined,
+  choices: readonly T[],
+): T | undefined {
   if (text === undefined) return undefined;
   if (!choices.includes(text as T)) throw new Error(`--${flag} must be one of ${choices.join(', ')}, got '${text}'`);
   return text as T;
@@ -91,14 +113,18 @@ export function choiceArg<T extends string>(flag: string, text: string | undefin
 export function listArg(flag: string, text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
   const items = text.split(',').map((s) => s.trim());
-  const empty = items.findIndex((s) => s === '');
+  const empty = items.indexOf('');
   if (empty >= 0) throw new Error(`--${flag}: item ${empty + 1} of '${text}' is empty (a stray comma?)`);
   return items;
 }
 
 /** An error message on one line (multi-line messages of node and tfjs joined). */
 export function oneLine(message: string): string {
-  return message.split('\n').map((s) => s.trim()).filter(Boolean).join(' ');
+  return message
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(' ');
 }
 
 /**

@@ -6,8 +6,8 @@
 // same run (bench/pytorch_edgeconnect_bench.py), then prints a table with our time / PyTorch's time.
 // Each measurement runs in its own child process (a process can initialise wasm threads only once);
 // PyTorch and our runs are interleaved per thread count, since 2-thread timings here drift 20-30 %.
-import { execFileSync } from 'child_process';
-import * as os from 'os';
+import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
 import { PYTORCH_OMP_WAIT_POLICY, runPytorchTrainStep, torchAvailable, TORCH_MISSING } from '../bench/pytorchReference';
 import { writeJsonAtomic } from '../io/atomicWrite';
 
@@ -39,7 +39,8 @@ function parseArgs(argv: string[]): Args {
       args.child = { backend, threads: Number(threads), what: what.split('+') };
     } else throw new Error(`bench: unknown argument ${a}`);
   }
-  if (args.threads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('bench: --threads must be positive integers');
+  if (args.threads.some((t) => !Number.isInteger(t) || t < 1))
+    throw new Error('bench: --threads must be positive integers');
   if (!Number.isInteger(args.steps) || args.steps < 1) throw new Error('bench: --steps must be a positive integer');
   return args;
 }
@@ -49,20 +50,29 @@ async function child(c: NonNullable<Args['child']>, steps: number): Promise<void
   const bench = await import('../bench/backendBench');
   const info = await initBackend({ backend: c.backend as 'wasm' | 'cpu', threads: c.threads, log: false });
   const out: Record<string, unknown> = {
-    backend: info.name, threads: info.threads, native: info.native, reasons: info.reasons,
+    backend: info.name,
+    threads: info.threads,
+    native: info.native,
+    reasons: info.reasons,
   };
-  if (c.what.includes('conv')) out.conv = bench.benchConvLayer(c.backend === 'cpu' ? 0 : 2, c.backend === 'cpu' ? 1 : steps);
+  if (c.what.includes('conv'))
+    out.conv = bench.benchConvLayer(c.backend === 'cpu' ? 0 : 2, c.backend === 'cpu' ? 1 : steps);
   if (c.what.includes('gan')) out.gan = bench.benchGanStep(2, steps);
-  process.stdout.write(JSON.stringify(out) + '\n');
+  process.stdout.write(`${JSON.stringify(out)}\n`);
   process.exit(0); // wasm worker threads would otherwise keep the process alive
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the child's JSON report, read field by field below
 function runChild(spec: string, steps: number): Record<string, any> {
-  const stdout = execFileSync(process.execPath, [...process.execArgv, __filename, '--child', spec, '--steps', String(steps)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TFJS_BACKEND: '', TFJS_THREADS: '' },
-  });
+  const stdout = execFileSync(
+    process.execPath,
+    [...process.execArgv, __filename, '--child', spec, '--steps', String(steps)],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, TFJS_BACKEND: '', TFJS_THREADS: '' },
+    },
+  );
   const line = stdout.trim().split('\n').pop() as string;
   return JSON.parse(line);
 }
@@ -74,6 +84,7 @@ async function main(): Promise<void> {
   const loadAverageAtStart = os.loadavg()[0];
   const torch = args.torch && torchAvailable();
   if (args.torch && !torch) console.log(TORCH_MISSING);
+  // biome-ignore lint/suspicious/noExplicitAny: rows of the children's JSON reports
   const rows: Record<string, any>[] = [];
   for (const threads of args.threads) {
     console.log(`measuring wasm, ${threads} thread(s) ...`);
@@ -98,7 +109,12 @@ async function main(): Promise<void> {
   if (args.cpu) {
     console.log('measuring the cpu backend (conv layer only; slow) ...');
     const cpu = runChild('cpu:1:conv', 1);
-    rows.push({ backend: 'cpu', threads: 1, convLayerGflopPerSecond: cpu.conv.gflopPerSecond, convLayerSeconds: cpu.conv.medianSeconds });
+    rows.push({
+      backend: 'cpu',
+      threads: 1,
+      convLayerGflopPerSecond: cpu.conv.gflopPerSecond,
+      convLayerSeconds: cpu.conv.medianSeconds,
+    });
   }
   const report = {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -110,7 +126,8 @@ async function main(): Promise<void> {
     loadAverageAtEnd: os.loadavg()[0],
     pytorchOmpWaitPolicy: PYTORCH_OMP_WAIT_POLICY,
     convLayer: '[4,64,64,64] 3x3 64->64 same: forward + dx + dW',
-    ganStep: 'G base 32, 8 res blocks, 64x64, batch 4, SN PatchGAN, Adam; hinge + L1 + FM (bench/pytorch_edgeconnect_bench.py config a)',
+    ganStep:
+      'G base 32, 8 res blocks, 64x64, batch 4, SN PatchGAN, Adam; hinge + L1 + FM (bench/pytorch_edgeconnect_bench.py config a)',
     rows,
   };
   writeJsonAtomic(args.out, report);
@@ -118,7 +135,9 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|');
   const f = (v: number | undefined, d: number) => (v === undefined ? '–' : v.toFixed(d));
   for (const r of rows) {
-    console.log(`| ${r.backend} | ${r.threads} | ${f(r.convLayerGflopPerSecond, 2)} | ${f(r.ganStepSeconds, 3)} | ${f(r.pytorchGanStepSeconds, 3)} | ${f(r.ratioToPytorch, 2)} |`);
+    console.log(
+      `| ${r.backend} | ${r.threads} | ${f(r.convLayerGflopPerSecond, 2)} | ${f(r.ganStepSeconds, 3)} | ${f(r.pytorchGanStepSeconds, 3)} | ${f(r.ratioToPytorch, 2)} |`,
+    );
   }
   console.log(`\nwrote ${args.out}`);
 }

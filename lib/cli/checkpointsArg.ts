@@ -1,8 +1,11 @@
 // The --checkpoints argument of the evaluation CLIs: 'edge=DIR,seg=DIR,image=DIR' -> a path per inpainter part.
-import { CheckpointPaths, INPAINTER_PARTS, InpainterPart } from '../inpaint/learnedInpainters';
+import { type CheckpointPaths, INPAINTER_PARTS, type InpainterPart } from '../pipeline/learnedInpainters';
 
 /** Each part at most once; every part in `required` (default: all three) must be given. */
-export function parseCheckpointsArg(v: string, required: readonly InpainterPart[] = INPAINTER_PARTS): Partial<CheckpointPaths> {
+export function parseCheckpointsArg(
+  v: string,
+  required: readonly InpainterPart[] = INPAINTER_PARTS,
+): Partial<CheckpointPaths> {
   const out: Partial<CheckpointPaths> = {};
   for (const item of v.split(',').filter(Boolean)) {
     const eq = item.indexOf('=');
@@ -14,6 +17,9 @@ export function parseCheckpointsArg(v: string, required: readonly InpainterPart[
     out[part] = item.slice(eq + 1);
   }
   const missing = required.filter((p) => !out[p]);
-  if (missing.length) throw new Error(`--checkpoints: no checkpoint for ${missing.join(', ')} (expected ${required.map((p) => `${p}=DIR`).join(',')})`);
+  if (missing.length)
+    throw new Error(
+      `--checkpoints: no checkpoint for ${missing.join(', ')} (expected ${required.map((p) => `${p}=DIR`).join(',')})`,
+    );
   return out;
 }

@@ -10,8 +10,8 @@
 //   table3_psnr/_ssim.png/.svg, table3.md/.csv    Table III (results/table3/, with Table II's N = 0 and object arms)
 // Tables II and III draw every test set of one preset's size and count (Table I: one test set).
 // A file is rewritten only when its content changed: running it twice changes no file.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { type LoadedExperiment, finishedExperiments, loadResults, resultsDir } from '../eval/experiment';
 import { TABLES, evalPreset, validationCount } from '../eval/experiments';
 import { loadPaperTables } from '../eval/paperTables';
@@ -54,7 +54,7 @@ export function drawableExperiments(
     if (!chosen)
       throw new Error(`--preset ${preset}: no finished experiment on its test set (${count} images @${size}px)`);
   } else {
-    chosen = sets.sort((a, b) => parseInt(b) - parseInt(a))[0];
+    chosen = sets.sort((a, b) => Number.parseInt(b, 10) - Number.parseInt(a, 10))[0];
   }
   const drawn = finished.filter((e) => testSetKey(e) === chosen);
   for (const e of finished)
@@ -122,8 +122,11 @@ export async function buildFigures(
   const t5 = finishedExperiments(of('table5'), p?.size, p?.count);
   const t5Set = t5.drawn[0]?.spec.testSet;
   const validation = t5Set
-    ? finishedExperiments(of('table5').filter((e) => e.spec.testSet.kind === 'photo-validation'), t5Set.size,
-        validationCount(t5Set.count)).drawn
+    ? finishedExperiments(
+        of('table5').filter((e) => e.spec.testSet.kind === 'photo-validation'),
+        t5Set.size,
+        validationCount(t5Set.count),
+      ).drawn
     : [];
   leftOut.push(...t4.leftOut, ...t5.leftOut.filter((l) => !validation.some((e) => l.startsWith(e.spec.name))));
   if (t4.drawn.length) text('table4.md', table4Report(t4.drawn, tables));

@@ -6,7 +6,7 @@
 // Runs the tables' experiments (lib/eval/experiments.ts TABLES) and writes results/[<table>/]<experiment>/ (per-image
 // rows, per-bucket aggregates). Resumable: re-running skips finished images; a changed spec under the same name is
 // refused. Table I scores inpainters: default telea and meanFill, plus ours (the learned pipeline,
-// lib/inpaint/edgeConnect.ts) when --checkpoints is given; DIR is a training run directory or its ckpt.json, or an
+// lib/pipeline/inpaintingNetwork.ts) when --checkpoints is given; DIR is a training run directory or its ckpt.json, or an
 // export. Tables II and III score arms: every sub-folder of --arms DIR named like the table's arms (object-s0,
 // random-s1, ...; pairs3400, ...), or of DIR/<table>, each holding edge/, seg/, image/; their training curves go to
 // results/<table>/curves.json. Each table has its default test sets (--test-set overrides them for all).
@@ -37,14 +37,14 @@ import { trainingCurves, writeTrainingCurves } from '../eval/trainingCurves';
 import { type ExperimentSpec, resultsDir, runExperiment } from '../eval/experiment';
 import type { Inpainter } from '../inpaint/inpainter';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
-import type { CheckpointPaths } from '../inpaint/learnedInpainters';
-import { shippedWeightsDir, shippedWeightsPaths } from '../inpaint/shippedWeights';
+import type { CheckpointPaths } from '../pipeline/learnedInpainters';
+import { shippedWeightsDir, shippedWeightsPaths } from '../io/shippedWeights';
 import { jointRemover, loadJointRemovalNetwork, segmenterMaskRemover } from '../pipeline/jointRemoval';
 import { loadPretrainedSegmenter } from '../models/pretrainedSegmenter';
 import type { Remover } from '../pipeline/jointRemoval';
 import { parseCheckpointsArg } from './checkpointsArg';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { repoRelative } from '../io/repoRoot';
 import { type CliSpec, parseCli, runCli, choiceArg, integerArg, listArg } from './args';
@@ -240,8 +240,10 @@ async function runRemovalTable(table: 'table4' | 'table5', args: Args): Promise<
   const { preset, results } = args;
   const { size } = evalPreset(preset);
   const testSets = args.testSets ?? TABLES[table].testSets;
-  const joint = table === 'table4' ? args.jointArms! : args.jointArms!.filter((a) =>
-    (Object.values(TABLE5_JOINT_ARMS) as string[]).includes(a.name));
+  const joint =
+    table === 'table4'
+      ? args.jointArms!
+      : args.jointArms!.filter((a) => (Object.values(TABLE5_JOINT_ARMS) as string[]).includes(a.name));
   if (table === 'table5') {
     const segmenter = loadPretrainedSegmenter();
     try {
@@ -254,10 +256,16 @@ async function runRemovalTable(table: 'table4' | 'table5', args: Args): Promise<
           for (const testSet of sets)
             for (const k of ks) {
               const removal = { method: 'segmenterMask' as const, segmenter: TABLE5_SEGMENTER, k };
-              const spec = TABLES.table5.spec(preset, { inpainter: fill, checkpoints: choice.checkpoints, removal },
-                testSet);
-              await run(spec, { remover: segmenterMaskRemover(choice.inpainter, k, segmenter) },
-                path.join(results, TABLES.table5.folder));
+              const spec = TABLES.table5.spec(
+                preset,
+                { inpainter: fill, checkpoints: choice.checkpoints, removal },
+                testSet,
+              );
+              await run(
+                spec,
+                { remover: segmenterMaskRemover(choice.inpainter, k, segmenter) },
+                path.join(results, TABLES.table5.folder),
+              );
             }
         } finally {
           choice.dispose();
@@ -276,8 +284,11 @@ async function runRemovalTable(table: 'table4' | 'table5', args: Args): Promise<
         );
       const removal = { method: 'joint' as const, checkpoint: net.checkpoint };
       for (const testSet of testSets)
-        await run(TABLES.table4.spec(preset, { inpainter: 'joint', arm: arm.name, removal }, testSet),
-          { remover: jointRemover(net) }, path.join(results, TABLES.table4.folder));
+        await run(
+          TABLES.table4.spec(preset, { inpainter: 'joint', arm: arm.name, removal }, testSet),
+          { remover: jointRemover(net) },
+          path.join(results, TABLES.table4.folder),
+        );
     } finally {
       net.dispose();
     }

@@ -32,8 +32,11 @@ export function fig3Panel(maskGT: Mask, learned: Map<number, number> = new Map()
   ];
   const captions = [
     FIG3_ALPHAS.map((a) => `φ − ${a}`),
-    FIG3_ALPHAS.map((a) => `{φ < ${a}}: +${(a * scale).toFixed(1)} px` +
-      (learned.has(a) ? `; learned ${learned.get(a)!.toFixed(2)} px` : '')),
+    FIG3_ALPHAS.map(
+      (a) =>
+        `{φ < ${a}}: +${(a * scale).toFixed(1)} px` +
+        (learned.has(a) ? `; learned ${learned.get(a)!.toFixed(2)} px` : ''),
+    ),
   ];
   return picturePanel(name, rows, captions, [`normalisation scale ${scale.toFixed(1)} px`]);
 }

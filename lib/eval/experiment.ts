@@ -29,20 +29,20 @@
 // or miss part of it, so its output is scored as it is, never composited over m_G. Each row records the filled
 // mask against m_G (lib/eval/maskMetrics.ts: IoU, boundary F, coverage, area ratio, mean signed offset), so the
 // learned masks are described from the same run that scored them. The spec's `removal` says which remover it was.
-import * as path from 'path';
-import * as fs from 'fs';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
 import { type Mask, type Raster, assertRaster, maskArea, maskRatio } from '../image/raster';
 import { thresholdSignedDistance } from '../image/morphology';
 import { TEST_SET_KINDS, type TestSetSpec, type Triplet, openTestSet } from '../data/triplets';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
-import { irregularMask } from '../data/irregular-masks';
+import { irregularMask } from '../data/irregularMasks';
 import { deriveSeed } from '../random/prng';
 import { type Inpainter, LEARNED_INPAINTER } from '../inpaint/inpainter';
 import type { Remover } from '../pipeline/jointRemoval';
 import { maskMetrics } from './maskMetrics';
 import { lpipsLikeInception } from './lpipsLike';
 import { INCEPTION_INPUT_SIZE, inceptionProtocol } from './inception';
-import type { CheckpointRecord, InpainterPart } from '../inpaint/learnedInpainters';
+import type { CheckpointRecord, InpainterPart } from '../pipeline/learnedInpainters';
 import type { PanopticLabels } from '../data/labels';
 import { Progress } from '../train/progress';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
@@ -205,7 +205,7 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
     } catch {
       throw new Error(`${specFile} is corrupt (not JSON): delete ${dir} to recompute experiment '${spec.name}'`);
     }
-    if (old !== JSON.stringify(spec, null, 1) + '\n') {
+    if (old !== `${JSON.stringify(spec, null, 1)}\n`) {
       throw new Error(
         `${specFile} holds a different spec than experiment '${spec.name}': delete ${dir} to recompute, or give the experiment another name`,
       );
@@ -259,8 +259,13 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
           assertRaster(removed.output, 'remover output', input.channels, input.height, input.width);
           ({ output, mask: hole } = removed);
           const s = maskMetrics(hole, given);
-          maskStats = { iou: s.iou, boundaryF: s.boundaryF, coverage: s.coverage, areaRatio: s.areaRatio,
-            meanOffset: Number.isNaN(s.meanOffset) ? null : s.meanOffset };
+          maskStats = {
+            iou: s.iou,
+            boundaryF: s.boundaryF,
+            coverage: s.coverage,
+            areaRatio: s.areaRatio,
+            meanOffset: Number.isNaN(s.meanOffset) ? null : s.meanOffset,
+          };
         } else {
           if (!opts.inpainter) throw new Error(`experiment '${spec.name}': mask ${maskKey(m)} needs opts.inpainter`);
           output = await inpaintComposited(opts.inpainter, input, labels, hole);

@@ -24,7 +24,7 @@
 // fills its own mask; 'selected' masks, lib/eval/experiment.ts), see table4Spec and table5Spec.
 //
 // Inpainters: the classical fills by name, and LEARNED_INPAINTER ('ours'), the three pretrained inpainters
-// loaded from checkpoints (lib/inpaint/edgeConnect.ts), given the test triplet's ground-truth labels as their
+// loaded from checkpoints (lib/pipeline/inpaintingNetwork.ts), given the test triplet's ground-truth labels as their
 // segmentation cue (Table I's "inpainting network only" row).
 import {
   type ExperimentSpec,
@@ -42,13 +42,13 @@ import {
   INPAINTER_PARTS,
   type InpainterPart,
   loadLearnedInpainters,
-} from '../inpaint/learnedInpainters';
-import { edgeConnectInpainter } from '../inpaint/edgeConnect';
+} from '../pipeline/learnedInpainters';
+import { edgeConnectInpainter } from '../pipeline/inpaintingNetwork';
 import { PRESETS, type PresetName } from '../config/presets';
 import type { TestSetKind, TestSetSpec } from '../data/triplets';
 import type { PaperTableName } from './paperTables';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export const TEST_SEED = 1001;
 /** Validation split for choosing among checkpoints (lib/eval/checkpointSelection.ts): never the test set. */
@@ -232,12 +232,7 @@ const SELECTED_SPEC = { masks: [{ kind: 'selected' as const }], metrics: PSNR_SS
 
 /** Table IV (alpha, Sec. IV-D): an arm per joint run, 'alpha0.03', ..., 'nomel' (lambda_X = 0), each removing with
  *  its own segmenter and inpainters (lib/pipeline/jointRemoval.ts jointRemover). Table V's 'ours' rows too. */
-export function table4Spec(
-  preset: string,
-  arm: string,
-  removal: RemovalSpec,
-  testSet = 'photo-test',
-): ExperimentSpec {
+export function table4Spec(preset: string, arm: string, removal: RemovalSpec, testSet = 'photo-test'): ExperimentSpec {
   if (removal.method !== 'joint')
     throw new Error(`table4 arm ${arm}: the removal of a joint run, got ${removal.method}`);
   return {
@@ -261,8 +256,7 @@ export function table5Spec(
   checkpoints: Checkpoints | undefined,
   testSet = 'photo-test',
 ): ExperimentSpec {
-  if (removal.method !== 'segmenterMask')
-    throw new Error(`table5: a segmenter-mask removal, got ${removal.method}`);
+  if (removal.method !== 'segmenterMask') throw new Error(`table5: a segmenter-mask removal, got ${removal.method}`);
   const validation = testSet === 'photo-validation';
   const { size, count } = evalPreset(preset);
   return {
@@ -271,8 +265,13 @@ export function table5Spec(
     inpainter,
     checkpoints,
     testSet: validation
-      ? { kind: 'photo-validation', seed: VALIDATION_SEED, count: validationCount(count), size,
-          version: REAL_TEST_SET_VERSION }
+      ? {
+          kind: 'photo-validation',
+          seed: VALIDATION_SEED,
+          count: validationCount(count),
+          size,
+          version: REAL_TEST_SET_VERSION,
+        }
       : testSetSpec(preset, testSet),
     removal,
     ...SELECTED_SPEC,

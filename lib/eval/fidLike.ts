@@ -5,15 +5,23 @@
 // published FID. Like FID, it is biased upward for small sets: compare values only at equal set sizes.
 // Speed (measured, input 299, batches of 8): 0.32 s an image on plain tfjs-backend-wasm, 12 s on the cpu backend.
 import * as tf from '@tensorflow/tfjs';
-import { MetricImage, asRaster } from './metricInput';
-import { MetricResult } from './result';
+import { type MetricImage, asRaster } from './metricInput';
+import type { MetricResult } from './result';
 import { frechetDistanceOfFeatures } from './frechet';
-import { INCEPTION_INPUT_SIZE, InceptionMetricOptions, inceptionActivations, inceptionProtocol } from './inception';
+import {
+  INCEPTION_INPUT_SIZE,
+  type InceptionMetricOptions,
+  inceptionActivations,
+  inceptionProtocol,
+} from './inception';
 
 export const FID_LIKE_LAYER = 'mixed10';
 
 /** 2048-d pooled features (mean of mixed10 over positions) of each image, in float64. */
-export async function inceptionPoolFeatures(images: MetricImage[], opts: InceptionMetricOptions = {}): Promise<Float64Array[]> {
+export async function inceptionPoolFeatures(
+  images: MetricImage[],
+  opts: InceptionMetricOptions = {},
+): Promise<Float64Array[]> {
   const inputSize = opts.inputSize ?? INCEPTION_INPUT_SIZE;
   const batch = opts.batchSize ?? 8;
   const out: Float64Array[] = [];
@@ -31,9 +39,17 @@ export async function inceptionPoolFeatures(images: MetricImage[], opts: Incepti
 }
 
 /** FID-like (InceptionV3-nsfwjs pool features) between two image sets (at least 2 images each). */
-export async function fidLikeInception(setA: MetricImage[], setB: MetricImage[], opts: InceptionMetricOptions = {}): Promise<MetricResult> {
-  if (setA.length < 2 || setB.length < 2) throw new Error(`fidLikeInception: need at least 2 images per set, got ${setA.length} and ${setB.length}`);
+export async function fidLikeInception(
+  setA: MetricImage[],
+  setB: MetricImage[],
+  opts: InceptionMetricOptions = {},
+): Promise<MetricResult> {
+  if (setA.length < 2 || setB.length < 2)
+    throw new Error(`fidLikeInception: need at least 2 images per set, got ${setA.length} and ${setB.length}`);
   const inputSize = opts.inputSize ?? INCEPTION_INPUT_SIZE;
-  const value = frechetDistanceOfFeatures(await inceptionPoolFeatures(setA, opts), await inceptionPoolFeatures(setB, opts));
+  const value = frechetDistanceOfFeatures(
+    await inceptionPoolFeatures(setA, opts),
+    await inceptionPoolFeatures(setB, opts),
+  );
   return { metric: 'fidLikeInception', protocol: inceptionProtocol(inputSize), region: 'whole-image', value };
 }

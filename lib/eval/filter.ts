@@ -15,7 +15,8 @@ export function gaussianKernel1d(sigma: number, truncate = 3.5): Float64Array {
 
 /** scipy.ndimage.uniform_filter with an odd size: equal weights 1/size. */
 export function uniformKernel1d(size: number): Float64Array {
-  if (!Number.isInteger(size) || size < 1 || size % 2 !== 1) throw new Error(`uniformKernel1d: size must be a positive odd integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1 || size % 2 !== 1)
+    throw new Error(`uniformKernel1d: size must be a positive odd integer, got ${size}`);
   return new Float64Array(size).fill(1 / size);
 }
 
@@ -28,7 +29,12 @@ function reflectIndex(i: number, n: number): number {
 }
 
 /** Correlates a [H * W] plane with `kernel` (odd length, centred) along x, then along y. */
-export function separableFilter(plane: Float64Array, height: number, width: number, kernel: Float64Array): Float64Array {
+export function separableFilter(
+  plane: Float64Array,
+  height: number,
+  width: number,
+  kernel: Float64Array,
+): Float64Array {
   const r = (kernel.length - 1) >> 1;
   const tmp = new Float64Array(height * width);
   const out = new Float64Array(height * width);

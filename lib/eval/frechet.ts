@@ -2,7 +2,7 @@
 //   d^2 = |mu1 - mu2|^2 + tr(S1) + tr(S2) - 2 tr( (S1 S2)^(1/2) ).
 // tr((S1 S2)^(1/2)) is computed without a general matrix square root: S1 S2 is similar to the symmetric PSD matrix
 // S1^(1/2) S2 S1^(1/2), so its square root's trace is the sum of square roots of that matrix's eigenvalues.
-// Checked against scipy.linalg.sqrtm (pytorch-fid's formula) on fixtures (test/eval.frechet.test.ts).
+// Checked against scipy.linalg.sqrtm (pytorch-fid's formula) on fixtures (test/evalFrechet.test.ts).
 // Cost is a Jacobi eigenproblem of size m = min(n1, n2, d) (n = samples, d = feature size). Measured on this
 // machine (1 core): m = 128: 0.03 s, 256: 0.2 s, 512: 7 s (cache-bound); 200 vs 200 images of 2048-d features:
 // 0.26 s in total. Jacobi is O(m^3) per sweep with strided column updates, so m >= 1024 (1000+ images per set)
@@ -36,7 +36,8 @@ function matmul(a: Float64Array, b: Float64Array, n: number): Float64Array {
 }
 
 function symmetrise(m: Float64Array, n: number): Float64Array {
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) m[i * n + j] = m[j * n + i] = 0.5 * (m[i * n + j] + m[j * n + i]);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) m[i * n + j] = m[j * n + i] = 0.5 * (m[i * n + j] + m[j * n + i]);
   return m;
 }
 
@@ -48,7 +49,13 @@ function finish(meanDist2: number, tr1: number, tr2: number, trSqrt: number): nu
 /** Fréchet distance from means and covariances (d x d route: two Jacobi eigen-decompositions of d x d matrices). */
 export function frechetDistance(s1: GaussianStats, s2: GaussianStats): number {
   const d = s1.dim;
-  if (s2.dim !== d || s1.mean.length !== d || s2.mean.length !== d || s1.cov.length !== d * d || s2.cov.length !== d * d) {
+  if (
+    s2.dim !== d ||
+    s1.mean.length !== d ||
+    s2.mean.length !== d ||
+    s1.cov.length !== d * d ||
+    s2.cov.length !== d * d
+  ) {
     throw new Error(`frechetDistance: dimension mismatch (${s1.dim} vs ${s2.dim}, or mean/cov lengths wrong)`);
   }
   const e = symmetricEigen(s1.cov, d, true);
@@ -102,7 +109,8 @@ export function gaussianStats(features: Float64Array[]): GaussianStats {
 export function frechetDistanceOfFeatures(f1: Float64Array[], f2: Float64Array[]): number {
   const n1 = f1.length;
   const n2 = f2.length;
-  if (n1 < 2 || n2 < 2) throw new Error(`frechetDistanceOfFeatures: need at least 2 feature vectors per set, got ${n1} and ${n2}`);
+  if (n1 < 2 || n2 < 2)
+    throw new Error(`frechetDistanceOfFeatures: need at least 2 feature vectors per set, got ${n1} and ${n2}`);
   const d = f1[0].length;
   if (f2[0].length !== d) throw new Error(`frechetDistanceOfFeatures: feature sizes differ (${d} vs ${f2[0].length})`);
   if (Math.min(n1, n2) >= d) return frechetDistance(gaussianStats(f1), gaussianStats(f2));
@@ -110,7 +118,8 @@ export function frechetDistanceOfFeatures(f1: Float64Array[], f2: Float64Array[]
   const centred = (fs: Float64Array[]): [Float64Array[], Float64Array] => {
     const mean = new Float64Array(d);
     for (const f of fs) {
-      if (f.length !== d) throw new Error(`frechetDistanceOfFeatures: feature vectors differ in length (${f.length} vs ${d})`);
+      if (f.length !== d)
+        throw new Error(`frechetDistanceOfFeatures: feature vectors differ in length (${f.length} vs ${d})`);
       for (let i = 0; i < d; i++) mean[i] += f[i] / fs.length;
     }
     return [fs.map((f) => f.map((v, i) => v - mean[i])), mean];
@@ -129,7 +138,8 @@ export function frechetDistanceOfFeatures(f1: Float64Array[], f2: Float64Array[]
   const scale = 1 / Math.sqrt((a - 1) * (b - 1));
   const K = x1.map((u) => Float64Array.from(x2, (v) => dot(u, v) * scale)); // [a][b]
   const G = new Float64Array(a * a); // K K^T   [a, a]
-  for (let i = 0; i < a; i++) for (let j = i; j < a; j++) G[i * a + j] = G[j * a + i] = K[i].reduce((s, v, k) => s + v * K[j][k], 0);
+  for (let i = 0; i < a; i++)
+    for (let j = i; j < a; j++) G[i * a + j] = G[j * a + i] = K[i].reduce((s, v, k) => s + v * K[j][k], 0);
   let meanDist2 = 0;
   for (let i = 0; i < d; i++) meanDist2 += (m1[i] - m2[i]) ** 2;
   const tr = (xs: Float64Array[]) => xs.reduce((s, x) => s + dot(x, x), 0) / (xs.length - 1);

@@ -15,17 +15,25 @@
 // Preprocessing follows nsfwjs's own infer(): RGB in [0, 1] (nsfwjs divides bytes by 255; no [-1, 1] shift),
 // resized with tf.image.resizeBilinear(alignCorners = true) to inputSize x inputSize (299 by default; both the
 // 64x64 and 256x256 images of this project are upsampled).
-import * as path from 'path';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Raster, assertRaster } from '../image/raster';
+import { type Raster, assertRaster } from '../image/raster';
 import { checkUnitRange } from './metricInput';
 
 export const INCEPTION_INPUT_SIZE = 299;
 const MIN_INPUT_SIZE = 75; // InceptionV3's stride-2 stages need at least 75x75
 const LAST_LAYER = 'mixed10';
 
-interface WeightSpec { name: string; shape: number[]; dtype: string; quantization?: { dtype: string } }
-interface ModelJson { modelTopology: any; weightsManifest: { paths: string[]; weights: WeightSpec[] }[] }
+interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: string;
+  quantization?: { dtype: string };
+}
+interface ModelJson {
+  modelTopology: object;
+  weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
+}
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2 };
 
@@ -68,7 +76,8 @@ function readArtifacts(): tf.io.ModelArtifacts {
     }
     offset += n;
   }
-  if (offset !== all.length) throw new Error(`inception: weight manifest covers ${offset} bytes, shards hold ${all.length}`);
+  if (offset !== all.length)
+    throw new Error(`inception: weight manifest covers ${offset} bytes, shards hold ${all.length}`);
   const data = Buffer.concat(parts);
   const weightData = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
   return { modelTopology: topology, weightSpecs: specs as tf.io.WeightsManifestEntry[], weightData };
@@ -102,18 +111,30 @@ async function featureModel(layers: readonly string[]): Promise<tf.LayersModel> 
 
 /** [N, S, S, 3] network input from RGB rasters in [0, 1] (each bilinearly resized, alignCorners, as nsfwjs). */
 export function inceptionInput(images: Raster[], inputSize: number): tf.Tensor4D {
-  if (!Number.isInteger(inputSize) || inputSize < MIN_INPUT_SIZE) throw new Error(`inception: inputSize must be an integer >= ${MIN_INPUT_SIZE}, got ${inputSize}`);
+  if (!Number.isInteger(inputSize) || inputSize < MIN_INPUT_SIZE)
+    throw new Error(`inception: inputSize must be an integer >= ${MIN_INPUT_SIZE}, got ${inputSize}`);
   if (images.length === 0) throw new Error('inception: no images given');
-  return tf.tidy(() => tf.concat(images.map((r) => {
-    assertRaster(r, 'inception', 3);
-    checkUnitRange(r, 'inception');
-    const x = tf.tensor4d(r.data, [1, r.height, r.width, 3]);
-    return r.height === inputSize && r.width === inputSize ? x : tf.image.resizeBilinear(x, [inputSize, inputSize], true);
-  })) as tf.Tensor4D);
+  return tf.tidy(
+    () =>
+      tf.concat(
+        images.map((r) => {
+          assertRaster(r, 'inception', 3);
+          checkUnitRange(r, 'inception');
+          const x = tf.tensor4d(r.data, [1, r.height, r.width, 3]);
+          return r.height === inputSize && r.width === inputSize
+            ? x
+            : tf.image.resizeBilinear(x, [inputSize, inputSize], true);
+        }),
+      ) as tf.Tensor4D,
+  );
 }
 
 /** Activations of `layers` for a batch of images: one [N, h, w, c] tensor per layer (caller disposes them). */
-export async function inceptionActivations(images: Raster[], layers: readonly string[], inputSize = INCEPTION_INPUT_SIZE): Promise<tf.Tensor4D[]> {
+export async function inceptionActivations(
+  images: Raster[],
+  layers: readonly string[],
+  inputSize = INCEPTION_INPUT_SIZE,
+): Promise<tf.Tensor4D[]> {
   const model = await featureModel(layers);
   const x = inceptionInput(images, inputSize);
   const out = model.predict(x);

@@ -7,7 +7,7 @@
 //   iou, boundaryF  the segmenter's scores (lib/eval/maskMetrics.ts), for its evaluation on the same items
 // An empty m (the segmenter found nothing) has no boundary: it counts in coverage and areaRatio (as 0) and in
 // `empty`, not in meanDilation (NaN when every mask of a bucket is empty).
-import { Mask, maskArea } from '../image/raster';
+import { type Mask, maskArea } from '../image/raster';
 import { MASK_RATIO_BUCKETS, bucketOf } from '../data/buckets';
 import { maskMetrics } from './maskMetrics';
 
@@ -62,17 +62,26 @@ export function describeMaskStats(items: MaskStatItem[]): LearnedMaskSummary[] {
   items.forEach((item, i) => {
     const b = bucketOf(item.maskRatio);
     if (b < 0) {
-      throw new Error(`describeLearnedMasks: item ${i}: m_G covers ${(100 * item.maskRatio).toFixed(1)} % of the ` +
-        'image, outside the buckets (0-40 %)');
+      throw new Error(
+        `describeLearnedMasks: item ${i}: m_G covers ${(100 * item.maskRatio).toFixed(1)} % of the ` +
+          'image, outside the buckets (0-40 %)',
+      );
     }
     groups[b].push(item);
   });
   const summary = (bucket: string, g: MaskStatItem[]) => {
     const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN);
     const offsets = g.flatMap((x) => (x.meanOffset === null ? [] : [x.meanOffset]));
-    return { bucket, count: g.length, meanDilation: mean(offsets), coverage: mean(g.map((x) => x.coverage)),
-      areaRatio: mean(g.map((x) => x.areaRatio)), iou: mean(g.map((x) => x.iou)),
-      boundaryF: mean(g.map((x) => x.boundaryF)), empty: g.length - offsets.length };
+    return {
+      bucket,
+      count: g.length,
+      meanDilation: mean(offsets),
+      coverage: mean(g.map((x) => x.coverage)),
+      areaRatio: mean(g.map((x) => x.areaRatio)),
+      iou: mean(g.map((x) => x.iou)),
+      boundaryF: mean(g.map((x) => x.boundaryF)),
+      empty: g.length - offsets.length,
+    };
   };
   const rows = MASK_RATIO_BUCKETS.map((b, i) => summary(b.label, groups[i])).filter((r) => r.count > 0);
   return [...rows, summary('all', groups.flat())];

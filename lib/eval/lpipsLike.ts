@@ -14,9 +14,14 @@
 // cost the same since both are resized to 299): plain tfjs-backend-wasm 0.69 s a pair (first call 1.8 s including
 // the model load); reference cpu backend 24 s a pair (first call 28 s).
 import * as tf from '@tensorflow/tfjs';
-import { MetricImage, asRaster } from './metricInput';
-import { MetricResult } from './result';
-import { INCEPTION_INPUT_SIZE, InceptionMetricOptions, inceptionActivations, inceptionProtocol } from './inception';
+import { type MetricImage, asRaster } from './metricInput';
+import type { MetricResult } from './result';
+import {
+  INCEPTION_INPUT_SIZE,
+  type InceptionMetricOptions,
+  inceptionActivations,
+  inceptionProtocol,
+} from './inception';
 
 export const LPIPS_LIKE_LAYERS = ['activation_3', 'activation_5', 'mixed2', 'mixed7', 'mixed10'] as const;
 
@@ -29,7 +34,11 @@ export function unitFeatureDistance(fa: tf.Tensor4D, fb: tf.Tensor4D): tf.Tensor
 }
 
 /** LPIPS-like distances of pairs (as[i], bs[i]); RGB images in [0, 1]. */
-export async function lpipsLikeInceptionPairs(as: MetricImage[], bs: MetricImage[], opts: InceptionMetricOptions = {}): Promise<MetricResult[]> {
+export async function lpipsLikeInceptionPairs(
+  as: MetricImage[],
+  bs: MetricImage[],
+  opts: InceptionMetricOptions = {},
+): Promise<MetricResult[]> {
   if (as.length !== bs.length) throw new Error(`lpipsLikeInception: ${as.length} images vs ${bs.length}; pairs needed`);
   const inputSize = opts.inputSize ?? INCEPTION_INPUT_SIZE;
   const pairsPerPass = Math.max(1, Math.floor((opts.batchSize ?? 8) / 2));
@@ -38,7 +47,10 @@ export async function lpipsLikeInceptionPairs(as: MetricImage[], bs: MetricImage
     const ra = as.slice(start, start + pairsPerPass).map((x) => asRaster(x, 'lpipsLikeInception'));
     const rb = bs.slice(start, start + pairsPerPass).map((x) => asRaster(x, 'lpipsLikeInception'));
     ra.forEach((r, i) => {
-      if (r.height !== rb[i].height || r.width !== rb[i].width) throw new Error(`lpipsLikeInception: pair ${start + i} sizes differ: ${r.height}x${r.width} vs ${rb[i].height}x${rb[i].width}`);
+      if (r.height !== rb[i].height || r.width !== rb[i].width)
+        throw new Error(
+          `lpipsLikeInception: pair ${start + i} sizes differ: ${r.height}x${r.width} vs ${rb[i].height}x${rb[i].width}`,
+        );
     });
     const n = ra.length;
     const acts = await inceptionActivations([...ra, ...rb], LPIPS_LIKE_LAYERS, inputSize); // each [2n, h, w, c]
@@ -55,6 +67,10 @@ export async function lpipsLikeInceptionPairs(as: MetricImage[], bs: MetricImage
 }
 
 /** LPIPS-like (InceptionV3-nsfwjs, unweighted) distance of one pair; 0 for identical images. */
-export async function lpipsLikeInception(a: MetricImage, b: MetricImage, opts: InceptionMetricOptions = {}): Promise<MetricResult> {
+export async function lpipsLikeInception(
+  a: MetricImage,
+  b: MetricImage,
+  opts: InceptionMetricOptions = {},
+): Promise<MetricResult> {
   return (await lpipsLikeInceptionPairs([a], [b], opts))[0];
 }

@@ -10,7 +10,7 @@
 //                   boundary): how far m reaches beyond m_G, e.g. +2 for m_G dilated by 2 px
 // Boundary pixels: mask pixels with a 4-neighbour inside the image that is not in the mask (the image border is
 // not a boundary). m_G must be non-empty; an empty m scores 0 (meanOffset NaN).
-import { Mask, assertBinaryMask, maskArea } from '../image/raster';
+import { type Mask, assertBinaryMask, maskArea } from '../image/raster';
 import { distanceToMask, signedDistance64 } from '../image/distance';
 
 export interface MaskMetrics {
@@ -31,8 +31,10 @@ export function boundaryOf(m: Mask): Mask {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (!data[i]) continue;
-      out[i] = (x > 0 && !data[i - 1]) || (x < w - 1 && !data[i + 1]) || (y > 0 && !data[i - w]) ||
-        (y < h - 1 && !data[i + w]) ? 1 : 0;
+      out[i] =
+        (x > 0 && !data[i - 1]) || (x < w - 1 && !data[i + 1]) || (y > 0 && !data[i - w]) || (y < h - 1 && !data[i + w])
+          ? 1
+          : 0;
     }
   }
   return { height: h, width: w, data: out };
@@ -63,7 +65,7 @@ export function maskMetrics(m: Mask, mG: Mask, tolerance = 1): MaskMetrics {
   };
   // a mask filling the image has no boundary: nothing is within reach of it
   const distanceTo = (x: Mask) =>
-    (maskArea(x) > 0 ? distanceToMask(x) : new Float64Array(x.data.length).fill(Infinity));
+    maskArea(x) > 0 ? distanceToMask(x) : new Float64Array(x.data.length).fill(Infinity);
   const precision = matched(b, distanceTo(bG));
   const recall = matched(bG, distanceTo(b));
   const phi = areaG < mG.data.length ? signedDistance64(mG) : null;
@@ -75,7 +77,9 @@ export function maskMetrics(m: Mask, mG: Mask, tolerance = 1): MaskMetrics {
     n++;
   }
   return {
-    ...base, boundaryPrecision: precision, boundaryRecall: recall,
+    ...base,
+    boundaryPrecision: precision,
+    boundaryRecall: recall,
     boundaryF: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
     meanOffset: n === 0 ? NaN : offset / n,
   };

@@ -1,7 +1,7 @@
 // Metric inputs: a Raster (HWC Float32Array in [0, 1], lib/image) is primary; a tfjs [H, W, C] tensor is accepted
 // and copied into one.
 import * as tf from '@tensorflow/tfjs';
-import { Raster, Mask, assertRaster, assertBinaryMask, maskArea } from '../image/raster';
+import { type Raster, type Mask, assertRaster, assertBinaryMask, maskArea } from '../image/raster';
 
 export type MetricImage = Raster | tf.Tensor3D;
 
@@ -20,7 +20,9 @@ export function checkedPair(a: MetricImage, b: MetricImage, where: string): [Ras
   const ra = asRaster(a, where);
   const rb = asRaster(b, where);
   if (ra.height !== rb.height || ra.width !== rb.width || ra.channels !== rb.channels) {
-    throw new Error(`${where}: image sizes differ: ${ra.height}x${ra.width}x${ra.channels} vs ${rb.height}x${rb.width}x${rb.channels}`);
+    throw new Error(
+      `${where}: image sizes differ: ${ra.height}x${ra.width}x${ra.channels} vs ${rb.height}x${rb.width}x${rb.channels}`,
+    );
   }
   checkUnitRange(ra, where);
   checkUnitRange(rb, where);

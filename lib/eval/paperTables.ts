@@ -1,7 +1,7 @@
 // The paper's tables (data/paper/tables.json, transcribed from the paper, every value quoted) and a side-by-side
 // table of our per-bucket results and the paper's. Every column holding a paper value is labelled
 // "paper (quoted)", so a reader can never take a quoted number for one we measured.
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { repoPath } from '../io/repoRoot';
@@ -50,7 +50,10 @@ export function paperSeries(tables: PaperTables, table: PaperTableName, metric: 
   const points: PaperPoint[] = [];
   for (const b of tables.buckets) {
     const row = values[b];
-    if (!row || row.length !== xs.length) throw new Error(`paper table '${table}' ${metric}: bucket ${b} has ${row?.length} values for ${xs.length} columns`);
+    if (!row || row.length !== xs.length)
+      throw new Error(
+        `paper table '${table}' ${metric}: bucket ${b} has ${row?.length} values for ${xs.length} columns`,
+      );
     xs.forEach((x, i) => points.push({ bucket: `${b}%`, x, value: row[i] }));
   }
   return points;
@@ -64,18 +67,25 @@ export interface OursSeries {
 
 /** Rows (bucket, x) of the paper's table, with columns `<label> mean`, `<label> s.e.`, `<label> n` for each of
  *  our series and `paper (quoted)` for the paper's value. x values only we have are appended after the paper's. */
-export function paperVsOurs(table: PaperTableName, metric: PaperMetric, ours: OursSeries[], tables = loadPaperTables()): ColumnTable {
+export function paperVsOurs(
+  table: PaperTableName,
+  metric: PaperMetric,
+  ours: OursSeries[],
+  tables = loadPaperTables(),
+): ColumnTable {
   const paper = paperSeries(tables, table, metric);
   const axis = PAPER_TABLE_AXES[table];
   const keys: Array<{ bucket: string; x: number | string }> = paper.map(({ bucket, x }) => ({ bucket, x }));
   for (const s of ours) {
-    for (const p of s.points) if (!keys.some((k) => k.bucket === p.bucket && k.x === p.x)) keys.push({ bucket: p.bucket, x: p.x });
+    for (const p of s.points)
+      if (!keys.some((k) => k.bucket === p.bucket && k.x === p.x)) keys.push({ bucket: p.bucket, x: p.x });
   }
   const buckets = tables.buckets.map((b) => `${b}%`);
   keys.sort((a, b) => buckets.indexOf(a.bucket) - buckets.indexOf(b.bucket));
   const columns: Record<string, unknown[]> = { bucket: keys.map((k) => k.bucket), [axis]: keys.map((k) => k.x) };
   for (const s of ours) {
-    const at = (k: { bucket: string; x: number | string }) => s.points.find((p) => p.bucket === k.bucket && p.x === k.x);
+    const at = (k: { bucket: string; x: number | string }) =>
+      s.points.find((p) => p.bucket === k.bucket && p.x === k.x);
     columns[`${s.label} mean`] = keys.map((k) => at(k)?.mean ?? null);
     columns[`${s.label} s.e.`] = keys.map((k) => at(k)?.se ?? null);
     columns[`${s.label} n`] = keys.map((k) => at(k)?.n ?? 0);

@@ -1,7 +1,7 @@
 // The two PSNR/SSIM protocols. The paper does not state its own; `paper` is the likeliest one (the authors' lab
 // code copies EdgeConnect's scripts/metrics.py), `common` is the usual one (Wang et al. 2004, LaMa). Both are
-// checked against scikit-image on fixtures (test/eval.psnrSsim.test.ts).
-import { Mask, Raster, assertRaster } from '../image/raster';
+// checked against scikit-image on fixtures (test/evalPsnrSsim.test.ts).
+import { type Mask, type Raster, assertRaster } from '../image/raster';
 import { grayscale64 } from '../image/grayscale';
 
 export type MetricProtocolName = 'paper' | 'common';

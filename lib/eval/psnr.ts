@@ -1,9 +1,9 @@
 // PSNR = 10 log10(dataRange^2 / MSE), as skimage.metrics.peak_signal_noise_ratio. protocol 'common': MSE over all
 // RGB values; 'paper': over rgb2gray values (EdgeConnect). With a mask, the MSE runs over the mask's pixels only.
 // Identical images give +Infinity (skimage does the same).
-import { MetricImage, checkedPair, checkedScoreMask } from './metricInput';
-import { ScoreOptions, metricProtocol, protocolPlanes } from './protocol';
-import { MetricResult } from './result';
+import { type MetricImage, checkedPair, checkedScoreMask } from './metricInput';
+import { type ScoreOptions, metricProtocol, protocolPlanes } from './protocol';
+import type { MetricResult } from './result';
 
 export function psnr(a: MetricImage, b: MetricImage, opts: ScoreOptions = {}): MetricResult {
   const protocol = metricProtocol(opts.protocol ?? 'common');

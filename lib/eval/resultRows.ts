@@ -6,7 +6,7 @@
 // deviation / sqrt(n)) and count for every (mask, metric, protocol, mask-ratio bucket). The standard error says how
 // far our mean may be from the mean over infinitely many test images like ours: with 100 images a bucket, PSNR
 // means are good to a few tenths of a dB. n = 1 has no standard error (null).
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import { writeFileAtomic } from '../io/atomicWrite';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
@@ -75,7 +75,7 @@ export function readResultRows(file: string): ResultRow[] {
 
 /** Writes the rows as JSONL, atomically, in the order given. */
 export function writeResultRows(file: string, rows: ResultRow[]): void {
-  writeFileAtomic(file, rows.map((r) => encode(r) + '\n').join(''));
+  writeFileAtomic(file, rows.map((r) => `${encode(r)}\n`).join(''));
 }
 
 export interface BucketStat {

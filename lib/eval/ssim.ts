@@ -3,17 +3,27 @@
 // every border (skimage's crop), averaged over planes (channels). Masked-region score: mean of the uncropped map
 // (reflect-padded at the borders) over the mask's pixels, averaged over planes.
 // Speed (measured, 1 core): 64x64 RGB 4-5 ms, 256x256 42 ms (common) / 51 ms (paper).
-import { Mask } from '../image/raster';
-import { MetricImage, checkedPair, checkedScoreMask } from './metricInput';
-import { ScoreOptions, SsimSettings, metricProtocol, protocolPlanes } from './protocol';
-import { MetricResult } from './result';
+import type { Mask } from '../image/raster';
+import { type MetricImage, checkedPair, checkedScoreMask } from './metricInput';
+import { type ScoreOptions, type SsimSettings, metricProtocol, protocolPlanes } from './protocol';
+import type { MetricResult } from './result';
 import { gaussianKernel1d, separableFilter, uniformKernel1d } from './filter';
 
 /** Per-pixel SSIM of two [H * W] planes. */
-export function ssimMap(x: Float64Array, y: Float64Array, height: number, width: number, s: SsimSettings): Float64Array {
+export function ssimMap(
+  x: Float64Array,
+  y: Float64Array,
+  height: number,
+  width: number,
+  s: SsimSettings,
+): Float64Array {
   const kernel = s.window === 'gaussian' ? gaussianKernel1d(s.sigma) : uniformKernel1d(s.winSize);
-  if (kernel.length !== s.winSize) throw new Error(`ssimMap: Gaussian sigma ${s.sigma} gives a ${kernel.length}-tap window, settings say ${s.winSize}`);
-  if (height < s.winSize || width < s.winSize) throw new Error(`ssimMap: image ${height}x${width} is smaller than the ${s.winSize}x${s.winSize} SSIM window`);
+  if (kernel.length !== s.winSize)
+    throw new Error(
+      `ssimMap: Gaussian sigma ${s.sigma} gives a ${kernel.length}-tap window, settings say ${s.winSize}`,
+    );
+  if (height < s.winSize || width < s.winSize)
+    throw new Error(`ssimMap: image ${height}x${width} is smaller than the ${s.winSize}x${s.winSize} SSIM window`);
   const n = height * width;
   const xx = new Float64Array(n);
   const yy = new Float64Array(n);
@@ -43,7 +53,14 @@ export function ssimMap(x: Float64Array, y: Float64Array, height: number, width:
 }
 
 /** Mean SSIM over planes; whole image (border-cropped like skimage) or, with a mask, over the mask's pixels. */
-export function ssimOfPlanes(xs: Float64Array[], ys: Float64Array[], height: number, width: number, s: SsimSettings, mask?: Mask): number {
+export function ssimOfPlanes(
+  xs: Float64Array[],
+  ys: Float64Array[],
+  height: number,
+  width: number,
+  s: SsimSettings,
+  mask?: Mask,
+): number {
   const pad = (s.winSize - 1) >> 1;
   let total = 0;
   for (let p = 0; p < xs.length; p++) {
@@ -51,9 +68,17 @@ export function ssimOfPlanes(xs: Float64Array[], ys: Float64Array[], height: num
     let sum = 0;
     let count = 0;
     if (mask) {
-      for (let i = 0; i < map.length; i++) if (mask.data[i]) { sum += map[i]; count++; }
+      for (let i = 0; i < map.length; i++)
+        if (mask.data[i]) {
+          sum += map[i];
+          count++;
+        }
     } else {
-      for (let y = pad; y < height - pad; y++) for (let x = pad; x < width - pad; x++) { sum += map[y * width + x]; count++; }
+      for (let y = pad; y < height - pad; y++)
+        for (let x = pad; x < width - pad; x++) {
+          sum += map[y * width + x];
+          count++;
+        }
     }
     total += sum / count;
   }
@@ -67,6 +92,13 @@ export function ssim(a: MetricImage, b: MetricImage, opts: ScoreOptions = {}): M
   const protocol = metricProtocol(opts.protocol ?? 'common');
   const [ra, rb] = checkedPair(a, b, 'ssim');
   const mask = opts.mask && checkedScoreMask(opts.mask, ra.height, ra.width, 'ssim');
-  const value = ssimOfPlanes(protocolPlanes(ra, protocol.colour), protocolPlanes(rb, protocol.colour), ra.height, ra.width, protocol.ssim, mask);
+  const value = ssimOfPlanes(
+    protocolPlanes(ra, protocol.colour),
+    protocolPlanes(rb, protocol.colour),
+    ra.height,
+    ra.width,
+    protocol.ssim,
+    mask,
+  );
   return { metric: 'ssim', protocol: protocol.name, region: mask ? 'masked-region' : 'whole-image', value };
 }

@@ -15,7 +15,8 @@ export function symmetricEigen(a: Float64Array, n: number, wantVectors: boolean,
   for (let i = 0; i < A.length; i++) norm2 += A[i] * A[i];
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      if (Math.abs(A[i * n + j] - A[j * n + i]) > 1e-10 * Math.sqrt(norm2)) throw new Error(`symmetricEigen: matrix is not symmetric at (${i}, ${j})`);
+      if (Math.abs(A[i * n + j] - A[j * n + i]) > 1e-10 * Math.sqrt(norm2))
+        throw new Error(`symmetricEigen: matrix is not symmetric at (${i}, ${j})`);
     }
   }
   const V = wantVectors ? new Float64Array(n * n) : null;
@@ -25,7 +26,8 @@ export function symmetricEigen(a: Float64Array, n: number, wantVectors: boolean,
     let off = 0;
     for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += A[p * n + q] * A[p * n + q];
     if (off <= 1e-30 * norm2 || off === 0) break;
-    if (sweep === maxSweeps) throw new Error(`symmetricEigen: no convergence after ${maxSweeps} sweeps (off-diagonal ${off})`);
+    if (sweep === maxSweeps)
+      throw new Error(`symmetricEigen: no convergence after ${maxSweeps} sweeps (off-diagonal ${off})`);
     for (let p = 0; p < n - 1; p++) {
       for (let q = p + 1; q < n; q++) {
         const apq = A[p * n + q];

@@ -433,5 +433,5 @@ export function table1Csv(experiments: ExperimentResults[], tables: PaperTables)
       }
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

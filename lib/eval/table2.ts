@@ -335,7 +335,7 @@ export function table2Csv(experiments: ExperimentResults[], tables: PaperTables)
       );
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];

@@ -304,7 +304,7 @@ export function table3Csv(table3: ExperimentResults[], table2: ExperimentResults
       }
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];

@@ -77,8 +77,16 @@ export function table4Cells(exps: ExperimentResults[], metric: RemovalMetric, pr
       const rows = removalRows(e, metric, protocol);
       if (rows.length === 0) return [];
       const buckets = bucketStats(rows);
-      return [{ arm: e.spec.arm!, alpha: parseTable4Arm(e.spec.arm!), testSet: e.spec.testSet.kind, buckets,
-        averaged: averageBuckets(buckets), masks: maskSummary(rows) }];
+      return [
+        {
+          arm: e.spec.arm!,
+          alpha: parseTable4Arm(e.spec.arm!),
+          testSet: e.spec.testSet.kind,
+          buckets,
+          averaged: averageBuckets(buckets),
+          masks: maskSummary(rows),
+        },
+      ];
     });
 }
 
@@ -116,13 +124,27 @@ export function c6Verdicts(exps: ExperimentResults[], metric: RemovalMetric, pro
     const f = (x: number) => x.toFixed(metric === 'psnr' ? 2 : 4);
     const text =
       `C6 (${testSet}, ${metric} ${protocol}): best alpha ${best.alpha} (${f(best.averaged.mean)}); ` +
-      gapToEnds.map(({ alpha, gap }) => `vs ${alpha}: ${f(gap.mean)} ± ${gap.se === null ? '-' : f(gap.se)}`)
+      gapToEnds
+        .map(({ alpha, gap }) => `vs ${alpha}: ${f(gap.mean)} ± ${gap.se === null ? '-' : f(gap.se)}`)
         .join(', ') +
       ` (needs an interior best beating both ends by > ${z} s.e.): ${holds ? 'holds' : 'does not hold'}; ` +
       `mean dilation ${dilation.map((d) => d.toFixed(2)).join(' / ')} px: masks ${masksGrow ? 'grow' : 'do not grow'}` +
       ' with alpha';
-    return [{ testSet, metric, alphas: cs.map((c) => c.alpha!), scores: cs.map((c) => c.averaged.mean), best:
-      best.alpha!, gapToEnds, interior, holds, dilation, masksGrow, text }];
+    return [
+      {
+        testSet,
+        metric,
+        alphas: cs.map((c) => c.alpha!),
+        scores: cs.map((c) => c.averaged.mean),
+        best: best.alpha!,
+        gapToEnds,
+        interior,
+        holds,
+        dilation,
+        masksGrow,
+        text,
+      },
+    ];
   });
 }
 
@@ -132,14 +154,20 @@ export function paperC6(tables: PaperTables = loadPaperTables(), metric: Removal
   const v = t[metric];
   const i = v.indexOf(Math.max(...v));
   const interior = i > 0 && i < v.length - 1;
-  return `C6 (${PAPER_LABEL}, ${metric}): best alpha ${t.alpha[i]} (${v[i]}), ends ${v[0]} / ${v[v.length - 1]}: ` +
-    `${interior ? 'interior optimum' : 'optimum at an end'} (no s.e. quoted)`;
+  return (
+    `C6 (${PAPER_LABEL}, ${metric}): best alpha ${t.alpha[i]} (${v[i]}), ends ${v[0]} / ${v[v.length - 1]}: ` +
+    `${interior ? 'interior optimum' : 'optimum at an end'} (no s.e. quoted)`
+  );
 }
 
 /** Markdown: per test set, one row per arm: S per bucket and averaged, the mean dilation and coverage of its masks,
  *  and the paper's quoted mean at the same alpha. */
-export function table4Markdown(exps: ExperimentResults[], metric: RemovalMetric, protocol = 'paper',
-  tables: PaperTables = loadPaperTables()): string {
+export function table4Markdown(
+  exps: ExperimentResults[],
+  metric: RemovalMetric,
+  protocol = 'paper',
+  tables: PaperTables = loadPaperTables(),
+): string {
   const paper = tables.table4_alpha as Record<string, number[]>;
   const cells = table4Cells(exps, metric, protocol);
   const buckets = [...new Set(cells.flatMap((c) => c.buckets.map((b) => b.bucket)))].sort();
@@ -153,11 +181,13 @@ export function table4Markdown(exps: ExperimentResults[], metric: RemovalMetric,
     const q = c.alpha === null ? -1 : paper.alpha.indexOf(c.alpha);
     const cell = (b: string) => c.buckets.find((x) => x.bucket === b);
     const se = c.averaged.se === null ? '–' : f(c.averaged.se);
-    lines.push(`| ${c.testSet} | ${c.arm} | ${buckets.map((b) => (cell(b) ? f(cell(b)!.mean) : '–')).join(' | ')}` +
-      ` | ${f(c.averaged.mean)} ± ${se} | ${all.meanDilation.toFixed(2)}` +
-      ` | ${all.coverage.toFixed(3)} | ${q >= 0 ? paper[metric][q] : '–'} |`);
+    lines.push(
+      `| ${c.testSet} | ${c.arm} | ${buckets.map((b) => (cell(b) ? f(cell(b)!.mean) : '–')).join(' | ')}` +
+        ` | ${f(c.averaged.mean)} ± ${se} | ${all.meanDilation.toFixed(2)}` +
+        ` | ${all.coverage.toFixed(3)} | ${q >= 0 ? paper[metric][q] : '–'} |`,
+    );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** table4.md: per metric (paper protocol, then common), the table and its C6 verdicts; the paper's C6. */
@@ -170,14 +200,18 @@ export function table4Report(exps: ExperimentResults[], tables: PaperTables = lo
       parts.push(`## ${metric.toUpperCase()}, ${protocol} protocol\n`, table4Markdown(exps, metric, protocol, tables));
       parts.push(...c6Verdicts(exps, metric, protocol).map((v) => `- ${v.text}`), '');
     }
-  parts.push('## The learned masks per bucket (mean dilation of m beyond m_G, coverage of m_G, area ratio)\n',
+  parts.push(
+    '## The learned masks per bucket (mean dilation of m beyond m_G, coverage of m_G, area ratio)\n',
     '| test set | arm | bucket | n | dilation px | coverage | area ratio | IoU | boundary F | empty |',
-    '|---|---|---|---|---|---|---|---|---|---|');
+    '|---|---|---|---|---|---|---|---|---|---|',
+  );
   for (const c of table4Cells(exps, 'psnr'))
     for (const m of c.masks)
-      parts.push(`| ${c.testSet} | ${c.arm} | ${m.bucket} | ${m.count} | ${m.meanDilation.toFixed(2)} | ` +
-        `${m.coverage.toFixed(3)} | ${m.areaRatio.toFixed(3)} | ${m.iou.toFixed(3)} | ${m.boundaryF.toFixed(3)} | ` +
-        `${m.empty} |`);
+      parts.push(
+        `| ${c.testSet} | ${c.arm} | ${m.bucket} | ${m.count} | ${m.meanDilation.toFixed(2)} | ` +
+          `${m.coverage.toFixed(3)} | ${m.areaRatio.toFixed(3)} | ${m.iou.toFixed(3)} | ${m.boundaryF.toFixed(3)} | ` +
+          `${m.empty} |`,
+      );
   parts.push('', `- ${paperC6(tables, 'psnr')}`, `- ${paperC6(tables, 'ssim')}`, '');
   return parts.join('\n');
 }

@@ -16,8 +16,14 @@
 // The paper's quoted table through the same rules (no s.e.: orderings only): in PSNR ours > w/o MEL in every bucket,
 // but w/o MEL trails Hi-fill at 0-10 % (29.60 vs 30.43 dB), so C7 as stated fails there; the gain is largest at
 // 0-10 % (1.47 dB), so C8 fails on the paper's own PSNR too.
-import * as path from 'path';
-import { type ExperimentResults, LPIPS_LIKE_PROTOCOL, finishedExperiments, loadResults, resultsDir } from './experiment';
+import * as path from 'node:path';
+import {
+  type ExperimentResults,
+  LPIPS_LIKE_PROTOCOL,
+  finishedExperiments,
+  loadResults,
+  resultsDir,
+} from './experiment';
 import type { BucketStat } from './resultRows';
 import { type Averaged, type RemovalMetric, averageBuckets, pairedGap, removalRows, maskSummary } from './table4';
 import { bucketStats } from './resultRows';
@@ -30,14 +36,18 @@ export const TABLE5_THRESHOLDS = { z: 2 };
 
 /** The finished Table V experiments at `preset` (test sets and the validation split k is chosen on), and Table IV's
  *  (the joint rows), under `results` (default results/): what the notebook and `npm run figures` draw. */
-export function table5Results(preset: string, results = resultsDir()):
-  { table5: ExperimentResults[]; table4: ExperimentResults[] } {
+export function table5Results(
+  preset: string,
+  results = resultsDir(),
+): { table5: ExperimentResults[]; table4: ExperimentResults[] } {
   const { size, count } = evalPreset(preset);
   const all = loadResults(path.join(results, TABLES.table5.folder)).filter((e) => e.spec.table === 'table5_sota');
   const validation = all.filter((e) => e.spec.testSet.kind === 'photo-validation');
   return {
-    table5: [...finishedExperiments(all, size, count).drawn,
-      ...finishedExperiments(validation, size, validationCount(count)).drawn],
+    table5: [
+      ...finishedExperiments(all, size, count).drawn,
+      ...finishedExperiments(validation, size, validationCount(count)).drawn,
+    ],
     table4: tableResults('table4', preset, results),
   };
 }
@@ -82,8 +92,9 @@ export function table5Rows(table5: ExperimentResults[], table4: ExperimentResult
     ...seg('telea', 0, 'Telea (segmenter mask)'),
     ...seg('meanFill', 0, 'mean fill (segmenter mask)'),
     ...seg('ours', 0, 'our inpainting network (segmenter mask, k = 0)'),
-    ...(chosen && chosen.k !== 0 ? seg('ours', chosen.k, `our inpainting network (segmenter mask + ${chosen.k} px, ` +
-      'k chosen on validation)') : []),
+    ...(chosen && chosen.k !== 0
+      ? seg('ours', chosen.k, `our inpainting network (segmenter mask + ${chosen.k} px, k chosen on validation)`)
+      : []),
     ...joint(TABLE5_JOINT_ARMS.noMel, 'ours w/o MEL'),
     ...joint(TABLE5_JOINT_ARMS.ours, 'ours'),
   ];
@@ -136,8 +147,10 @@ export function c8Verdict(rows: Table5Row[], metric: RemovalMetric, protocol = '
   const ours = rows.find((r) => r.key === TABLE5_JOINT_ARMS.ours);
   const noMel = rows.find((r) => r.key === TABLE5_JOINT_ARMS.noMel);
   if (!ours || !noMel) return null;
-  const gains = pairedGap(removalRows(ours.experiment, metric, protocol),
-    removalRows(noMel.experiment, metric, protocol)).buckets;
+  const gains = pairedGap(
+    removalRows(ours.experiment, metric, protocol),
+    removalRows(noMel.experiment, metric, protocol),
+  ).buckets;
   const first = gains.find((b) => b.bucket === MASK_RATIO_BUCKETS[0].label);
   const lastLabel = MASK_RATIO_BUCKETS[MASK_RATIO_BUCKETS.length - 1].label;
   const last = gains.find((b) => b.bucket === lastLabel);
@@ -147,7 +160,8 @@ export function c8Verdict(rows: Table5Row[], metric: RemovalMetric, protocol = '
   const spread = { mean: last.mean - first.mean, se };
   const holds = largestAt === lastLabel && beyond(spread, z);
   const f = fmt(metric);
-  const text = `C8 (${ours.testSet}, ${metric} ${protocol}): MEL's gain ours − w/o MEL ` +
+  const text =
+    `C8 (${ours.testSet}, ${metric} ${protocol}): MEL's gain ours − w/o MEL ` +
     gains.map((g) => `${g.bucket} ${f(g.mean)} ± ${g.se === null ? '–' : f(g.se)}`).join(', ') +
     `; largest at ${largestAt}, ${lastLabel} − ${first.bucket} ${f(spread.mean)} ± ${se === null ? '–' : f(se)} ` +
     `(needs the largest at ${lastLabel} and the spread > ${z} s.e.): ${holds ? 'holds' : 'does not hold'}`;
@@ -178,8 +192,12 @@ export function paperC7C8(metric: RemovalMetric | 'lpips', tables: PaperTables =
 
 /** Markdown of one test set's rows (per bucket mean, averaged ± s.e.), then the paper's rows, quoted ('lpipsLike':
  *  the paper's LPIPS, another network: not comparable in value, only in ordering). */
-export function table5Markdown(rows: Table5Row[], metric: RemovalMetric | 'lpipsLike', protocol = 'paper',
-  tables: PaperTables = loadPaperTables()): string {
+export function table5Markdown(
+  rows: Table5Row[],
+  metric: RemovalMetric | 'lpipsLike',
+  protocol = 'paper',
+  tables: PaperTables = loadPaperTables(),
+): string {
   const f = fmt(metric === 'psnr' ? 'psnr' : 'ssim');
   const labels = MASK_RATIO_BUCKETS.map((b) => b.label);
   const lines = [`| row | ${labels.join(' | ')} | mean |`, `|---|${labels.map(() => '---|').join('')}---|`];
@@ -187,8 +205,10 @@ export function table5Markdown(rows: Table5Row[], metric: RemovalMetric | 'lpips
     const stats = bucketStats(removalRows(r.experiment, metric, protocol));
     const avg = averageBuckets(stats);
     const cell = (b: string) => stats.find((s) => s.bucket === b);
-    lines.push(`| ${r.label} | ${labels.map((b) => (cell(b) ? f(cell(b)!.mean) : '–')).join(' | ')} | ` +
-      `${f(avg.mean)} ± ${avg.se === null ? '–' : f(avg.se)} |`);
+    lines.push(
+      `| ${r.label} | ${labels.map((b) => (cell(b) ? f(cell(b)!.mean) : '–')).join(' | ')} | ` +
+        `${f(avg.mean)} ± ${avg.se === null ? '–' : f(avg.se)} |`,
+    );
   }
   const t = tables.table5_sota as { methods: string[] } & Record<string, Record<string, number[]>>;
   const paperKey = metric === 'lpipsLike' ? 'lpips' : metric;
@@ -197,54 +217,76 @@ export function table5Markdown(rows: Table5Row[], metric: RemovalMetric | 'lpips
       const v = tables.buckets.map((b) => t[paperKey][b][i]);
       lines.push(`| ${m} (${PAPER_LABEL}) | ${v.join(' | ')} | ${f(v.reduce((s, x) => s + x, 0) / v.length)} |`);
     });
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The segmenters evaluated on the same items (item 1 of issue 16): per row whose masks a segmenter made (the
  *  pretrained one at k = 0; each joint arm's fine-tuned one), IoU, boundary F, coverage, mean signed distance of m
  *  to m_G (px) and area ratio, per bucket and over all. */
-export function segmenterEvaluation(rows: { label: string; experiment: ExperimentResults }[]):
-  { label: string; masks: LearnedMaskSummary[] }[] {
+export function segmenterEvaluation(
+  rows: { label: string; experiment: ExperimentResults }[],
+): { label: string; masks: LearnedMaskSummary[] }[] {
   return rows.map((r) => ({ label: r.label, masks: maskSummary(removalRows(r.experiment, 'psnr', 'paper')) }));
 }
 
 /** table5.md: k* and its validation scores, per test set and metric the rows beside the paper's (quoted), C7 and
  *  C8, the segmenters evaluated; the paper's C7 and C8. */
-export function table5Report(table5: ExperimentResults[], table4: ExperimentResults[],
-  tables: PaperTables = loadPaperTables()): string {
+export function table5Report(
+  table5: ExperimentResults[],
+  table4: ExperimentResults[],
+  tables: PaperTables = loadPaperTables(),
+): string {
   const chosen = chooseK(table5);
-  const parts = ['# Table V: comparison in the automatic setting (m_G selects the segment)\n',
+  const parts = [
+    '# Table V: comparison in the automatic setting (m_G selects the segment)\n',
     chosen
       ? `k* = ${chosen.k} px, chosen on photo-validation (bucket-averaged PSNR, paper protocol): ` +
-        chosen.scores.map((s) => `k = ${s.k}: ${s.psnr.toFixed(2)}`).join(', ') + '\n'
-      : 'k*: no finished validation results (photo-validation), the dilated baseline is not shown\n'];
+        chosen.scores.map((s) => `k = ${s.k}: ${s.psnr.toFixed(2)}`).join(', ') +
+        '\n'
+      : 'k*: no finished validation results (photo-validation), the dilated baseline is not shown\n',
+  ];
   const testSets = [...new Set(table5.map((e) => e.spec.testSet.kind))].filter((t) => t !== 'photo-validation');
   for (const testSet of testSets) {
     const rows = table5Rows(table5, table4, testSet);
     for (const metric of ['psnr', 'ssim'] as const) {
-      parts.push(`## ${testSet}: ${metric.toUpperCase()}, paper protocol\n`, table5Markdown(rows, metric, 'paper',
-        tables));
+      parts.push(
+        `## ${testSet}: ${metric.toUpperCase()}, paper protocol\n`,
+        table5Markdown(rows, metric, 'paper', tables),
+      );
       for (const v of [c7Verdict(rows, metric), c8Verdict(rows, metric)]) if (v) parts.push(`- ${v.text}`);
       parts.push('');
     }
     if (rows.some((r) => removalRows(r.experiment, 'lpipsLike', LPIPS_LIKE_PROTOCOL).length > 0))
-      parts.push(`## ${testSet}: LPIPS-like (InceptionV3-nsfwjs, unweighted; lower is better; the paper's rows are ` +
-        'LPIPS on AlexNet/VGG, not comparable in value)\n',
-        table5Markdown(rows.filter((r) => removalRows(r.experiment, 'lpipsLike', LPIPS_LIKE_PROTOCOL).length > 0),
-          'lpipsLike', LPIPS_LIKE_PROTOCOL, tables));
-    const segmenters = rows.filter((r) => r.key === 'segmask-ours-k0' || !r.key.startsWith('segmask-'))
-      .map((r) => ({ label: r.key === 'segmask-ours-k0' ? 'pretrained segmenter' : `${r.label} (joint run's)`,
-        experiment: r.experiment }));
-    parts.push(`## ${testSet}: the segmenters' masks against m_G\n`,
+      parts.push(
+        `## ${testSet}: LPIPS-like (InceptionV3-nsfwjs, unweighted; lower is better; the paper's rows are ` +
+          'LPIPS on AlexNet/VGG, not comparable in value)\n',
+        table5Markdown(
+          rows.filter((r) => removalRows(r.experiment, 'lpipsLike', LPIPS_LIKE_PROTOCOL).length > 0),
+          'lpipsLike',
+          LPIPS_LIKE_PROTOCOL,
+          tables,
+        ),
+      );
+    const segmenters = rows
+      .filter((r) => r.key === 'segmask-ours-k0' || !r.key.startsWith('segmask-'))
+      .map((r) => ({
+        label: r.key === 'segmask-ours-k0' ? 'pretrained segmenter' : `${r.label} (joint run's)`,
+        experiment: r.experiment,
+      }));
+    parts.push(
+      `## ${testSet}: the segmenters' masks against m_G\n`,
       '| segmenter | bucket | n | IoU | boundary F | coverage | mean signed distance px | area ratio |',
-      '|---|---|---|---|---|---|---|---|');
+      '|---|---|---|---|---|---|---|---|',
+    );
     for (const s of segmenterEvaluation(segmenters))
       for (const m of s.masks)
-        parts.push(`| ${s.label} | ${m.bucket} | ${m.count} | ${m.iou.toFixed(3)} | ${m.boundaryF.toFixed(3)} | ` +
-          `${m.coverage.toFixed(3)} | ${m.meanDilation.toFixed(2)} | ${m.areaRatio.toFixed(3)} |`);
+        parts.push(
+          `| ${s.label} | ${m.bucket} | ${m.count} | ${m.iou.toFixed(3)} | ${m.boundaryF.toFixed(3)} | ` +
+            `${m.coverage.toFixed(3)} | ${m.meanDilation.toFixed(2)} | ${m.areaRatio.toFixed(3)} |`,
+        );
     parts.push('');
   }
   for (const metric of ['psnr', 'ssim', 'lpips'] as const)
     parts.push(...paperC7C8(metric, tables).map((t) => `- ${t}`));
-  return parts.join('\n') + '\n';
+  return `${parts.join('\n')}\n`;
 }

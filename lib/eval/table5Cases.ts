@@ -35,8 +35,12 @@ export function pickCases(rows: Table5Row[], n = 3): { success: Case[]; failure:
 }
 
 /** One row per case: I, I_G, then each remover's output and its mask against m_G. */
-export async function casePanel(name: string, testSet: ExperimentResults['spec']['testSet'], cases: Case[],
-  removers: { label: string; remover: Remover }[]): Promise<PicturePanel> {
+export async function casePanel(
+  name: string,
+  testSet: ExperimentResults['spec']['testSet'],
+  cases: Case[],
+  removers: { label: string; remover: Remover }[],
+): Promise<PicturePanel> {
   const itemAt = await openTestSet(testSet);
   const rows = [];
   const captions = [];

@@ -1,11 +1,11 @@
 // Training curves of a table's arms, small enough to commit: the mean of each logged loss over consecutive windows
 // of `every` steps, read from runs/<arm>/<part>/log.jsonl (lib/train/log.ts). runs/ is not committed, so
 // `npm run reproduce` writes this summary to results/<table>/curves.json and notebooks plot it from there.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Figure } from '../viz/figure';
 import { readLossLog } from '../train/log';
-import { INPAINTER_PARTS } from '../inpaint/learnedInpainters';
+import { INPAINTER_PARTS } from '../pipeline/learnedInpainters';
 import { writeJsonAtomic } from '../io/atomicWrite';
 import type { Arm } from './experiments';
 

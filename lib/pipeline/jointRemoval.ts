@@ -9,18 +9,18 @@
 // is what MEL learns) or miss part of it (a segmenter misses limbs), so the caller must not composite over m_G.
 // An empty selection (the segmenter sees no person on m_G) removes nothing: the output is I.
 import * as tf from '@tensorflow/tfjs';
-import { Mask, Raster, maskArea } from '../image/raster';
+import { type Mask, type Raster, maskArea } from '../image/raster';
 import { dilate } from '../image/morphology';
 import { canny } from '../image/canny';
 import { grayscale } from '../image/grayscale';
-import { PanopticLabels, semanticOneHot } from '../data/labels';
-import { JointNetwork, createJointNetwork } from '../models/jointNetwork';
-import { PretrainedSegmenter, loadPretrainedSegmenter, personSegments } from '../models/pretrainedSegmenter';
+import { type PanopticLabels, semanticOneHot } from '../data/labels';
+import { type JointNetwork, createJointNetwork } from '../models/jointNetwork';
+import { type PretrainedSegmenter, loadPretrainedSegmenter, personSegments } from '../models/pretrainedSegmenter';
 import { selectPersonSegment } from '../models/maskSelection';
 import { type LoadedCheckpoint, assignTensors, loadCheckpoint } from '../train/checkpoint';
-import { SHIPPED_MANIFEST, loadShippedWeights } from '../inpaint/shippedWeights';
-import * as fs from 'fs';
-import * as path from 'path';
+import { SHIPPED_MANIFEST, loadShippedWeights } from '../io/shippedWeights';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { RunMeta } from '../train/loop';
 import type { Inpainter } from '../inpaint/inpainter';
 
@@ -48,13 +48,19 @@ export function loadJointRemovalNetwork(file: string): JointRemovalNetwork {
   const pretrained: PretrainedSegmenter | undefined =
     meta.settings.segmenter === 'pretrained' ? loadPretrainedSegmenter() : undefined;
   const net = createJointNetwork({
-    numClasses: a.numClasses, segmenterWidth: a.segmenterWidth, inpainterWidth: a.inpainterWidth,
-    numResBlocks: a.numResBlocks, seed: meta.settings.modelSeed, pretrainedSegmenter: pretrained,
+    numClasses: a.numClasses,
+    segmenterWidth: a.segmenterWidth,
+    inpainterWidth: a.inpainterWidth,
+    numResBlocks: a.numResBlocks,
+    seed: meta.settings.modelSeed,
+    pretrainedSegmenter: pretrained,
   });
   const vars = new Map([...net.named()].map(([k, v]) => [`model.${k}`, v]));
   assignTensors(ckpt, vars, false);
   return {
-    net, checkpoint: { file: ckpt.file, step: meta.step, sha256: ckpt.sha256 }, size: a.size,
+    net,
+    checkpoint: { file: ckpt.file, step: meta.step, sha256: ckpt.sha256 },
+    size: a.size,
     cannySigma: meta.settings.cannySigma,
     dispose: () => {
       tf.dispose([...net.named().values()]);
@@ -69,8 +75,13 @@ function exportAsCheckpoint(file: string): LoadedCheckpoint<RunMeta> {
   const m = w.manifest;
   if (m.stage !== 'joint' || !m.settings)
     throw new Error(`${w.file}: exported '${m.stage}' weights, not a joint run's`);
-  const meta = { stage: 'joint', preset: m.preset, architecture: m.architecture, settings: m.settings,
-    step: m.source.step } as RunMeta;
+  const meta = {
+    stage: 'joint',
+    preset: m.preset,
+    architecture: m.architecture,
+    settings: m.settings,
+    step: m.source.step,
+  } as RunMeta;
   return { file: w.file, meta, sha256: m.source.sha256, tensors: w.tensors };
 }
 
@@ -86,8 +97,10 @@ export function jointRemover(r: JointRemovalNetwork): Remover {
     }
     const oneHot = semanticOneHot(labels);
     const inputs = {
-      image: toTensor(image.data, h, w, 3), gray: toTensor(grayscale(image).data, h, w, 1),
-      edges: toTensor(canny(image, { sigma: r.cannySigma }).data, h, w, 1), maskGT: toTensor(maskGT.data, h, w, 1),
+      image: toTensor(image.data, h, w, 3),
+      gray: toTensor(grayscale(image).data, h, w, 1),
+      edges: toTensor(canny(image, { sigma: r.cannySigma }).data, h, w, 1),
+      maskGT: toTensor(maskGT.data, h, w, 1),
       labels: toTensor(oneHot.data, h, w, oneHot.channels),
     };
     const out = tf.tidy(() => {
@@ -123,7 +136,8 @@ export function segmenterMaskRemover(fill: Inpainter, k: number, segmenter?: Pre
     if (maskArea(mask) === 0) return { output: image, mask };
     const filled = await fill(image, mask, { labels });
     const data = Float32Array.from(image.data);
-    for (let p = 0; p < mask.data.length; p++) if (mask.data[p]) for (let c = 0; c < 3; c++) data[p * 3 + c] = filled.data[p * 3 + c];
+    for (let p = 0; p < mask.data.length; p++)
+      if (mask.data[p]) for (let c = 0; c < 3; c++) data[p * 3 + c] = filled.data[p * 3 + c];
     return { output: { ...image, data }, mask };
   };
 }

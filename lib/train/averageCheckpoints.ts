@@ -7,8 +7,8 @@
 // and the loss log of the last source's run is copied beside it, so export-weights can record the training.
 // The output folder must be new, empty or an earlier average, never a source or a run (lib/train/checkpoint.ts
 // checkOutputFolder): writing there would replace a resumable checkpoint and cut its log.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, saveCheckpoint, checkOutputFolder, MANIFEST } from './checkpoint';
 import { copyLossLog } from './log';
@@ -26,11 +26,16 @@ export function averageCheckpoints(sources: string[], out: string): string {
   const names = [...first.tensors.keys()].filter((k) => k.startsWith('model.'));
   for (const c of cks) {
     const same = (what: string, a: unknown, b: unknown) => {
-      if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`averageCheckpoints: ${c.file} differs from ${first.file} in ${what}`);
+      if (JSON.stringify(a) !== JSON.stringify(b))
+        throw new Error(`averageCheckpoints: ${c.file} differs from ${first.file} in ${what}`);
     };
     same('stage', c.meta.stage, first.meta.stage);
     same('architecture', c.meta.architecture, first.meta.architecture);
-    same('model tensors', [...c.tensors.keys()].filter((k) => k.startsWith('model.')), names);
+    same(
+      'model tensors',
+      [...c.tensors.keys()].filter((k) => k.startsWith('model.')),
+      names,
+    );
   }
   checkOutputFolder(out, '--out', ['average']);
   const tensors = new Map<string, tf.Tensor>();
@@ -39,12 +44,23 @@ export function averageCheckpoints(sources: string[], out: string): string {
     const sum = new Float64Array(first.tensors.get(name)!.values.length);
     for (const c of cks) {
       const t = c.tensors.get(name)!;
-      if (JSON.stringify(t.shape) !== JSON.stringify(shape)) throw new Error(`averageCheckpoints: '${name}' is [${t.shape}] in ${c.file}, [${shape}] in ${first.file}`);
+      if (JSON.stringify(t.shape) !== JSON.stringify(shape))
+        throw new Error(`averageCheckpoints: '${name}' is [${t.shape}] in ${c.file}, [${shape}] in ${first.file}`);
       t.values.forEach((v, i) => (sum[i] += v));
     }
-    tensors.set(name, tf.tensor(Float32Array.from(sum, (v) => v / cks.length), shape));
+    tensors.set(
+      name,
+      tf.tensor(
+        Float32Array.from(sum, (v) => v / cks.length),
+        shape,
+      ),
+    );
   }
-  const averagedFrom: AveragedSource[] = cks.map((c) => ({ from: repoRelative(c.file), step: c.meta.step, sha256: c.sha256 }));
+  const averagedFrom: AveragedSource[] = cks.map((c) => ({
+    from: repoRelative(c.file),
+    step: c.meta.step,
+    sha256: c.sha256,
+  }));
   const log = path.join(path.dirname(last.file), 'log.jsonl');
   if (fs.existsSync(log)) copyLossLog(log, path.join(out, 'log.jsonl'), last.meta.step);
   try {

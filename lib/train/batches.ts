@@ -5,7 +5,7 @@
 //
 // Mask variants (paper Table II):
 //   object: the source image is I (with the pasted person) and the mask M_G, as in the paper's own training;
-//   random: the source image is I_G and the mask a DeepFill v2 free-form mask (lib/data/irregular-masks.ts), "an
+//   random: the source image is I_G and the mask a DeepFill v2 free-form mask (lib/data/irregularMasks.ts), "an
 //           original image randomly masked". Our choice: its hole ratio is drawn in the same mask-ratio bucket as the
 //           item's M_G, so both variants see the same distribution of hole sizes and differ only in hole shape.
 // Either way the targets are I_G, its Canny edges and its labels.
@@ -22,7 +22,7 @@ import { loadFiremen, loadPhotos, photoLibraryDir, readPhotoManifest } from '../
 import { loadVtestCutouts } from '../data/vtest';
 import { type CocoIndex, cocoPaths, loadCocoIndex, makeCocoTriplet } from '../data/coco';
 import type { DataMix } from '../config/presets';
-import { irregularMask } from '../data/irregular-masks';
+import { irregularMask } from '../data/irregularMasks';
 import { MASK_RATIO_BUCKETS, MIN_MASK_RATIO } from '../data/buckets';
 import { semanticOneHot, type PanopticLabels, instanceBoundaryTarget } from '../data/labels';
 import { canny } from '../image/canny';

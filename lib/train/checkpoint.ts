@@ -10,9 +10,9 @@
 // weights, experiment results, other files).
 //   <dir>/ckpt.json            manifest (the checkpoint's identity: pass this file or <dir> to --resume / --init)
 //   <dir>/ckpt-000120.bin      float32 little-endian tensors, concatenated
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
 
@@ -38,8 +38,13 @@ export interface CheckpointManifest<M> {
 }
 
 /** One tensor table entry's values start at `offset` and take `size * bytesPerValue` bytes. */
-export function validateTensorTable(file: string, m: { tensors?: unknown; byteLength?: unknown }, bytesPerValue: number): TensorEntry[] {
-  const bad = (what: string) => new Error(`${file} is corrupt: ${what}; restore it from a copy or use another checkpoint`);
+export function validateTensorTable(
+  file: string,
+  m: { tensors?: unknown; byteLength?: unknown },
+  bytesPerValue: number,
+): TensorEntry[] {
+  const bad = (what: string) =>
+    new Error(`${file} is corrupt: ${what}; restore it from a copy or use another checkpoint`);
   if (!Array.isArray(m.tensors)) throw bad('it has no tensor table (tensors)');
   if (!Number.isSafeInteger(m.byteLength)) throw bad('it has no valid byteLength');
   const seen = new Set<string>();
@@ -48,8 +53,12 @@ export function validateTensorTable(file: string, m: { tensors?: unknown; byteLe
     const name = typeof e?.name === 'string' ? e.name : '';
     if (!name || seen.has(name)) throw bad(`tensor ${k} has ${name ? `the duplicate name '${name}'` : 'no name'}`);
     seen.add(name);
-    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad(`tensor '${name}' has no valid shape`);
-    if (e.offset !== next) throw bad(`tensor '${name}' starts at byte ${String(e.offset)}, expected ${next} (tensors are stored contiguously in table order)`);
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw bad(`tensor '${name}' has no valid shape`);
+    if (e.offset !== next)
+      throw bad(
+        `tensor '${name}' starts at byte ${String(e.offset)}, expected ${next} (tensors are stored contiguously in table order)`,
+      );
     next += e.shape.reduce((a, b) => a * b, 1) * bytesPerValue;
   }
   if (next !== m.byteLength) throw bad(`its tensors take ${next} bytes, the tensor file ${m.byteLength}`);
@@ -88,7 +97,13 @@ export function saveCheckpoint<M>(dir: string, step: number, meta: M, tensors: M
   for (const e of entries) view.set(tensors.get(e.name)!.dataSync() as Float32Array, e.offset / 4);
   const bin = `ckpt-${String(step).padStart(6, '0')}.bin`;
   const manifest: CheckpointManifest<M> = {
-    format: CHECKPOINT_FORMAT, version: 1, meta, bin, byteLength: bytes.length, sha256: sha256(bytes), tensors: entries,
+    format: CHECKPOINT_FORMAT,
+    version: 1,
+    meta,
+    bin,
+    byteLength: bytes.length,
+    sha256: sha256(bytes),
+    tensors: entries,
   };
   const file = path.join(dir, MANIFEST);
   try {
@@ -96,10 +111,13 @@ export function saveCheckpoint<M>(dir: string, step: number, meta: M, tensors: M
     writeJsonAtomic(file, manifest);
   } catch (e) {
     removeTemporaryFiles(dir);
-    const kept = hasCheckpoint(dir) ? `${file} (step ${readManifestStep(file)}) is still the good checkpoint` : 'no checkpoint is kept there';
+    const kept = hasCheckpoint(dir)
+      ? `${file} (step ${readManifestStep(file)}) is still the good checkpoint`
+      : 'no checkpoint is kept there';
     throw new Error(`writing the checkpoint of step ${step} into ${dir} failed (${(e as Error).message}); ${kept}`);
   }
-  for (const f of fs.readdirSync(dir)) if (/^ckpt-\d+\.bin$/.test(f) && f !== bin) fs.rmSync(path.join(dir, f), { force: true });
+  for (const f of fs.readdirSync(dir))
+    if (/^ckpt-\d+\.bin$/.test(f) && f !== bin) fs.rmSync(path.join(dir, f), { force: true });
   return file;
 }
 
@@ -118,15 +136,22 @@ function readManifestStep(file: string): string {
 }
 
 /** The tensor file a manifest names (beside it), checked against the manifest's byte length and SHA-256; `kind`
- *  names the format in the errors. Shared by checkpoints and exported weights (lib/inpaint/shippedWeights.ts). */
-export function readVerifiedTensorFile(manifestFile: string, m: { bin: string; byteLength: number; sha256: string }, kind: string): Uint8Array {
+ *  names the format in the errors. Shared by checkpoints and exported weights (lib/io/shippedWeights.ts). */
+export function readVerifiedTensorFile(
+  manifestFile: string,
+  m: { bin: string; byteLength: number; sha256: string },
+  kind: string,
+): Uint8Array {
   const binFile = path.join(path.dirname(manifestFile), m.bin);
   if (!fs.existsSync(binFile)) throw new Error(`${kind} ${manifestFile}: its tensor file ${binFile} is missing`);
   const bytes = new Uint8Array(fs.readFileSync(binFile));
   if (bytes.length !== m.byteLength) {
-    throw new Error(`${kind} ${binFile} is corrupt: ${bytes.length} bytes, the manifest ${manifestFile} says ${m.byteLength}`);
+    throw new Error(
+      `${kind} ${binFile} is corrupt: ${bytes.length} bytes, the manifest ${manifestFile} says ${m.byteLength}`,
+    );
   }
-  if (sha256(bytes) !== m.sha256) throw new Error(`${kind} ${binFile} is corrupt: its SHA-256 does not match the manifest ${manifestFile}`);
+  if (sha256(bytes) !== m.sha256)
+    throw new Error(`${kind} ${binFile} is corrupt: its SHA-256 does not match the manifest ${manifestFile}`);
   return bytes;
 }
 
@@ -151,13 +176,17 @@ export function loadCheckpoint<M>(p: string): LoadedCheckpoint<M> {
   const file = manifestPath(p);
   if (!fs.existsSync(file)) {
     const folder = fs.existsSync(p) ? describeFolder(p) : null;
-    throw new Error(folder && folder.kind !== 'empty'
-      ? `${p} holds ${folder.what}, not a training checkpoint: give a run folder (with ${MANIFEST}) or its ${MANIFEST}`
-      : `checkpoint ${file}: not found (give a run folder holding ${MANIFEST}, or the ${MANIFEST} itself)`);
+    throw new Error(
+      folder && folder.kind !== 'empty'
+        ? `${p} holds ${folder.what}, not a training checkpoint: give a run folder (with ${MANIFEST}) or its ${MANIFEST}`
+        : `checkpoint ${file}: not found (give a run folder holding ${MANIFEST}, or the ${MANIFEST} itself)`,
+    );
   }
   const m = readJsonManifest(file, 'checkpoint') as CheckpointManifest<M>;
   if (m?.format !== CHECKPOINT_FORMAT || m.version !== 1) {
-    throw new Error(`checkpoint ${file}: not a training checkpoint (format ${String(m?.format)}, version ${String(m?.version)})`);
+    throw new Error(
+      `checkpoint ${file}: not a training checkpoint (format ${String(m?.format)}, version ${String(m?.version)})`,
+    );
   }
   const entries = validateTensorTable(file, m, 4);
   const bytes = readVerifiedTensorFile(file, m, 'checkpoint');
@@ -179,12 +208,15 @@ export function assignTensors(ckpt: LoadedCheckpoint<unknown>, vars: Map<string,
     const t = ckpt.tensors.get(name);
     if (!t) throw new Error(`checkpoint ${ckpt.file} does not match this run: it has no tensor '${name}'`);
     if (!tf.util.arraysEqual(t.shape, v.shape)) {
-      throw new Error(`checkpoint ${ckpt.file} does not match this run: '${name}' is [${t.shape}], this run's is [${v.shape}]`);
+      throw new Error(
+        `checkpoint ${ckpt.file} does not match this run: '${name}' is [${t.shape}], this run's is [${v.shape}]`,
+      );
     }
   }
   if (exact) {
     for (const name of ckpt.tensors.keys()) {
-      if (!vars.has(name)) throw new Error(`checkpoint ${ckpt.file} does not match this run: unexpected tensor '${name}'`);
+      if (!vars.has(name))
+        throw new Error(`checkpoint ${ckpt.file} does not match this run: unexpected tensor '${name}'`);
     }
   }
   for (const [name, v] of vars) {
@@ -193,7 +225,16 @@ export function assignTensors(ckpt: LoadedCheckpoint<unknown>, vars: Map<string,
   }
 }
 
-export type FolderKind = 'missing' | 'empty' | 'file' | 'checkpoint' | 'average' | 'unfinished-run' | 'weights' | 'results' | 'other';
+export type FolderKind =
+  | 'missing'
+  | 'empty'
+  | 'file'
+  | 'checkpoint'
+  | 'average'
+  | 'unfinished-run'
+  | 'weights'
+  | 'results'
+  | 'other';
 
 /** What a path holds, as the writers of this project see it; `what` says it in words for the errors. */
 export function describeFolder(dir: string): { kind: FolderKind; what: string } {
@@ -209,7 +250,9 @@ export function describeFolder(dir: string): { kind: FolderKind; what: string } 
     } catch {
       // unreadable: still a checkpoint folder, loadCheckpoint names the damage
     }
-    return averaged ? { kind: 'average', what: 'an averaged checkpoint' } : { kind: 'checkpoint', what: 'a training run (ckpt.json)' };
+    return averaged
+      ? { kind: 'average', what: 'an averaged checkpoint' }
+      : { kind: 'checkpoint', what: 'a training run (ckpt.json)' };
   }
   if (has('weights.json')) {
     let stage = '?';

@@ -1,7 +1,7 @@
 // Per-step loss log, one JSON object a line: {"step": 12, "seconds": 0.41, "losses": {...}}. Each line is one
 // append (a killed run leaves at most a torn last line, which readLossLog skips). On resume the log is cut back to
 // the checkpoint's step, so the steps redone after it are not written twice.
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import { writeFileAtomic } from '../io/atomicWrite';
 
 export interface LossRecord {
@@ -13,7 +13,7 @@ export interface LossRecord {
 }
 
 export function appendLossRecord(file: string, r: LossRecord): void {
-  fs.appendFileSync(file, JSON.stringify(r) + '\n');
+  fs.appendFileSync(file, `${JSON.stringify(r)}\n`);
 }
 
 export function readLossLog(file: string): LossRecord[] {
@@ -33,7 +33,7 @@ export function readLossLog(file: string): LossRecord[] {
 /** Writes the records of steps 1..step of log `from` to `to` (atomically; `to` may be `from`). */
 export function copyLossLog(from: string, to: string, step: number): void {
   const kept = readLossLog(from).filter((r) => r.step <= step);
-  writeFileAtomic(to, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+  writeFileAtomic(to, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
 }
 
 /** Keep the records of steps 1..step (atomically rewritten). */

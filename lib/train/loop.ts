@@ -9,24 +9,38 @@
 // record of exported weights comes from it).
 // α and MEL on/off have one source each, the loss weights: --alpha A is weights.alpha = A, --no-mel is
 // weights.lambdaX = 0; settings.alpha and settings.mel (joint stage) are read from them.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Preset, StageName, Architecture, ImageLossTarget, ImageCues, DataMix, DATA_MIXES } from '../config/presets';
-import { repoRelative } from '../io/repoRoot';
-import { LossWeights } from '../losses/weights';
-import { L1Normalisation } from '../losses/reconstruction';
-import { Adam } from './adam';
-import { DataConfig, MaskKind, makeBatch, disposeBatch, loadTrainingData, prepareBatch } from './batches';
-import { buildStage, StageModel, SegmenterKind, DEFAULT_SEGMENTER } from './stages';
-import { trainStep, Optimizers } from './trainStep';
 import {
-  saveCheckpoint, loadCheckpoint, assignTensors, hasCheckpoint, LoadedCheckpoint, checkOutputFolder, removeTemporaryFiles,
+  type Preset,
+  type StageName,
+  type Architecture,
+  type ImageLossTarget,
+  type ImageCues,
+  type DataMix,
+  DATA_MIXES,
+} from '../config/presets';
+import { repoRelative } from '../io/repoRoot';
+import type { LossWeights } from '../losses/weights';
+import type { L1Normalisation } from '../losses/reconstruction';
+import { Adam } from './adam';
+import { type DataConfig, type MaskKind, makeBatch, disposeBatch, loadTrainingData, prepareBatch } from './batches';
+import { buildStage, type StageModel, type SegmenterKind, DEFAULT_SEGMENTER } from './stages';
+import { trainStep, type Optimizers } from './trainStep';
+import {
+  saveCheckpoint,
+  loadCheckpoint,
+  assignTensors,
+  hasCheckpoint,
+  type LoadedCheckpoint,
+  checkOutputFolder,
+  removeTemporaryFiles,
 } from './checkpoint';
-import { appendLossRecord, copyLossLog, truncateLossLog, readLossLog, LossRecord } from './log';
+import { appendLossRecord, copyLossLog, truncateLossLog, readLossLog, type LossRecord } from './log';
 import { Progress } from './progress';
 import { lockRunDir } from './runLock';
-import { GeneratorStage, SHIPPED_MANIFEST, loadShippedWeights } from '../inpaint/shippedWeights';
+import { type GeneratorStage, SHIPPED_MANIFEST, loadShippedWeights } from '../io/shippedWeights';
 
 export type PartName = 'edge' | 'seg' | 'image' | 'segmenter';
 
@@ -157,15 +171,20 @@ export interface RunResult {
 }
 
 const PART_PREFIXES: Record<PartName, string[]> = {
-  edge: ['edge.', 'D_E.'], seg: ['segInpaint.', 'D_S.'], image: ['image.', 'D_I.'], segmenter: ['seg.'],
+  edge: ['edge.', 'D_E.'],
+  seg: ['segInpaint.', 'D_S.'],
+  image: ['image.', 'D_I.'],
+  segmenter: ['seg.'],
 };
 
 /** The preset with some loss weights replaced; an unknown name or a negative or non-finite value is an error. */
 export function withWeights(preset: Preset, overrides: Partial<LossWeights> | undefined): Preset {
   if (!overrides) return preset;
   for (const [k, v] of Object.entries(overrides)) {
-    if (!(k in preset.weights)) throw new Error(`--weights: unknown loss weight '${k}' (known: ${Object.keys(preset.weights).join(', ')})`);
-    if (!(Number.isFinite(v) && (v as number) >= 0)) throw new Error(`--weights: ${k} must be a finite number >= 0, got ${v}`);
+    if (!(k in preset.weights))
+      throw new Error(`--weights: unknown loss weight '${k}' (known: ${Object.keys(preset.weights).join(', ')})`);
+    if (!(Number.isFinite(v) && (v as number) >= 0))
+      throw new Error(`--weights: ${k} must be a finite number >= 0, got ${v}`);
   }
   return { ...preset, weights: { ...preset.weights, ...overrides } };
 }
@@ -175,7 +194,8 @@ function jointWeightOverrides(o: RunOptions): Partial<LossWeights> | undefined {
   const w = { ...o.weights };
   if (o.stage !== 'joint') {
     const given = (['alpha', 'lambdaX'] as const).filter((k) => w[k] !== undefined);
-    if (given.length) throw new Error(`--weights ${given.join(', ')}: the mask expansion loss applies to the joint stage only`);
+    if (given.length)
+      throw new Error(`--weights ${given.join(', ')}: the mask expansion loss applies to the joint stage only`);
     return o.weights;
   }
   if (o.alpha !== undefined) {
@@ -183,7 +203,8 @@ function jointWeightOverrides(o: RunOptions): Partial<LossWeights> | undefined {
     w.alpha = o.alpha;
   }
   if (o.mel === false) {
-    if (w.lambdaX !== undefined) throw new Error('MEL is switched off twice (--no-mel and --weights lambdaX=): give one');
+    if (w.lambdaX !== undefined)
+      throw new Error('MEL is switched off twice (--no-mel and --weights lambdaX=): give one');
     w.lambdaX = 0;
   }
   return Object.keys(w).length ? w : undefined;
@@ -196,12 +217,16 @@ function settingsOf(o: RunOptions): TrainingSettings {
   if (masks === 'random' && (o.stage === 'segmenter' || joint)) {
     throw new Error(`--masks random applies to the inpainter stages (edge, seg, image), not to '${o.stage}'`);
   }
-  if (!joint && (o.mel === false || o.alpha !== undefined)) throw new Error(`--no-mel and --alpha apply to the joint stage only`);
-  if ((o.cues ?? o.imageLoss) !== undefined && o.stage !== 'image') throw new Error(`--cues and --image-loss apply to the image stage only`);
-  if (o.l1Per !== undefined && o.stage !== 'image' && !joint) throw new Error(`--l1-per applies to the image and joint stages only`);
+  if (!joint && (o.mel === false || o.alpha !== undefined))
+    throw new Error(`--no-mel and --alpha apply to the joint stage only`);
+  if ((o.cues ?? o.imageLoss) !== undefined && o.stage !== 'image')
+    throw new Error(`--cues and --image-loss apply to the image stage only`);
+  if (o.l1Per !== undefined && o.stage !== 'image' && !joint)
+    throw new Error(`--l1-per applies to the image and joint stages only`);
   const usesSegmenter = o.stage === 'segmenter' || joint;
-  if (o.segmenter !== undefined && !usesSegmenter) throw new Error(`--segmenter applies to the segmenter and joint stages only`);
-  const segmenter = usesSegmenter ? o.segmenter ?? DEFAULT_SEGMENTER[p.name] : null;
+  if (o.segmenter !== undefined && !usesSegmenter)
+    throw new Error(`--segmenter applies to the segmenter and joint stages only`);
+  const segmenter = usesSegmenter ? (o.segmenter ?? DEFAULT_SEGMENTER[p.name]) : null;
   // fine-tuning the pretrained segmenter alone: the joint stage's rate (the segmenter stage's is for training from scratch)
   const lr = o.lr ?? p.lr[o.stage === 'segmenter' && segmenter === 'pretrained' ? 'joint' : o.stage];
   return {
@@ -217,9 +242,9 @@ function settingsOf(o: RunOptions): TrainingSettings {
     modelSeed: p.modelSeed,
     cannySigma: p.cannySigma,
     weights: p.weights,
-    imageLoss: o.stage === 'image' ? o.imageLoss ?? p.imageLoss : null,
-    l1Per: o.stage === 'image' || joint ? o.l1Per ?? p.l1Per : null,
-    imageCues: o.stage === 'image' ? o.cues ?? 'gt' : null,
+    imageLoss: o.stage === 'image' ? (o.imageLoss ?? p.imageLoss) : null,
+    l1Per: o.stage === 'image' || joint ? (o.l1Per ?? p.l1Per) : null,
+    imageCues: o.stage === 'image' ? (o.cues ?? 'gt') : null,
     segmenter,
   };
 }
@@ -229,8 +254,11 @@ function settingsOf(o: RunOptions): TrainingSettings {
 function segmenterBeforeRecorded(stage: StageName): SegmenterKind | null {
   return stage === 'segmenter' || stage === 'joint' ? 'scratch' : null;
 }
-const settingsBeforeRecorded = (stage: StageName): Partial<TrainingSettings> =>
-  ({ data: DATA_MIXES.procedural, imageCues: stage === 'image' ? 'gt' : null, segmenter: segmenterBeforeRecorded(stage) });
+const settingsBeforeRecorded = (stage: StageName): Partial<TrainingSettings> => ({
+  data: DATA_MIXES.procedural,
+  imageCues: stage === 'image' ? 'gt' : null,
+  segmenter: segmenterBeforeRecorded(stage),
+});
 
 function describeDifference(what: string, a: unknown, b: unknown): string | null {
   const ja = JSON.stringify(a);
@@ -239,19 +267,31 @@ function describeDifference(what: string, a: unknown, b: unknown): string | null
 }
 
 /** Throws unless the checkpoint was written by this stage with this architecture (and, for resume, settings). */
-function checkCompatible(ckpt: LoadedCheckpoint<RunMeta>, stage: StageName, preset: Preset, settings: TrainingSettings | null): void {
+function checkCompatible(
+  ckpt: LoadedCheckpoint<RunMeta>,
+  stage: StageName,
+  preset: Preset,
+  settings: TrainingSettings | null,
+): void {
   const m = ckpt.meta;
   if (!m || typeof m !== 'object' || !m.architecture) throw new Error(`checkpoint ${ckpt.file}: no run metadata`);
   const problems = [
     describeDifference('stage', m.stage, stage),
     ...Object.keys({ ...preset.architecture, ...m.architecture }).map((k) =>
-      describeDifference(`architecture.${k}`, (m.architecture as unknown as Record<string, unknown>)[k], (preset.architecture as unknown as Record<string, unknown>)[k])),
+      describeDifference(
+        `architecture.${k}`,
+        (m.architecture as unknown as Record<string, unknown>)[k],
+        (preset.architecture as unknown as Record<string, unknown>)[k],
+      ),
+    ),
   ];
   if (settings) {
     problems.push(describeDifference('preset', m.preset, preset.name));
     const recorded = { ...settingsBeforeRecorded(stage), ...m.settings } as unknown as Record<string, unknown>;
     for (const k of Object.keys({ ...settings, ...recorded })) {
-      problems.push(describeDifference(`setting '${k}'`, recorded[k], (settings as unknown as Record<string, unknown>)[k]));
+      problems.push(
+        describeDifference(`setting '${k}'`, recorded[k], (settings as unknown as Record<string, unknown>)[k]),
+      );
     }
   }
   const found = problems.filter((x): x is string => x !== null);
@@ -264,17 +304,23 @@ function checkSameBackend(ckpt: LoadedCheckpoint<RunMeta>, backend: BackendRecor
   const say = (b: BackendRecord) => `${b.name} (native kernels ${b.native ? 'on' : 'off'})`;
   if (made.name !== backend.name || made.native !== backend.native) {
     const how = made.name !== backend.name ? `--backend ${made.name}` : `TFJS_NATIVE=${made.native ? 1 : 0}`;
-    throw new Error(`${ckpt.file} was computed on ${say(made)}, this process runs ${say(backend)}: resume on the same backend ` +
-      `(${how}) so the run repeats its numbers, or start a new run from these weights with --init ${ckpt.file} --out NEW`);
+    throw new Error(
+      `${ckpt.file} was computed on ${say(made)}, this process runs ${say(backend)}: resume on the same backend ` +
+        `(${how}) so the run repeats its numbers, or start a new run from these weights with --init ${ckpt.file} --out NEW`,
+    );
   }
 }
 
 /** Throws unless the loss log holds every step 1..step (the run's training record; export-weights reads it). */
 function checkLogReaches(logFile: string, step: number): void {
-  const steps = readLossLog(logFile).map((r) => r.step).filter((s) => s <= step);
+  const steps = readLossLog(logFile)
+    .map((r) => r.step)
+    .filter((s) => s <= step);
   if (steps.length !== step || steps.some((s, i) => s !== i + 1)) {
-    throw new Error(`${logFile} ${fs.existsSync(logFile) ? `holds ${steps.length} of the ${step} steps` : 'is missing'} up to the ` +
-      `checkpoint's step ${step}: restore it (the run's training record), or start a new run with --init ${path.dirname(logFile)} --out NEW`);
+    throw new Error(
+      `${logFile} ${fs.existsSync(logFile) ? `holds ${steps.length} of the ${step} steps` : 'is missing'} up to the ` +
+        `checkpoint's step ${step}: restore it (the run's training record), or start a new run with --init ${path.dirname(logFile)} --out NEW`,
+    );
   }
 }
 
@@ -301,21 +347,26 @@ function removeLeftovers(out: string): void {
   removeTemporaryFiles(out);
   const snapshots = path.join(out, 'snapshots');
   if (!fs.existsSync(snapshots)) return;
-  for (const f of fs.readdirSync(snapshots)) if (/\.tmp$/.test(f)) fs.rmSync(path.join(snapshots, f), { recursive: true, force: true });
+  for (const f of fs.readdirSync(snapshots))
+    if (/\.tmp$/.test(f)) fs.rmSync(path.join(snapshots, f), { recursive: true, force: true });
 }
 
 /** Checkpoint names: 'model.<variable>', 'adam.<optimizer>.<m|v>.<variable>'. */
 function checkpointTensors(model: StageModel, opt: Optimizers): Map<string, tf.Variable> {
   const out = new Map<string, tf.Variable>();
   for (const [k, v] of model.variables) out.set(`model.${k}`, v);
-  const adams: [string, Adam][] = [['G', opt.generator], ...model.critics.map((c, i): [string, Adam] => [c.name, opt.critics[i]])];
+  const adams: [string, Adam][] = [
+    ['G', opt.generator],
+    ...model.critics.map((c, i): [string, Adam] => [c.name, opt.critics[i]]),
+  ];
   for (const [name, a] of adams) for (const [k, v] of a.state()) out.set(`adam.${name}.${k}`, v);
   return out;
 }
 
 function modelTensors(model: StageModel, prefixes?: string[]): Map<string, tf.Variable> {
   const out = new Map<string, tf.Variable>();
-  for (const [k, v] of model.variables) if (!prefixes || prefixes.some((p) => k.startsWith(p))) out.set(`model.${k}`, v);
+  for (const [k, v] of model.variables)
+    if (!prefixes || prefixes.some((p) => k.startsWith(p))) out.set(`model.${k}`, v);
   return out;
 }
 
@@ -324,14 +375,20 @@ function isShippedExport(p: string): boolean {
   return path.basename(p) === SHIPPED_MANIFEST || fs.existsSync(path.join(p, SHIPPED_MANIFEST));
 }
 
-/** Exported generator weights (lib/inpaint/shippedWeights.ts) as a part's starting point: the generator only (its
+/** Exported generator weights (lib/io/shippedWeights.ts) as a part's starting point: the generator only (its
  *  discriminator starts fresh), recorded with the run the export was made from. */
-function shippedAsInit(file: string, part: GeneratorStage, preset: Preset): { weights: LoadedCheckpoint<unknown>; record: InitRecord } {
+function shippedAsInit(
+  file: string,
+  part: GeneratorStage,
+  preset: Preset,
+): { weights: LoadedCheckpoint<unknown>; record: InitRecord } {
   const w = loadShippedWeights(file);
   const m = w.manifest;
   if (m.stage !== part) throw new Error(`--init-${part} ${w.file}: these are the ${m.stage} inpainter's weights`);
   if (JSON.stringify(m.architecture) !== JSON.stringify(preset.architecture)) {
-    throw new Error(`--init-${part} ${w.file}: architecture ${JSON.stringify(m.architecture)} is not the ${preset.name} preset's`);
+    throw new Error(
+      `--init-${part} ${w.file}: architecture ${JSON.stringify(m.architecture)} is not the ${preset.name} preset's`,
+    );
   }
   return {
     weights: { file: w.file, meta: m, sha256: m.sha256, tensors: w.tensors },
@@ -353,36 +410,56 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   const settings = settingsOf(o);
   const total = o.steps ?? preset.steps[stage];
   const every = o.checkpointEvery ?? preset.checkpointEvery;
-  if (o.keepEvery !== undefined && (!Number.isInteger(o.keepEvery) || o.keepEvery < 1)) throw new Error(`--keep-every must be a positive integer, got ${o.keepEvery}`);
+  if (o.keepEvery !== undefined && (!Number.isInteger(o.keepEvery) || o.keepEvery < 1))
+    throw new Error(`--keep-every must be a positive integer, got ${o.keepEvery}`);
   for (const [k, v] of Object.entries({ steps: total, 'checkpoint-every': every, pairs: settings.pairs })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
   }
-  if (o.resume && (o.init || o.initParts)) throw new Error('--resume continues a run from its own checkpoint; do not combine it with --init');
+  if (o.resume && (o.init || o.initParts))
+    throw new Error('--resume continues a run from its own checkpoint; do not combine it with --init');
   const cueParts: PartName[] = ['edge', 'seg'];
   if (settings.imageCues === 'inpainted') {
     const given = Object.keys(o.initParts ?? {}) as PartName[];
-    if (!o.resume && !cueParts.every((p) => given.includes(p))) throw new Error('the image stage with inpainted cues needs the pretrained edge and seg inpainters: --init-edge CKPT --init-seg CKPT');
+    if (!o.resume && !cueParts.every((p) => given.includes(p)))
+      throw new Error(
+        'the image stage with inpainted cues needs the pretrained edge and seg inpainters: --init-edge CKPT --init-seg CKPT',
+      );
     const extra = given.filter((p) => !cueParts.includes(p));
-    if (extra.length) throw new Error(`the image stage takes only the cue networks (--init-edge, --init-seg), not --init-${extra.join(', --init-')}`);
-  } else if (o.initParts && stage !== 'joint') throw new Error(`pretrained parts (--init-edge, ...) are for the joint stage (or the image stage with --cues inpainted), not '${stage}'`);
+    if (extra.length)
+      throw new Error(
+        `the image stage takes only the cue networks (--init-edge, --init-seg), not --init-${extra.join(', --init-')}`,
+      );
+  } else if (o.initParts && stage !== 'joint')
+    throw new Error(
+      `pretrained parts (--init-edge, ...) are for the joint stage (or the image stage with --cues inpainted), not '${stage}'`,
+    );
   const logFile = path.join(o.out, 'log.jsonl');
   if (!o.resume && hasCheckpoint(o.out)) {
     throw new Error(`${o.out} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
   }
-  if (o.resume && !hasCheckpoint(o.out)) throw new Error(`--resume: ${o.out} holds no checkpoint (${path.join(o.out, 'ckpt.json')}) to continue`);
+  if (o.resume && !hasCheckpoint(o.out))
+    throw new Error(`--resume: ${o.out} holds no checkpoint (${path.join(o.out, 'ckpt.json')}) to continue`);
   const created = !fs.existsSync(o.out);
 
   const model = buildStage(stage, preset, {
-    mel: settings.mel ?? true, alpha: settings.alpha ?? preset.weights.alpha,
-    imageLoss: settings.imageLoss ?? preset.imageLoss, l1Per: settings.l1Per ?? preset.l1Per,
-    imageCues: settings.imageCues ?? 'gt', segmenter: settings.segmenter ?? undefined,
+    mel: settings.mel ?? true,
+    alpha: settings.alpha ?? preset.weights.alpha,
+    imageLoss: settings.imageLoss ?? preset.imageLoss,
+    l1Per: settings.l1Per ?? preset.l1Per,
+    imageCues: settings.imageCues ?? 'gt',
+    segmenter: settings.segmenter ?? undefined,
   });
   const gb = stage === 'segmenter' ? preset.segmenterBetas : preset.ganBetas;
   const opt: Optimizers = {
     generator: new Adam(model.generatorTrainable, { lr: settings.lr, beta1: gb[0], beta2: gb[1] }),
-    critics: model.critics.map((c) => new Adam(c.D.params.trainable, {
-      lr: settings.discriminatorLr, beta1: preset.ganBetas[0], beta2: preset.ganBetas[1],
-    })),
+    critics: model.critics.map(
+      (c) =>
+        new Adam(c.D.params.trainable, {
+          lr: settings.discriminatorLr,
+          beta1: preset.ganBetas[0],
+          beta2: preset.ganBetas[1],
+        }),
+    ),
   };
   const optimizerNames = ['G', ...model.critics.map((c) => c.name)];
   const adams = [opt.generator, ...opt.critics];
@@ -395,11 +472,18 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     let step = 0;
     let init: InitRecord[] = [];
     const initRecord = (part: InitRecord['part'], ckpt: LoadedCheckpoint<RunMeta>): InitRecord => ({
-      part, from: repoRelative(ckpt.file), step: ckpt.meta.step, sha256: ckpt.sha256, init: ckpt.meta.init,
+      part,
+      from: repoRelative(ckpt.file),
+      step: ckpt.meta.step,
+      sha256: ckpt.sha256,
+      init: ckpt.meta.init,
     });
     if (o.resume) {
       const ckpt = loadCheckpoint<RunMeta>(o.out);
-      if (ckpt.meta?.averagedFrom) throw new Error(`${ckpt.file} is an average of checkpoints (no optimizer state): it can be evaluated, exported or used with --init, not resumed`);
+      if (ckpt.meta?.averagedFrom)
+        throw new Error(
+          `${ckpt.file} is an average of checkpoints (no optimizer state): it can be evaluated, exported or used with --init, not resumed`,
+        );
       checkCompatible(ckpt, stage, preset, settings);
       checkSameBackend(ckpt, backend);
       checkLogReaches(logFile, ckpt.meta.step);
@@ -411,8 +495,10 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
         truncateLossLog(logFile, step);
       } catch (e) {
         removeTemporaryFiles(o.out);
-        throw new Error(`rewriting ${logFile} up to the checkpoint's step ${step} failed (${(e as Error).message}); ` +
-          `the checkpoint and the log are intact: free some space and repeat the command`);
+        throw new Error(
+          `rewriting ${logFile} up to the checkpoint's step ${step} failed (${(e as Error).message}); ` +
+            `the checkpoint and the log are intact: free some space and repeat the command`,
+        );
       }
     } else {
       fs.rmSync(logFile, { force: true });
@@ -420,7 +506,11 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
         const ckpt = loadCheckpoint<RunMeta>(o.init);
         checkCompatible(ckpt, stage, preset, null);
         // the stage's own networks (an image stage with inpainted cues also holds the cue networks: --init-edge/-seg)
-        assignTensors(ckpt, modelTensors(model, stage in PART_PREFIXES ? PART_PREFIXES[stage as PartName] : undefined), false);
+        assignTensors(
+          ckpt,
+          modelTensors(model, stage in PART_PREFIXES ? PART_PREFIXES[stage as PartName] : undefined),
+          false,
+        );
         init.push(initRecord(stage, ckpt));
       }
       for (const [part, file] of Object.entries(o.initParts ?? {}) as [PartName, string][]) {
@@ -434,24 +524,45 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
         checkCompatible(ckpt, part, preset, null);
         const made = ckpt.meta.settings?.segmenter ?? segmenterBeforeRecorded(part);
         if (part === 'segmenter' && made !== settings.segmenter) {
-          throw new Error(`--init-segmenter ${file} holds the ${made} segmenter, this run trains the ` +
-            `${settings.segmenter} one: pass --segmenter ${made}, or another checkpoint`);
+          throw new Error(
+            `--init-segmenter ${file} holds the ${made} segmenter, this run trains the ` +
+              `${settings.segmenter} one: pass --segmenter ${made}, or another checkpoint`,
+          );
         }
         assignTensors(ckpt, modelTensors(model, PART_PREFIXES[part]), false);
         init.push(initRecord(part, ckpt));
       }
     }
-    if (step >= total) throw new Error(`${o.out}: the checkpoint is at step ${step}, nothing to do for --steps ${total}`);
+    if (step >= total)
+      throw new Error(`${o.out}: the checkpoint is at step ${step}, nothing to do for --steps ${total}`);
 
     const data: DataConfig = {
-      size: preset.architecture.size, batch: preset.batch, pairs: settings.pairs, dataSeed: preset.dataSeed,
-      masks: settings.masks ?? 'object', cannySigma: preset.cannySigma, ...(await loadTrainingData(settings.data)),
+      size: preset.architecture.size,
+      batch: preset.batch,
+      pairs: settings.pairs,
+      dataSeed: preset.dataSeed,
+      masks: settings.masks ?? 'object',
+      cannySigma: preset.cannySigma,
+      ...(await loadTrainingData(settings.data)),
     };
-    const save = (s: number, losses: Record<string, number> | null, dir = o.out) => saveCheckpoint<RunMeta>(dir, s, {
-      stage, preset: preset.name, architecture: preset.architecture, settings, step: s,
-      optimizerSteps: Object.fromEntries(optimizerNames.map((n, i) => [n, adams[i].step])),
-      data: { dataSeed: preset.dataSeed, pairs: settings.pairs, nextSample: s * preset.batch }, losses, init, backend,
-    }, checkpointTensors(model, opt));
+    const save = (s: number, losses: Record<string, number> | null, dir = o.out) =>
+      saveCheckpoint<RunMeta>(
+        dir,
+        s,
+        {
+          stage,
+          preset: preset.name,
+          architecture: preset.architecture,
+          settings,
+          step: s,
+          optimizerSteps: Object.fromEntries(optimizerNames.map((n, i) => [n, adams[i].step])),
+          data: { dataSeed: preset.dataSeed, pairs: settings.pairs, nextSample: s * preset.batch },
+          losses,
+          init,
+          backend,
+        },
+        checkpointTensors(model, opt),
+      );
     let lastSaved = hasCheckpoint(o.out) && o.resume ? step : -1;
     const progress = o.progress === false ? null : new Progress(`${stage}/${preset.name}`, step, total);
     const records: LossRecord[] = [];
@@ -465,7 +576,10 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       } finally {
         disposeBatch(batch);
       }
-      const kept = () => lastSaved >= 0 ? `the last good checkpoint (step ${lastSaved}) is ${path.join(o.out, 'ckpt.json')}` : 'no checkpoint was written';
+      const kept = () =>
+        lastSaved >= 0
+          ? `the last good checkpoint (step ${lastSaved}) is ${path.join(o.out, 'ckpt.json')}`
+          : 'no checkpoint was written';
       const bad = Object.entries(losses).find(([, v]) => !Number.isFinite(v));
       if (bad) {
         progress?.break();
@@ -484,12 +598,15 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
           save(s + 1, losses);
           lastSaved = s + 1;
         }
-        if (o.keepEvery && (s + 1) % o.keepEvery === 0) keepSnapshot(o.out, s + 1, logFile, (dir) => save(s + 1, losses, dir));
+        if (o.keepEvery && (s + 1) % o.keepEvery === 0)
+          keepSnapshot(o.out, s + 1, logFile, (dir) => save(s + 1, losses, dir));
       } catch (e) {
         progress?.break();
         const message = (e as Error).message;
         // saveCheckpoint names the good checkpoint itself
-        throw new Error(`step ${s + 1}: ${message}${message.startsWith('writing the checkpoint') ? '' : `; training stopped, ${kept()}`}`);
+        throw new Error(
+          `step ${s + 1}: ${message}${message.startsWith('writing the checkpoint') ? '' : `; training stopped, ${kept()}`}`,
+        );
       }
       o.onStep?.(s + 1, losses);
       await new Promise((resolve) => setImmediate(resolve)); // lets signal handlers (Ctrl-C in the CLI) run between steps
@@ -501,7 +618,12 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     adams.forEach((a) => a.dispose());
     unlock();
     // a run refused or failed before writing anything leaves no folder behind
-    if (!finished && created && fs.existsSync(o.out) && fs.readdirSync(o.out).every((f) => f === 'log.jsonl' && !fs.statSync(path.join(o.out, f)).size)) {
+    if (
+      !finished &&
+      created &&
+      fs.existsSync(o.out) &&
+      fs.readdirSync(o.out).every((f) => f === 'log.jsonl' && !fs.statSync(path.join(o.out, f)).size)
+    ) {
       fs.rmSync(o.out, { recursive: true, force: true });
     }
   }

@@ -5,8 +5,12 @@ export class Progress {
   private lastPrint = 0;
   private readonly tty = Boolean(process.stderr.isTTY);
 
-  constructor(private readonly label: string, private readonly firstStep: number, private readonly total: number,
-    private readonly quietSeconds = 10) {}
+  constructor(
+    private readonly label: string,
+    private readonly firstStep: number,
+    private readonly total: number,
+    private readonly quietSeconds = 10,
+  ) {}
 
   update(step: number, losses: Record<string, number>): void {
     const now = Date.now();
@@ -17,7 +21,9 @@ export class Progress {
     const width = 20;
     const filled = Math.round((width * step) / this.total);
     const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
-    const shown = Object.entries(losses).map(([k, v]) => `${k} ${formatLoss(v)}`).join(' ');
+    const shown = Object.entries(losses)
+      .map(([k, v]) => `${k} ${formatLoss(v)}`)
+      .join(' ');
     const line = `${this.label} [${bar}] ${step}/${this.total} ${rate.toFixed(2)} it/s ETA ${formatDuration((this.total - step) / rate)} | ${shown}`;
     process.stderr.write(this.tty ? `\r\x1b[K${line}${done ? '\n' : ''}` : `${line}\n`);
   }

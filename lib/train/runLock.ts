@@ -6,8 +6,8 @@
 // one creating that file replaces the lock, after re-checking that the lock still names the dead pid, and then
 // deletes that file (a process arriving later finds the lock naming its new owner and leaves it alone).
 // Release deletes the lock only while it still names this process.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 function alive(pid: number): boolean {
   try {
@@ -60,9 +60,12 @@ export function lockRunDir(dir: string): () => void {
     if (owner === null) continue; // released meanwhile
     if (owner === process.pid) throw new Error(`${dir} is already locked by this process (${file})`);
     if (Number.isNaN(owner)) {
-      throw new Error(`${file} does not hold a process id: if no training uses ${dir}, delete ${file} and repeat the command`);
+      throw new Error(
+        `${file} does not hold a process id: if no training uses ${dir}, delete ${file} and repeat the command`,
+      );
     }
-    if (alive(owner)) throw new Error(`${dir} is in use by another training process (pid ${owner}, ${file}); wait for it or stop it`);
+    if (alive(owner))
+      throw new Error(`${dir} is in use by another training process (pid ${owner}, ${file}); wait for it or stop it`);
     const takeover = path.join(dir, `lock.stale-${owner}`);
     if (!linkOwnFile(takeover)) {
       const taker = readOwner(takeover);
@@ -70,7 +73,9 @@ export function lockRunDir(dir: string): () => void {
       if (!Number.isNaN(taker) && alive(taker)) {
         throw new Error(`${dir} is being taken over by another training process (pid ${taker}, ${takeover})`);
       }
-      throw new Error(`${takeover} was left by a killed process: if no training uses ${dir}, delete it and repeat the command`);
+      throw new Error(
+        `${takeover} was left by a killed process: if no training uses ${dir}, delete it and repeat the command`,
+      );
     }
     try {
       // under the takeover file no other process removes a lock naming `owner`; a lock naming anyone else is kept

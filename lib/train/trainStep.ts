@@ -7,9 +7,9 @@
 // see the same batch; G's loss uses D before (not after) this step's D update.
 import * as tf from '@tensorflow/tfjs';
 import { hingeDiscriminatorLoss } from '../losses/gan';
-import { Adam } from './adam';
-import { Batch } from './batches';
-import { StageModel } from './stages';
+import type { Adam } from './adam';
+import type { Batch } from './batches';
+import type { StageModel } from './stages';
 
 export interface Optimizers {
   generator: Adam;
@@ -18,7 +18,10 @@ export interface Optimizers {
 }
 
 /** Runs f with the named variables' gradients; returns the loss value and name -> gradient. */
-function namedGrads(f: () => tf.Scalar, vars: Map<string, tf.Variable>): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
+function namedGrads(
+  f: () => tf.Scalar,
+  vars: Map<string, tf.Variable>,
+): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
   const { value, grads } = tf.variableGrads(f, [...vars.values()]);
   return { value, grads: new Map([...vars].map(([name, v]) => [name, grads[v.name]])) };
 }
@@ -45,8 +48,11 @@ export function trainStep(model: StageModel, opt: Optimizers, batch: Batch): Rec
 
     const dLosses = model.critics.map(({ D }, i) => {
       const { real, fake } = critics[i];
-      const d = namedGrads(() => hingeDiscriminatorLoss(D.apply(real, { training: true }).logits,
-        D.apply(fake, { training: true }).logits), new Map([...D.params.trainable]));
+      const d = namedGrads(
+        () =>
+          hingeDiscriminatorLoss(D.apply(real, { training: true }).logits, D.apply(fake, { training: true }).logits),
+        new Map([...D.params.trainable]),
+      );
       kept.push(d.value, ...d.grads.values());
       opt.critics[i].apply(d.grads);
       return d.value;

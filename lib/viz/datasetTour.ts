@@ -33,7 +33,7 @@ import { labelsToRaster } from '../data/labels';
 import { MASK_RATIO_BUCKETS, bucketOf } from '../data/buckets';
 import { ratioHistogram } from '../data/ratioHistogram';
 import { examplesPerBucket } from '../data/examplesPerBucket';
-import { irregularMask } from '../data/irregular-masks';
+import { irregularMask } from '../data/irregularMasks';
 import { heatmapFigure } from './figure';
 import { maskChange, maskOverlay } from './images';
 import { type ChartPanel, type PicturePanel, picturePanel } from './panel';

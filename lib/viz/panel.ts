@@ -3,7 +3,7 @@
 // shows it with showPanel, which displays it inline, writes figures/<name>.png (charts also .svg) and prints the
 // text, a table if it has one, and the written file's name relative to the repository (no machine paths in
 // committed outputs).
-import * as path from 'path';
+import * as path from 'node:path';
 import type { Figure } from './figure';
 import type { Picture } from './images';
 import { exportFigure, exportImageTable } from './exportFigure';

@@ -2,7 +2,7 @@
 // photographs. The pretrained person segmenter (MediaPipe selfie, lib/models/pretrainedSegmenter.ts) proposes
 // segments, the connected components of its person mask; one is selected, by a user's point (Sec. III-E) or by
 // m_G, the segment overlapping the known object mask most (Sec. III-C); the shipped edge, seg and image
-// inpainters fill it (lib/inpaint/photoRemoval.ts on a photo of any size; lib/inpaint/edgeConnect.ts removeObject
+// inpainters fill it (lib/pipeline/photoRemoval.ts on a photo of any size; lib/pipeline/inpaintingNetwork.ts removeObject
 // at the model's size). Scores are PSNR (paper protocol) against the true background: vtest.avi's median plate
 // inside the hole, or I_G of a photo-test item.
 import { type Mask, type Raster, createRaster } from '../image/raster';
@@ -12,15 +12,10 @@ import { maskMetrics } from '../eval/maskMetrics';
 import { testSetSpec } from '../eval/experiments';
 import { openTestSet } from '../data/triplets';
 import { components, openVtestTestRange } from '../data/vtest';
-import { INPAINTER_PARTS, type LearnedInpainters, loadLearnedInpainters } from '../inpaint/learnedInpainters';
-import {
-  readShippedManifest,
-  shippedWeightsDir,
-  shippedWeightsPaths,
-  stepsIncludingInit,
-} from '../inpaint/shippedWeights';
-import { removeFromPhoto } from '../inpaint/photoRemoval';
-import { removeObject } from '../inpaint/edgeConnect';
+import { INPAINTER_PARTS, type LearnedInpainters, loadLearnedInpainters } from '../pipeline/learnedInpainters';
+import { readShippedManifest, shippedWeightsDir, shippedWeightsPaths, stepsIncludingInit } from '../io/shippedWeights';
+import { removeFromPhoto } from '../pipeline/photoRemoval';
+import { removeObject } from '../pipeline/inpaintingNetwork';
 import { CLASSICAL_INPAINTERS } from '../inpaint/inpainter';
 import {
   type PersonSegments,
@@ -119,7 +114,7 @@ const cropMask = (m: Mask, top: number, left: number, height: number, width: num
 /**
  * A person removed from a real photograph: a square of vtest.avi frame QUICKSTART_PHOTO.frame, the segmenter's
  * segments and the point; the segment under it, dilated, filled by ours and by Telea in the context window
- * (lib/inpaint/photoRemoval.ts); the truth there (the frame, with the median plate in the hole); and the 64x64
+ * (lib/pipeline/photoRemoval.ts); the truth there (the frame, with the median plate in the hole); and the 64x64
  * window the inpainters saw. PSNR on the window; IoU of the segment with the pedestrian's cleaned silhouette.
  */
 export async function realPhotoRemovalPanel(qs: Quickstart): Promise<PicturePanel> {

@@ -3,17 +3,35 @@
 // masked region). Asserted: 1e-8 (the issue asks 1e-4).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Mask, Raster } from '../lib/image/raster';
+import type { Mask, Raster } from '../lib/image/raster';
 import { psnr } from '../lib/eval/psnr';
 import { ssim, ssimOfPlanes } from '../lib/eval/ssim';
-import { METRIC_PROTOCOLS, MetricProtocolName, SsimSettings, protocolPlanes } from '../lib/eval/protocol';
+import { METRIC_PROTOCOLS, type MetricProtocolName, type SsimSettings, protocolPlanes } from '../lib/eval/protocol';
 
-interface Scores { psnr: number; ssim: number; psnrMasked: number; ssimMasked: number }
-interface Case { name: string; height: number; width: number; channels: number; a: string; b: string; mask: string; common: Scores; paper: Scores; gray: number[] }
-const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'metrics_skimage.json'), 'utf8')) as { cases: Case[] };
+interface Scores {
+  psnr: number;
+  ssim: number;
+  psnrMasked: number;
+  ssimMasked: number;
+}
+interface Case {
+  name: string;
+  height: number;
+  width: number;
+  channels: number;
+  a: string;
+  b: string;
+  mask: string;
+  common: Scores;
+  paper: Scores;
+  gray: number[];
+}
+const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'metrics_skimage.json'), 'utf8')) as {
+  cases: Case[];
+};
 
 const TOL = 1e-8;
 
@@ -60,18 +78,34 @@ test('paper protocol grayscale equals skimage rgb2gray (0.2125 R + 0.7154 G + 0.
 // Deliberately wrong variants: each must miss the skimage value by far more than this file's tolerance (1e-8) on
 // every fixture case, and by more than the issue's 1e-4 on at least one. (Sample covariance in the common protocol
 // is the subtlest: a 121/120 factor moves SSIM by only 7e-5 on the blurred case, which is why TOL is 1e-8, not 1e-4.)
-function wrongSsim(c: Case, protocol: MetricProtocolName, change: Partial<SsimSettings>, colour = METRIC_PROTOCOLS[protocol].colour, noCrop = false): number {
+function wrongSsim(
+  c: Case,
+  protocol: MetricProtocolName,
+  change: Partial<SsimSettings>,
+  colour = METRIC_PROTOCOLS[protocol].colour,
+  noCrop = false,
+): number {
   const s = { ...METRIC_PROTOCOLS[protocol].ssim, ...change };
   const xs = protocolPlanes(raster(c, c.a), colour);
   const ys = protocolPlanes(raster(c, c.b), colour);
-  const everywhere: Mask | undefined = noCrop ? { height: c.height, width: c.width, data: new Uint8Array(c.height * c.width).fill(1) } : undefined;
+  const everywhere: Mask | undefined = noCrop
+    ? { height: c.height, width: c.width, data: new Uint8Array(c.height * c.width).fill(1) }
+    : undefined;
   return ssimOfPlanes(xs, ys, c.height, c.width, s, everywhere);
 }
 
 const wrongVariants: [string, MetricProtocolName, (c: Case) => number][] = [
-  ['common SSIM with a uniform 11x11 window instead of Gaussian weights', 'common', (c) => wrongSsim(c, 'common', { window: 'uniform' })],
+  [
+    'common SSIM with a uniform 11x11 window instead of Gaussian weights',
+    'common',
+    (c) => wrongSsim(c, 'common', { window: 'uniform' }),
+  ],
   ['common SSIM with sample covariance N/(N-1)', 'common', (c) => wrongSsim(c, 'common', { sampleCovariance: true })],
-  ['paper SSIM with an 11x11 Gaussian window instead of uniform 51x51', 'paper', (c) => wrongSsim(c, 'paper', METRIC_PROTOCOLS.common.ssim)],
+  [
+    'paper SSIM with an 11x11 Gaussian window instead of uniform 51x51',
+    'paper',
+    (c) => wrongSsim(c, 'paper', METRIC_PROTOCOLS.common.ssim),
+  ],
   ['paper SSIM averaged over the whole map (no border crop)', 'paper', (c) => wrongSsim(c, 'paper', {}, 'gray', true)],
   ['paper SSIM on RGB instead of grayscale', 'paper', (c) => wrongSsim(c, 'paper', {}, 'rgb')],
 ];

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeTriplet, makeTriplets } from '../lib/data/triplets';
 import { generateScene } from '../lib/data/scene';
-import { irregularMask } from '../lib/data/irregular-masks';
+import { irregularMask } from '../lib/data/irregularMasks';
 import { writeTripletCache, loadOrCreateTripletCache } from '../lib/data/cache';
 import { MASK_RATIO_BUCKETS, bucketOf } from '../lib/data/buckets';
 import { CLASS_ID, NUM_CLASSES } from '../lib/data/classes';

@@ -13,7 +13,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, assignTensors, type LoadedCheckpoint, MANIFEST as RUN_MANIFEST } from '../train/checkpoint';
 import type { RunMeta } from '../train/loop';
 import { repoRelative } from '../io/repoRoot';
-import { GENERATOR_PREFIX, SHIPPED_MANIFEST, loadShippedWeights } from './shippedWeights';
+import { GENERATOR_PREFIX, SHIPPED_MANIFEST, loadShippedWeights } from '../io/shippedWeights';
 import type { Architecture } from '../config/presets';
 import { EdgeInpainter, SegmentationInpainter, ImageInpainter } from '../models/inpainters';
 import { NUM_CLASSES } from '../data/classes';

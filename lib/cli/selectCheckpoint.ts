@@ -8,14 +8,14 @@
 // (lib/eval/checkpointSelection.ts).
 // Training is deterministic, so the picked step is reproduced by training with --steps <step>.
 // Every candidate is loaded and checked before the first is scored.
-import * as crypto from 'crypto';
-import * as path from 'path';
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
 import { initBackend, BACKENDS } from '../backend/index';
 import { VALIDATION_SETS, evalPreset, loadInpainter, validationSpec } from '../eval/experiments';
 import { runExperiment, resultsDir } from '../eval/experiment';
 import { readResultRows, bucketStats } from '../eval/resultRows';
 import { candidateScore, pickCheckpoint, type CandidateScore } from '../eval/checkpointSelection';
-import { type CheckpointPaths, INPAINTER_PARTS } from '../inpaint/learnedInpainters';
+import { type CheckpointPaths, INPAINTER_PARTS } from '../pipeline/learnedInpainters';
 import { LEARNED_INPAINTER } from '../inpaint/inpainter';
 import { parseCheckpointsArg } from './checkpointsArg';
 import { writeJsonAtomic } from '../io/atomicWrite';

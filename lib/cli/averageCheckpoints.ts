@@ -6,7 +6,7 @@
 // one of the sources.
 import { averageCheckpoints } from '../train/averageCheckpoints';
 import { repoRelative } from '../io/repoRoot';
-import { CliSpec, parseCli, runCli } from './args';
+import { type CliSpec, parseCli, runCli } from './args';
 
 const AVERAGE_CLI: CliSpec = {
   name: 'average-checkpoints',

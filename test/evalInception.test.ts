@@ -7,7 +7,7 @@
 import { test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { Raster } from '../lib/image/raster';
+import type { Raster } from '../lib/image/raster';
 import { Prng } from '../lib/random/prng';
 import { inceptionActivations } from '../lib/eval/inception';
 import { LPIPS_LIKE_LAYERS, lpipsLikeInception, lpipsLikeInceptionPairs } from '../lib/eval/lpipsLike';
@@ -20,7 +20,14 @@ const inputSize = 75;
 function scene(seed: number, size = 64): Raster {
   const rng = new Prng(seed);
   const f = [rng.uniform(3, 9), rng.uniform(3, 9), rng.uniform(3, 9)];
-  const discs = Array.from({ length: 3 }, () => [rng.uniform(0, size), rng.uniform(0, size), rng.uniform(5, 14), rng.next(), rng.next(), rng.next()]);
+  const discs = Array.from({ length: 3 }, () => [
+    rng.uniform(0, size),
+    rng.uniform(0, size),
+    rng.uniform(5, 14),
+    rng.next(),
+    rng.next(),
+    rng.next(),
+  ]);
   const data = new Float32Array(size * size * 3);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -59,7 +66,11 @@ test('LPIPS-like: identity gives 0, swapping the pair gives the same value (to 1
 test('LPIPS-like grows with the noise level (sigma 0.02 < 0.08 < 0.25)', async () => {
   const a = scene(3);
   const sigmas = [0.02, 0.08, 0.25];
-  const results = await lpipsLikeInceptionPairs(sigmas.map(() => a), sigmas.map((s, i) => noisy(a, s, 10 + i)), { inputSize });
+  const results = await lpipsLikeInceptionPairs(
+    sigmas.map(() => a),
+    sigmas.map((s, i) => noisy(a, s, 10 + i)),
+    { inputSize },
+  );
   const v = results.map((r) => r.value);
   assert.ok(v[0] > 0 && v[0] < v[1] && v[1] < v[2], `not increasing: ${v}`);
 });
@@ -99,8 +110,16 @@ test('FID-like: 2048-d pooled features; identical sets give 0; more noise gives 
   const set = [scene(5), scene(6)];
   const same = await fidLikeInception(set, set, { inputSize });
   assert.ok(same.value < 1e-6, `identical sets: ${same.value}`);
-  const light = await fidLikeInception(set, set.map((r, i) => noisy(r, 0.005, 20 + i)), { inputSize });
-  const heavy = await fidLikeInception(set, set.map((r, i) => noisy(r, 0.02, 30 + i)), { inputSize });
+  const light = await fidLikeInception(
+    set,
+    set.map((r, i) => noisy(r, 0.005, 20 + i)),
+    { inputSize },
+  );
+  const heavy = await fidLikeInception(
+    set,
+    set.map((r, i) => noisy(r, 0.02, 30 + i)),
+    { inputSize },
+  );
   assert.ok(light.value > 0 && light.value < heavy.value, `light ${light.value}, heavy ${heavy.value}`);
   assert.equal(metricLabel(heavy), 'FID-like (InceptionV3-nsfwjs pool features) [inceptionV3-nsfwjs@75, whole-image]');
   const [f] = await inceptionPoolFeatures([set[0]], { inputSize });
@@ -118,7 +137,10 @@ test('bad inputs give errors that name the problem', async () => {
   await assert.rejects(lpipsLikeInception(a, a, { inputSize: 64 }), /inputSize must be an integer >= 75/);
   await assert.rejects(lpipsLikeInception(gray, gray, { inputSize }), /expected 3 channel/);
   await assert.rejects(lpipsLikeInception(a, scene(8, 80), { inputSize }), /sizes differ/);
-  await assert.rejects(lpipsLikeInception(a, { ...a, data: a.data.map((v) => v * 255) }, { inputSize }), /must lie in \[0, 1\]/);
+  await assert.rejects(
+    lpipsLikeInception(a, { ...a, data: a.data.map((v) => v * 255) }, { inputSize }),
+    /must lie in \[0, 1\]/,
+  );
   await assert.rejects(lpipsLikeInceptionPairs([a], [], { inputSize }), /pairs needed/);
   await assert.rejects(fidLikeInception([a], [a, a], { inputSize }), /at least 2 images per set/);
 });

@@ -20,8 +20,8 @@ import { dilate } from '../image/morphology';
 import { type PanopticLabels, createLabels } from '../data/labels';
 import { CLASS_ID } from '../data/classes';
 import type { LearnedInpainters } from './learnedInpainters';
-import { removeObject } from './edgeConnect';
-import { inpaintTelea } from './telea';
+import { removeObject } from './inpaintingNetwork';
+import { inpaintTelea } from '../inpaint/telea';
 import { personSegments, segmentAtPoint } from '../models/pretrainedSegmenter';
 
 export const REMOVAL_METHODS = ['ours', 'telea'] as const;

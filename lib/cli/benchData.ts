@@ -1,14 +1,14 @@
 // Data benchmark: triplets per second at 64x64 and 256x256 (generated in memory, single thread), irregular
 // masks per second, and reading cached triplets back from PNGs. Writes bench/data.json.
 //   npm run bench:data -- [--out bench/data.json]
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { makeTriplet } from '../data/triplets';
-import { irregularMask } from '../data/irregular-masks';
+import { irregularMask } from '../data/irregularMasks';
 import { writeTripletCache, readCachedTriplet } from '../data/cache';
 import { writeFileAtomic } from '../io/atomicWrite';
-import { CliSpec, parseCli, runCli } from './args';
+import { type CliSpec, parseCli, runCli } from './args';
 
 const CLI: CliSpec = {
   name: 'bench:data',
@@ -17,7 +17,11 @@ const CLI: CliSpec = {
   options: { out: { type: 'string', value: 'FILE', help: 'JSON file (default bench/data.json)' } },
 };
 
-function rate(label: string, count: number, fn: (i: number) => void): { label: string; count: number; seconds: number; perSecond: number } {
+function rate(
+  label: string,
+  count: number,
+  fn: (i: number) => void,
+): { label: string; count: number; seconds: number; perSecond: number } {
   fn(-1); // warm up the JIT on one item outside the timing
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < count; i++) fn(i);
@@ -47,7 +51,10 @@ async function main(): Promise<void> {
   results.push({ label: 'read cached triplet 64x64', count: n, seconds: s, perSecond: n / s });
   fs.rmSync(dir, { recursive: true });
 
-  for (const r of results) console.log(`${r.label.padEnd(30)} ${r.perSecond.toFixed(1).padStart(8)} /s  (${r.count} in ${r.seconds.toFixed(2)} s)`);
+  for (const r of results)
+    console.log(
+      `${r.label.padEnd(30)} ${r.perSecond.toFixed(1).padStart(8)} /s  (${r.count} in ${r.seconds.toFixed(2)} s)`,
+    );
   const report = {
     when: new Date().toISOString(),
     node: process.version,
@@ -55,7 +62,7 @@ async function main(): Promise<void> {
     threads: 1,
     results,
   };
-  writeFileAtomic(out, JSON.stringify(report, null, 1) + '\n');
+  writeFileAtomic(out, `${JSON.stringify(report, null, 1)}\n`);
   console.log(`wrote ${out}`);
 }
 

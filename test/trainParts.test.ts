@@ -3,7 +3,7 @@ import { test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../lib/train/adam';
-import { itemOfSample, makeBatch, disposeBatch, DataConfig } from '../lib/train/batches';
+import { itemOfSample, makeBatch, disposeBatch, type DataConfig } from '../lib/train/batches';
 import { bucketOf } from '../lib/data/buckets';
 import { NUM_CLASSES } from '../lib/data/classes';
 
@@ -15,7 +15,16 @@ before(async () => {
 // Reference: PyTorch's Adam update written out in float64 on the quadratic sum_i c_i (w_i - t_i)^2 (gradient
 // 2 c_i (w_i - t_i)). tf.train.adam is a second, looser reference: it forms 1 - beta^t in float32, which for
 // beta2 = 0.999 costs ~1e-4 relative precision in the bias correction (measured 4.9e-6 abs here).
-function referenceAdam(w0: number[], t: number[], c: number[], lr: number, b1: number, b2: number, eps: number, steps: number): number[] {
+function referenceAdam(
+  w0: number[],
+  t: number[],
+  c: number[],
+  lr: number,
+  b1: number,
+  b2: number,
+  eps: number,
+  steps: number,
+): number[] {
   const w = [...w0];
   const m = w.map(() => 0);
   const v = w.map(() => 0);
@@ -34,7 +43,10 @@ test('Adam matches a float64 reference (max abs diff < 1e-6) and tf.train.adam (
   const w0 = [0.5, -1.2, 3, 0.1, 0.0, -2];
   const t = [1, 2, 3, 4, 5, 6];
   const c = [1, 2, 3, 4, 5, 6];
-  for (const [b1, b2] of [[0, 0.9], [0.9, 0.999]]) {
+  for (const [b1, b2] of [
+    [0, 0.9],
+    [0.9, 0.999],
+  ]) {
     const ours = tf.variable(tf.tensor(w0));
     const theirs = tf.variable(tf.tensor(w0));
     const loss = (v: tf.Variable) => () => tf.sum(tf.mul(tf.square(tf.sub(v, t)), c)) as tf.Scalar;
@@ -57,7 +69,10 @@ test('Adam matches a float64 reference (max abs diff < 1e-6) and tf.train.adam (
   }
   assert.throws(() => new Adam(new Map(), { lr: 0, beta1: 0, beta2: 0.9 }), /lr must be a positive number/);
   assert.throws(() => new Adam(new Map(), { lr: 1, beta1: 1, beta2: 0.9 }), /beta1 must be in \[0, 1\)/);
-  assert.throws(() => new Adam(new Map([['w', tf.variable(tf.zeros([1]))]]), { lr: 1, beta1: 0, beta2: 0.9 }).apply(new Map()), /no gradient for 'w'/);
+  assert.throws(
+    () => new Adam(new Map([['w', tf.variable(tf.zeros([1]))]]), { lr: 1, beta1: 0, beta2: 0.9 }).apply(new Map()),
+    /no gradient for 'w'/,
+  );
 });
 
 test('data order: each epoch is a permutation of the pairs, epochs differ, and it depends only on (seed, pairs, k)', () => {
@@ -65,11 +80,20 @@ test('data order: each epoch is a permutation of the pairs, epochs differ, and i
   const epoch = (e: number) => Array.from({ length: pairs }, (_, i) => itemOfSample(e * pairs + i, pairs, 7));
   const e0 = epoch(0);
   const e1 = epoch(1);
-  assert.deepEqual([...e0].sort((a, b) => a - b), [...Array(pairs).keys()]);
-  assert.deepEqual([...e1].sort((a, b) => a - b), [...Array(pairs).keys()]);
+  assert.deepEqual(
+    [...e0].sort((a, b) => a - b),
+    [...Array(pairs).keys()],
+  );
+  assert.deepEqual(
+    [...e1].sort((a, b) => a - b),
+    [...Array(pairs).keys()],
+  );
   assert.notDeepEqual(e0, e1);
   assert.deepEqual(epoch(0), e0); // asked again after epoch 1: the same order
-  assert.notDeepEqual(Array.from({ length: pairs }, (_, i) => itemOfSample(i, pairs, 8)), e0);
+  assert.notDeepEqual(
+    Array.from({ length: pairs }, (_, i) => itemOfSample(i, pairs, 8)),
+    e0,
+  );
   assert.throws(() => itemOfSample(0, 0, 7), /pairs must be a positive integer/);
 });
 

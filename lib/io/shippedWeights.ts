@@ -28,8 +28,8 @@ import {
 import { readLossLog } from '../train/log';
 import type { RunMeta, InitRecord, AveragedSource } from '../train/loop';
 import type { Architecture } from '../config/presets';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
-import { repoPath, repoRelative, repoRoot } from '../io/repoRoot';
+import { writeFileAtomic, writeJsonAtomic } from './atomicWrite';
+import { repoPath, repoRelative, repoRoot } from './repoRoot';
 import { encodeFloat16, decodeFloat16 } from './float16';
 
 export const SHIPPED_FORMAT = 'inpainting-mask-optimization/generator-weights';

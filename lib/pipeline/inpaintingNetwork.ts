@@ -19,7 +19,7 @@ import { canny } from '../image/canny';
 import { grayscale } from '../image/grayscale';
 import { type PanopticLabels, semanticOneHot, labelsToRaster } from '../data/labels';
 import { composite } from '../models/inpainters';
-import type { Inpainter, InpaintContext } from './inpainter';
+import type { Inpainter, InpaintContext } from '../inpaint/inpainter';
 import type { LearnedInpainters } from './learnedInpainters';
 
 /** The networks' inputs for one image, [1,H,W,C] float32, named as the training Batch fields they equal. */

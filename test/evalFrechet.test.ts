@@ -6,16 +6,32 @@
 // here never forms those eigenvalues, and scipy's sqrtm and numpy's eigh references differ from each other by as much.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Prng } from '../lib/random/prng';
 import { symmetricEigen } from '../lib/eval/symmetricEigen';
-import { GaussianStats, frechetDistance, frechetDistanceOfFeatures, gaussianStats } from '../lib/eval/frechet';
+import { type GaussianStats, frechetDistance, frechetDistanceOfFeatures, gaussianStats } from '../lib/eval/frechet';
 
-interface FeatureCase { name: string; dim: number; f1: number[][]; f2: number[][]; frechet: number }
-interface StatsCase { name: string; dim: number; mu1: number[]; cov1: number[]; mu2: number[]; cov2: number[]; frechet: number }
+interface FeatureCase {
+  name: string;
+  dim: number;
+  f1: number[][];
+  f2: number[][];
+  frechet: number;
+}
+interface StatsCase {
+  name: string;
+  dim: number;
+  mu1: number[];
+  cov1: number[];
+  mu2: number[];
+  cov2: number[];
+  frechet: number;
+}
 const fx = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'metrics_frechet.json'), 'utf8')) as {
-  features: FeatureCase[]; stats: StatsCase[]; symmetricEigen: { dim: number; matrix: number[]; eigenvalues: number[] };
+  features: FeatureCase[];
+  stats: StatsCase[];
+  symmetricEigen: { dim: number; matrix: number[]; eigenvalues: number[] };
 };
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
@@ -84,7 +100,9 @@ test('a wrong shortcut, tr(sqrt(S1) sqrt(S2)) in place of tr(sqrt(S1 S2)), does 
       const e = symmetricEigen(cov, d, true);
       const V = e.vectors!;
       const r = new Float64Array(d * d);
-      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) r[i * d + j] += V[i * d + k] * Math.sqrt(e.values[k]) * V[j * d + k];
+      for (let i = 0; i < d; i++)
+        for (let j = 0; j < d; j++)
+          for (let k = 0; k < d; k++) r[i * d + j] += V[i * d + k] * Math.sqrt(e.values[k]) * V[j * d + k];
       return r;
     };
     const r1 = root(s1.cov);
@@ -110,8 +128,15 @@ test('identical feature sets are at distance 0 (to 1e-9), both routes', () => {
 
 test('bad inputs give errors that name the problem', () => {
   const one = [new Float64Array(3)];
-  assert.throws(() => frechetDistanceOfFeatures(one, [new Float64Array(3), new Float64Array(3)]), /at least 2 feature vectors/);
-  assert.throws(() => frechetDistanceOfFeatures([new Float64Array(3), new Float64Array(3)], [new Float64Array(4), new Float64Array(4)]), /feature sizes differ/);
+  assert.throws(
+    () => frechetDistanceOfFeatures(one, [new Float64Array(3), new Float64Array(3)]),
+    /at least 2 feature vectors/,
+  );
+  assert.throws(
+    () =>
+      frechetDistanceOfFeatures([new Float64Array(3), new Float64Array(3)], [new Float64Array(4), new Float64Array(4)]),
+    /feature sizes differ/,
+  );
   assert.throws(() => symmetricEigen(Float64Array.from([1, 2, 3, 4]), 2, false), /not symmetric/);
   assert.throws(() => symmetricEigen(new Float64Array(5), 2, false), /expected 2x2/);
 });
