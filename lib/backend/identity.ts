@@ -1,5 +1,6 @@
 // Identity on the wasm backend without a copy: the output shares the input's memory (reference counted), as
-// tfjs-wasm's own Reshape does. Safe because no kernel writes into a tensor's memory after creating it.
+// tfjs-wasm's own Reshape does. Safe because no kernel writes into a tensor's memory after creating it (the fused
+// Adam update, which writes weights in place, leaves shared memory to the tf ops).
 // tfjs-wasm's Identity copies, and backprop runs it ~1,000 times per training step (image stage).
 import { TensorInfo, WasmBackend } from './wasmKernelCalls';
 

@@ -18,7 +18,8 @@ import { identityWasm } from './identity';
 import { INSTANCE_NORM, INSTANCE_NORM_GRAD, instanceNormGradWasm, instanceNormWasm, registerInstanceNormGradient } from './instanceNorm';
 import { depthwiseConv2dNativeBackpropFilterWasm, depthwiseConv2dNativeBackpropInputWasm } from './depthwiseConv';
 import { MIRROR_PAD_GRAD, mirrorPadGradWasm, registerMirrorPadGradient } from './mirrorPadGradient';
-import { loadNativeAddon, NATIVE_KERNEL_NAMES, nativeVersion, setNativeThreads, useNativeKernels } from './native';
+import { loadNativeAddon, NATIVE_KERNEL_NAMES, nativeVersion, setNativeThreads, useNativeAdam, useNativeKernels }
+  from './native';
 import { unrefWorkers, withNodeWorkerFiles } from './wasmThreads';
 
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -95,8 +96,10 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
       if (native.use) {
         useNativeKernels(true);
         setNativeThreads(threads);
+        const adam = nativeAdamWanted();
+        useNativeAdam(adam);
         reasons.push(`native oneDNN ${nativeVersion()} kernels (${NATIVE_KERNEL_NAMES.join(', ')}) on ${threads} ` +
-          'OpenMP thread(s); wasm itself single-threaded');
+          `OpenMP thread(s); wasm itself single-threaded; fused native Adam update ${adam ? 'on' : 'off'}`);
       } else if (native.why) reasons.push(native.why);
       current = {
         name,
@@ -173,6 +176,16 @@ function nativeKernelsWanted(): { use: boolean; why?: string } {
   if (failure === undefined) return { use: true };
   if (env === '1') throw new Error(`initBackend: TFJS_NATIVE=1 but ${failure}`);
   return { use: false, why: `${failure}; using the plain wasm kernels` };
+}
+
+/** Whether lib/train/adam.ts takes the fused native update where the native kernels are on: unless TFJS_NATIVE_ADAM=0
+ *  (the same numbers bit for bit, one addon call per parameter instead of ~11 tf kernels). */
+function nativeAdamWanted(): boolean {
+  const env = process.env.TFJS_NATIVE_ADAM;
+  if (env !== undefined && env !== '' && env !== '0' && env !== '1') {
+    throw new Error(`TFJS_NATIVE_ADAM='${env}' must be 0 (Adam as tf ops) or 1 (one fused native call, the default)`);
+  }
+  return env !== '0';
 }
 
 function wasmThreadCount(): number {

@@ -4,7 +4,9 @@
 // AvgPoolGrad (unpadded windows: the segmenter's global pools), BatchMatMul, our fused InstanceNorm with its
 // gradient (lib/backend/instanceNorm.ts), MirrorPad on H and W with its gradient (lib/backend/mirrorPadGradient.ts),
 // and Concat, SplitV and Sum (tfjs-wasm copies channel-axis blocks one JS subarray at a time and transposes before
-// reducing leading axes), and the fused Relu / Relu6 gradient (lib/backend/activationGradient.ts).
+// reducing leading axes), the fused Relu / Relu6 gradient (lib/backend/activationGradient.ts) and Transpose (a
+// strided copy; tfjs-wasm's takes ~10 ns per float, e.g. in resizeBilinearDifferentiable). Besides the
+// kernels, a fused Adam update (nativeAdamUpdate, for lib/train/adam.ts): one call per parameter instead of ~11 tf ops.
 // The addon reads and writes the tensors in place on the wasm heap (Float32Array views at each
 // tensor's memory offset). Views are taken after the output is allocated: an allocation can grow the heap,
 // which on the single-threaded build detaches older views (the addon then throws on their length 0).
@@ -31,6 +33,8 @@ interface Addon {
   sumMiddle(x: Float32Array, y: Float32Array, dims: Int32Array): void;
   foldPixels(padded: Float32Array, x: Float32Array, dims: Int32Array, srcRow: Int32Array, srcCol: Int32Array,
     toPadded: boolean): void;
+  transpose(x: Float32Array, y: Float32Array, shape: Int32Array, perm: Int32Array): void;
+  adamUpdate(w: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, coefficients: Float32Array): void;
   setThreads(n: number): void;
   threads(): number;
   version(): string;
@@ -40,6 +44,7 @@ export const NATIVE_KERNEL_NAMES = [
   'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNative',
   'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'AvgPoolGrad', 'BatchMatMul',
   INSTANCE_NORM, INSTANCE_NORM_GRAD, 'Concat', 'SplitV', 'Sum', 'MirrorPad', MIRROR_PAD_GRAD, CLIPPED_RELU_GRAD,
+  'Transpose',
 ] as const;
 export type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
@@ -77,6 +82,32 @@ export function setNativeThreads(n: number): void {
 function requireAddon(): Addon {
   if (loadNativeAddon() !== undefined || !addon) throw new Error(loadFailure);
   return addon;
+}
+
+let adamOn = false;
+
+/** The fused Adam update (nativeAdamUpdate) on or off; initBackend turns it on with the native kernels. */
+export function useNativeAdam(on: boolean): void {
+  if (on) requireAddon();
+  adamOn = on;
+}
+
+/**
+ * One Adam step of one parameter in one addon call: w, m and v updated in place on the wasm heap with the float32
+ * operations of lib/train/adam.ts's tf ops in their order, so bit for bit what they give. coefficients: float32
+ * [b1, 1 - b1, b2, 1 - b2, 1 - b2^t, eps, lr / (1 - b1^t)]. Returns false, having done nothing, where it does not
+ * apply: the fused update off, another backend, not float32, sizes that differ, or w, m or v not held by this
+ * tensor alone on the wasm heap (a shared buffer, e.g. a clone's, would change with it).
+ */
+export function nativeAdamUpdate(w: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor,
+  coefficients: Float32Array): boolean {
+  if (!adamOn || tf.getBackend() !== 'wasm' || !float32(w, m, v, g)) return false;
+  if (m.size !== w.size || v.size !== w.size || g.size !== w.size) return false;
+  const backend = tf.backend() as unknown as WasmBackend;
+  if ([w, m, v].some((t) => backend.refCount(t.dataId) !== 1) || backend.refCount(g.dataId) < 1) return false;
+  const [vw, vm, vv, vg] = [w, m, v, g].map((t) => backend.typedArrayFromHeap(t)); // no allocation in between
+  (addon as Addon).adamUpdate(vw, vm, vv, vg, coefficients);
+  return true;
 }
 
 /** The wasm kernels the native ones replace, kept to run the cases the addon does not take. */
@@ -293,6 +324,17 @@ function sum(args: KernelArgs): TensorInfo | TensorInfo[] {
   return y;
 }
 
+/** y = x with its axes permuted (y's axis i is x's axis perm[i]), float32 of any rank. */
+function transpose(args: KernelArgs): TensorInfo {
+  const { inputs: { x }, backend } = args;
+  const { perm } = args.attrs as { perm: number[] };
+  if (!float32(x) || sizeOf(x.shape) === 0) return fallback('Transpose', args);
+  const y = backend.makeOutput(perm.map((a) => x.shape[a]), 'float32');
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+  (addon as Addon).transpose(view(x), view(y), Int32Array.from(x.shape), Int32Array.from(perm));
+  return y;
+}
+
 type MirrorPadAttrs = { paddings: [number, number][]; mode: 'reflect' | 'symmetric' };
 
 /** [N, H, W, C, Hp, Wp] and the padded-to-source row and column maps, if only H and W are padded. */
@@ -346,6 +388,7 @@ const NATIVE_KERNELS: Record<NativeKernelName, Kernel> = {
   Concat: concat,
   SplitV: splitV,
   Sum: sum,
+  Transpose: transpose,
   [INSTANCE_NORM]: instanceNorm,
   [INSTANCE_NORM_GRAD]: instanceNormGrad,
   Conv2D: convForward('Conv2D'),

@@ -22,6 +22,8 @@
 //   joinBlocks(joined, parts, outer, inners, toJoined)   Concat / SplitV along one axis
 //   sumMiddle(x, y, [outer, reduce, inner])              Sum over a contiguous run of axes
 //   foldPixels(padded, x, dims, srcRow, srcCol, toPadded) MirrorPad on H and W, and its gradient
+//   transpose(x, y, shape, perm)          y = x with its axes permuted (y's axis i is x's axis perm[i]), any rank
+//   adamUpdate(w, m, v, g, k)              one Adam step in place (lib/train/adam.ts), k = float32 coefficients
 //   setThreads(n), threads(), version()    OpenMP threads used by oneDNN.
 // Sizes are checked against the views' lengths, so a view detached by wasm heap growth (length 0) throws
 // instead of silently doing nothing.
@@ -519,6 +521,80 @@ Napi::Value ClippedReluGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// transpose(x, y, shape, perm): a strided copy. Axes of size 1 are dropped and output axes that are consecutive in
+// x merged, so e.g. [B, H, W, C] -> [H, B, W, C] copies runs of W * C floats.
+Napi::Value Transpose(const Napi::CallbackInfo& info) {
+  auto shapeArg = info[2].As<Napi::Int32Array>();
+  auto permArg = info[3].As<Napi::Int32Array>();
+  const size_t r = shapeArg.ElementLength();
+  if (permArg.ElementLength() != r) throw Napi::Error::New(info.Env(), "transpose: shape and perm differ in length");
+  std::vector<int64_t> dims(r), inStride(r);
+  size_t n = 1;
+  for (size_t i = 0; i < r; i++) n *= dims[i] = shapeArg[i];
+  for (int64_t i = int64_t(r) - 1, s = 1; i >= 0; s *= dims[i], i--) inStride[i] = s;
+  const float* x = floats(info[0], n, "x");
+  float* y = floats(info[1], n, "y");
+  std::vector<int64_t> size, step;  // the output's axes, outermost first: extent and stride in x
+  std::vector<bool> seen(r, false);
+  for (size_t i = 0; i < r; i++) {
+    const int64_t a = permArg[i];
+    if (a < 0 || a >= int64_t(r) || seen[a]) throw Napi::Error::New(info.Env(), "transpose: perm is no permutation");
+    seen[a] = true;
+    if (dims[a] == 1) continue;
+    if (!step.empty() && step.back() == inStride[a] * dims[a]) {
+      size.back() *= dims[a];
+      step.back() = inStride[a];
+    } else {
+      size.push_back(dims[a]);
+      step.push_back(inStride[a]);
+    }
+  }
+  if (size.empty()) {
+    std::copy(x, x + n, y);
+    return info.Env().Undefined();
+  }
+  const int64_t k = size.size(), inner = size[k - 1], innerStep = step[k - 1];
+  std::vector<int64_t> idx(k, 0);
+  const float* src = x;
+  for (float* out = y; out < y + n; out += inner) {
+    if (innerStep == 1) {
+      std::copy(src, src + inner, out);
+    } else {
+      for (int64_t j = 0; j < inner; j++) out[j] = src[j * innerStep];
+    }
+    for (int64_t d = k - 2; d >= 0; d--) {  // the next outer index, last axis fastest
+      src += step[d];
+      if (++idx[d] < size[d]) break;
+      src -= step[d] * size[d];
+      idx[d] = 0;
+    }
+  }
+  return info.Env().Undefined();
+}
+
+// adamUpdate(w, m, v, g, k): one Adam step for one parameter, w, m and v updated in place, with the float32
+// operations of lib/train/adam.ts's tf ops in their order (each one rounded to float32, no fused multiply-add:
+// binding.gyp builds with -ffp-contract=off), so the result is bit for bit theirs. k = [b1, 1 - b1, b2, 1 - b2,
+// 1 - b2^t, eps, lr / (1 - b1^t)] as float32 scalars, as tfjs rounds them:
+//   m = m b1 + g (1 - b1);  v = v b2 + g^2 (1 - b2);  w = w - m / (sqrt(v / (1 - b2^t)) + eps) * (lr / (1 - b1^t))
+Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
+  const size_t n = info[0].As<Napi::Float32Array>().ElementLength();
+  float* w = floats(info[0], n, "w");
+  float* m = floats(info[1], n, "m");
+  float* v = floats(info[2], n, "v");
+  const float* g = floats(info[3], n, "g");
+  const float* k = floats(info[4], 7, "adam coefficients");
+  const float b1 = k[0], ob1 = k[1], b2 = k[2], ob2 = k[3], c2 = k[4], eps = k[5], step = k[6];
+  for (size_t i = 0; i < n; i++) {
+    const float mi = m[i] * b1 + g[i] * ob1;
+    const float vi = v[i] * b2 + (g[i] * g[i]) * ob2;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = w[i] - (mi / (std::sqrt(vi / c2) + eps)) * step;
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::Error::New(info.Env(), "setThreads: need a positive integer");
@@ -546,6 +622,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("avgPoolGrad", Napi::Function::New(env, AvgPoolGrad));
   exports.Set("clippedReluGrad", Napi::Function::New(env, ClippedReluGrad));
   exports.Set("foldPixels", Napi::Function::New(env, FoldPixels));
+  exports.Set("transpose", Napi::Function::New(env, Transpose));
+  exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("version", Napi::Function::New(env, Version));
