@@ -20,8 +20,13 @@ before(async () => {
 });
 
 /** a conv filter, a bias, a depthwise filter, an odd-sized tensor, a scalar-like one */
-const SHAPES: Record<string, number[]> = { conv: [3, 3, 16, 16], bias: [16], depthwise: [5, 5, 24, 1], odd: [7, 3, 11],
-  one: [1] };
+const SHAPES: Record<string, number[]> = {
+  conv: [3, 3, 16, 16],
+  bias: [16],
+  depthwise: [5, 5, 24, 1],
+  odd: [7, 3, 11],
+  one: [1],
+};
 const CONFIG: AdamConfig = { lr: 2e-3, beta1: 0.5, beta2: 0.999 };
 const STEPS = 5;
 
@@ -39,17 +44,21 @@ async function train(backend: string, native: boolean): Promise<Map<string, Floa
   await tf.setBackend(backend);
   useNativeAdam(native);
   const before = tf.memory().numTensors;
-  const params = new Map(Object.entries(SHAPES).map(([name, shape], i) => {
-    const n = shape.reduce((a, b) => a * b, 1);
-    return [name, variable(testValues(n, 10 + i), shape, `adamTest.${backend}.${native}.${name}`)];
-  }));
+  const params = new Map(
+    Object.entries(SHAPES).map(([name, shape], i) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      return [name, variable(testValues(n, 10 + i), shape, `adamTest.${backend}.${native}.${name}`)];
+    }),
+  );
   const adam = new Adam(params, CONFIG);
   for (let step = 0; step < STEPS; step++) {
-    const grads = new Map([...params].map(([name, p], i) => {
-      const scale = 10 ** ((i + step) % 7 - 4);
-      const g = testValues(p.size, 100 * step + i).map((v, j) => (j % 13 === 0 ? 0 : v * scale));
-      return [name, tf.tensor(g, p.shape)];
-    }));
+    const grads = new Map(
+      [...params].map(([name, p], i) => {
+        const scale = 10 ** (((i + step) % 7) - 4);
+        const g = testValues(p.size, 100 * step + i).map((v, j) => (j % 13 === 0 ? 0 : v * scale));
+        return [name, tf.tensor(g, p.shape)];
+      }),
+    );
     adam.apply(grads);
     tf.dispose([...grads.values()]);
   }
@@ -87,48 +96,52 @@ describe('fused native Adam update', { skip }, () => {
     assert.ok(moved > CONFIG.lr && moved <= 2 * STEPS * CONFIG.lr, `bias moved by ${moved}`);
   });
 
-  test('on wasm one fused call per parameter runs (no tf kernel, no tensor); off, or on cpu, the tf ops run',
-    async () => {
-      for (const [backend, native, expectKernels] of [['wasm', true, false], ['wasm', false, true],
-        ['cpu', true, true]] as const) {
-        await tf.setBackend(backend);
-        useNativeAdam(native);
-        const p = variable(testValues(48, 3), [4, 12]);
-        const g = tf.tensor(testValues(48, 4), [4, 12]);
-        const adam = new Adam(new Map([['p', p]]), CONFIG);
-        const before = tf.memory().numTensors;
-        const info = await tf.profile(() => adam.apply(new Map([['p', g]])));
-        assert.equal(tf.memory().numTensors, before, 'tensors leaked');
-        assert.equal(info.kernels.length > 0, expectKernels, `${backend}, native ${native}: ` +
-          `${info.kernels.map((k) => k.name).join(', ') || 'no kernel'}`);
-        assert.deepEqual(p.shape, [4, 12]);
-        adam.dispose();
-        tf.dispose([p, g]);
-        useNativeAdam(false);
-      }
-    });
+  test('on wasm one fused call per parameter (no tf kernel, no tensor); off or on cpu, the tf ops', async () => {
+    for (const [backend, native, expectKernels] of [
+      ['wasm', true, false],
+      ['wasm', false, true],
+      ['cpu', true, true],
+    ] as const) {
+      await tf.setBackend(backend);
+      useNativeAdam(native);
+      const p = variable(testValues(48, 3), [4, 12]);
+      const g = tf.tensor(testValues(48, 4), [4, 12]);
+      const adam = new Adam(new Map([['p', p]]), CONFIG);
+      const before = tf.memory().numTensors;
+      const info = await tf.profile(() => adam.apply(new Map([['p', g]])));
+      assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+      assert.equal(
+        info.kernels.length > 0,
+        expectKernels,
+        `${backend}, native ${native}: ` + `${info.kernels.map((k) => k.name).join(', ') || 'no kernel'}`,
+      );
+      assert.deepEqual(p.shape, [4, 12]);
+      adam.dispose();
+      tf.dispose([p, g]);
+      useNativeAdam(false);
+    }
+  });
 
-  test('a parameter sharing its memory with another tensor (a clone) takes the tf ops; the clone keeps its values',
-    async () => {
-      await tf.setBackend('wasm');
-      const values = testValues(30, 5);
-      const run = (native: boolean) => {
-        useNativeAdam(native);
-        const p = variable(values, [5, 6]);
-        const clone = p.clone(); // shares p's memory on wasm (lib/backend/identity.ts)
-        const g = tf.tensor(testValues(30, 6), [5, 6]);
-        const adam = new Adam(new Map([['p', p]]), CONFIG);
-        adam.apply(new Map([['p', g]]));
-        const out = [p.dataSync() as Float32Array, clone.dataSync() as Float32Array];
-        adam.dispose();
-        tf.dispose([p, clone, g]);
-        useNativeAdam(false);
-        return out;
-      };
-      const [p, clone] = run(true);
-      const [pReference] = run(false);
-      assert.deepEqual(clone, values, 'the clone changed');
-      assert.deepEqual(p, pReference);
-      assert.notDeepEqual(p, values);
-    });
+  test('a parameter sharing its memory (a clone) takes the tf ops; the clone keeps its values', async () => {
+    await tf.setBackend('wasm');
+    const values = testValues(30, 5);
+    const run = (native: boolean) => {
+      useNativeAdam(native);
+      const p = variable(values, [5, 6]);
+      const clone = p.clone(); // shares p's memory on wasm (lib/backend/identity.ts)
+      const g = tf.tensor(testValues(30, 6), [5, 6]);
+      const adam = new Adam(new Map([['p', p]]), CONFIG);
+      adam.apply(new Map([['p', g]]));
+      const out = [p.dataSync() as Float32Array, clone.dataSync() as Float32Array];
+      adam.dispose();
+      tf.dispose([p, clone, g]);
+      useNativeAdam(false);
+      return out;
+    };
+    const [p, clone] = run(true);
+    const [pReference] = run(false);
+    assert.deepEqual(clone, values, 'the clone changed');
+    assert.deepEqual(p, pReference);
+    assert.notDeepEqual(p, values);
+  });
 });

@@ -15,11 +15,23 @@ import { conv2dBackpropFilterWasm } from './conv2dBackpropFilter';
 import { conv2dBackpropInputWasm } from './conv2dBackpropInput';
 import { dilatedKernelBackends, registerConv2DGradient } from './conv2dGradient';
 import { identityWasm } from './identity';
-import { INSTANCE_NORM, INSTANCE_NORM_GRAD, instanceNormGradWasm, instanceNormWasm, registerInstanceNormGradient } from './instanceNorm';
+import {
+  INSTANCE_NORM,
+  INSTANCE_NORM_GRAD,
+  instanceNormGradWasm,
+  instanceNormWasm,
+  registerInstanceNormGradient,
+} from './instanceNorm';
 import { depthwiseConv2dNativeBackpropFilterWasm, depthwiseConv2dNativeBackpropInputWasm } from './depthwiseConv';
 import { MIRROR_PAD_GRAD, mirrorPadGradWasm, registerMirrorPadGradient } from './mirrorPadGradient';
-import { loadNativeAddon, NATIVE_KERNEL_NAMES, nativeVersion, setNativeThreads, useNativeAdam, useNativeKernels }
-  from './native';
+import {
+  loadNativeAddon,
+  NATIVE_KERNEL_NAMES,
+  nativeVersion,
+  setNativeThreads,
+  useNativeAdam,
+  useNativeKernels,
+} from './native';
 import { unrefWorkers, withNodeWorkerFiles } from './wasmThreads';
 
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -71,7 +83,10 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     throw new Error(`initBackend: unknown backend '${String(forced)}'; choose one of ${BACKENDS.join(', ')}`);
   }
   if (current) {
-    if ((forced === undefined || forced === current.name) && (options.threads === undefined || threads === current.threads)) {
+    if (
+      (forced === undefined || forced === current.name) &&
+      (options.threads === undefined || threads === current.threads)
+    ) {
       return current;
     }
     throw new Error(
@@ -98,8 +113,10 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
         setNativeThreads(threads);
         const adam = nativeAdamWanted();
         useNativeAdam(adam);
-        reasons.push(`native oneDNN ${nativeVersion()} kernels (${NATIVE_KERNEL_NAMES.join(', ')}) on ${threads} ` +
-          `OpenMP thread(s); wasm itself single-threaded; fused native Adam update ${adam ? 'on' : 'off'}`);
+        reasons.push(
+          `native oneDNN ${nativeVersion()} kernels (${NATIVE_KERNEL_NAMES.join(', ')}) on ${threads} ` +
+            `OpenMP thread(s); wasm itself single-threaded; fused native Adam update ${adam ? 'on' : 'off'}`,
+        );
       } else if (native.why) reasons.push(native.why);
       current = {
         name,
@@ -107,8 +124,10 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
         threads: native.use ? threads : name === 'wasm' ? wasmThreadCount() : name === 'cpu' ? 1 : threads,
         reasons,
         native: native.use,
-        customKernels: name !== 'wasm' ? [] :
-          [...Object.keys(WASM_KERNELS), ...(native.use ? NATIVE_KERNEL_NAMES.map((k) => `native:${k}`) : [])],
+        customKernels:
+          name !== 'wasm'
+            ? []
+            : [...Object.keys(WASM_KERNELS), ...(native.use ? NATIVE_KERNEL_NAMES.map((k) => `native:${k}`) : [])],
       };
       if (options.log !== false) console.log(describeBackend(current));
       return current;
@@ -154,9 +173,7 @@ async function initWasm(threads: number): Promise<string | undefined> {
   const real = cpus();
   os.cpus = () => Array.from({ length: 2 * threads }, (_, i) => real[i % real.length]);
   try {
-    const ok = multithread
-      ? await withNodeWorkerFiles(() => tf.setBackend('wasm'))
-      : await tf.setBackend('wasm');
+    const ok = multithread ? await withNodeWorkerFiles(() => tf.setBackend('wasm')) : await tf.setBackend('wasm');
     if (!ok) return 'setBackend failed';
   } finally {
     os.cpus = cpus;

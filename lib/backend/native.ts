@@ -31,8 +31,14 @@ interface Addon {
   instanceNormGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, dims: Int32Array, eps: number): void;
   joinBlocks(joined: Float32Array, parts: Float32Array[], outer: number, inners: Int32Array, toJoined: boolean): void;
   sumMiddle(x: Float32Array, y: Float32Array, dims: Int32Array): void;
-  foldPixels(padded: Float32Array, x: Float32Array, dims: Int32Array, srcRow: Int32Array, srcCol: Int32Array,
-    toPadded: boolean): void;
+  foldPixels(
+    padded: Float32Array,
+    x: Float32Array,
+    dims: Int32Array,
+    srcRow: Int32Array,
+    srcCol: Int32Array,
+    toPadded: boolean,
+  ): void;
   transpose(x: Float32Array, y: Float32Array, shape: Int32Array, perm: Int32Array): void;
   adamUpdate(w: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, coefficients: Float32Array): void;
   setThreads(n: number): void;
@@ -41,9 +47,22 @@ interface Addon {
 }
 
 export const NATIVE_KERNEL_NAMES = [
-  'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNative',
-  'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'AvgPoolGrad', 'BatchMatMul',
-  INSTANCE_NORM, INSTANCE_NORM_GRAD, 'Concat', 'SplitV', 'Sum', 'MirrorPad', MIRROR_PAD_GRAD, CLIPPED_RELU_GRAD,
+  'Conv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'DepthwiseConv2dNative',
+  'DepthwiseConv2dNativeBackpropInput',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'AvgPoolGrad',
+  'BatchMatMul',
+  INSTANCE_NORM,
+  INSTANCE_NORM_GRAD,
+  'Concat',
+  'SplitV',
+  'Sum',
+  'MirrorPad',
+  MIRROR_PAD_GRAD,
+  CLIPPED_RELU_GRAD,
   'Transpose',
 ] as const;
 export type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
@@ -99,8 +118,13 @@ export function useNativeAdam(on: boolean): void {
  * apply: the fused update off, another backend, not float32, sizes that differ, or w, m or v not held by this
  * tensor alone on the wasm heap (a shared buffer, e.g. a clone's, would change with it).
  */
-export function nativeAdamUpdate(w: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor,
-  coefficients: Float32Array): boolean {
+export function nativeAdamUpdate(
+  w: tf.Variable,
+  m: tf.Variable,
+  v: tf.Variable,
+  g: tf.Tensor,
+  coefficients: Float32Array,
+): boolean {
   if (!adamOn || tf.getBackend() !== 'wasm' || !float32(w, m, v, g)) return false;
   if (m.size !== w.size || v.size !== w.size || g.size !== w.size) return false;
   const backend = tf.backend() as unknown as WasmBackend;
@@ -154,65 +178,92 @@ type ConvKernel = 'Conv2D' | 'DepthwiseConv2dNative';
 
 /** Conv2DInfo of a dense or depthwise convolution (filter [kh, kw, Ci, Co] or [kh, kw, C, Q]). */
 function convInfo(xShape: Shape4, filterShape: Shape4, attrs: ConvAttrs, depthwise: boolean) {
-  return tf.backend_util.computeConv2DInfo(xShape, filterShape, attrs.strides, attrs.dilations ?? 1, attrs.pad,
-    attrs.dimRoundingMode, depthwise);
+  return tf.backend_util.computeConv2DInfo(
+    xShape,
+    filterShape,
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
 }
 
 const float32 = (...ts: TensorInfo[]) => ts.every((t) => t.dtype === 'float32');
 
 /** y = conv(x, filter): Conv2D, or DepthwiseConv2dNative (kind) with one group per input channel. */
-const convForward = (kind: ConvKernel) => (args: KernelArgs): TensorInfo => {
-  const { inputs: { x, filter }, backend } = args;
-  const attrs = args.attrs as unknown as ConvAttrs & { dataFormat?: string };
-  const depthwise = kind === 'DepthwiseConv2dNative';
-  const info = convInfo(x.shape as Shape4, filter.shape as Shape4, attrs, depthwise);
-  const shape = convShape(info, depthwise);
-  if (!shape || !float32(x, filter) || (attrs.dataFormat ?? 'NHWC') !== 'NHWC') return fallback(kind, args);
-  const y = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
-  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
-  (addon as Addon).conv2d(view(x), view(filter), view(y), shape);
-  return y;
-};
+const convForward =
+  (kind: ConvKernel) =>
+  (args: KernelArgs): TensorInfo => {
+    const {
+      inputs: { x, filter },
+      backend,
+    } = args;
+    const attrs = args.attrs as unknown as ConvAttrs & { dataFormat?: string };
+    const depthwise = kind === 'DepthwiseConv2dNative';
+    const info = convInfo(x.shape as Shape4, filter.shape as Shape4, attrs, depthwise);
+    const shape = convShape(info, depthwise);
+    if (!shape || !float32(x, filter) || (attrs.dataFormat ?? 'NHWC') !== 'NHWC') return fallback(kind, args);
+    const y = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
+    const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+    (addon as Addon).conv2d(view(x), view(filter), view(y), shape);
+    return y;
+  };
 
 /** dx = conv^T(dy, filter), dense or depthwise. */
-const convBackpropInput = (kind: ConvKernel) => (args: KernelArgs): TensorInfo => {
-  const { inputs: { dy, filter }, backend } = args;
-  const attrs = args.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
-  const depthwise = kind === 'DepthwiseConv2dNative';
-  const shape = convShape(convInfo(attrs.inputShape, filter.shape as Shape4, attrs, depthwise), depthwise);
-  if (!shape || !float32(dy, filter)) return fallback(`${kind}BackpropInput`, args);
-  const dx = backend.makeOutput(attrs.inputShape, 'float32');
-  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
-  (addon as Addon).conv2dBackpropInput(view(dy), view(filter), view(dx), shape);
-  return dx;
-};
+const convBackpropInput =
+  (kind: ConvKernel) =>
+  (args: KernelArgs): TensorInfo => {
+    const {
+      inputs: { dy, filter },
+      backend,
+    } = args;
+    const attrs = args.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
+    const depthwise = kind === 'DepthwiseConv2dNative';
+    const shape = convShape(convInfo(attrs.inputShape, filter.shape as Shape4, attrs, depthwise), depthwise);
+    if (!shape || !float32(dy, filter)) return fallback(`${kind}BackpropInput`, args);
+    const dx = backend.makeOutput(attrs.inputShape, 'float32');
+    const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+    (addon as Addon).conv2dBackpropInput(view(dy), view(filter), view(dx), shape);
+    return dx;
+  };
 
 /** dfilter = d<conv(x, filter), dy>/dfilter, dense or depthwise. */
-const convBackpropFilter = (kind: ConvKernel) => (args: KernelArgs): TensorInfo => {
-  const { inputs: { x, dy }, backend } = args;
-  const attrs = args.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
-  const depthwise = kind === 'DepthwiseConv2dNative';
-  const shape = convShape(convInfo(x.shape as Shape4, attrs.filterShape, attrs, depthwise), depthwise);
-  if (!shape || !float32(x, dy)) return fallback(`${kind}BackpropFilter`, args);
-  const dw = backend.makeOutput(attrs.filterShape, 'float32');
-  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
-  (addon as Addon).conv2dBackpropFilter(view(x), view(dy), view(dw), shape);
-  return dw;
-};
+const convBackpropFilter =
+  (kind: ConvKernel) =>
+  (args: KernelArgs): TensorInfo => {
+    const {
+      inputs: { x, dy },
+      backend,
+    } = args;
+    const attrs = args.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
+    const depthwise = kind === 'DepthwiseConv2dNative';
+    const shape = convShape(convInfo(x.shape as Shape4, attrs.filterShape, attrs, depthwise), depthwise);
+    if (!shape || !float32(x, dy)) return fallback(`${kind}BackpropFilter`, args);
+    const dw = backend.makeOutput(attrs.filterShape, 'float32');
+    const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+    (addon as Addon).conv2dBackpropFilter(view(x), view(dy), view(dw), shape);
+    return dw;
+  };
 
 /** The gradient of an average pool whose windows all lie inside the input (no padding); others run tfjs-wasm's. */
 function avgPoolGrad(args: KernelArgs): TensorInfo {
-  const { inputs: { dy, input }, backend } = args;
+  const {
+    inputs: { dy, input },
+    backend,
+  } = args;
   const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as {
-    filterSize: number | [number, number]; strides: number | [number, number]; pad: 'valid' | 'same' | number;
+    filterSize: number | [number, number];
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number;
     dimRoundingMode?: 'floor' | 'round' | 'ceil';
   };
   const info = tf.backend_util.computePool2DInfo(input.shape as Shape4, filterSize, strides, 1, pad, dimRoundingMode);
   const { top, bottom, left, right } = info.padInfo;
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const inside = top === 0 && bottom === 0 && left === 0 && right === 0 && (Ho - 1) * sh + kh <= H &&
-    (Wo - 1) * sw + kw <= W;
+  const inside =
+    top === 0 && bottom === 0 && left === 0 && right === 0 && (Ho - 1) * sh + kh <= H && (Wo - 1) * sw + kw <= W;
   if (!inside || !float32(dy, input) || N * H * W * C === 0) return fallback('AvgPoolGrad', args);
   const dx = backend.makeOutput(input.shape, 'float32');
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
@@ -221,7 +272,10 @@ function avgPoolGrad(args: KernelArgs): TensorInfo {
 }
 
 function batchMatMul(args: KernelArgs): TensorInfo {
-  const { inputs: { a, b }, backend } = args;
+  const {
+    inputs: { a, b },
+    backend,
+  } = args;
   const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
   const ra = a.shape.length;
   const rb = b.shape.length;
@@ -257,7 +311,10 @@ function normDims(t: TensorInfo): Int32Array | undefined {
 }
 
 function instanceNorm(args: KernelArgs): TensorInfo {
-  const { inputs: { x }, backend } = args;
+  const {
+    inputs: { x },
+    backend,
+  } = args;
   const dims = normDims(x);
   if (!dims) return fallback(INSTANCE_NORM, args);
   const y = backend.makeOutput(x.shape, 'float32');
@@ -267,7 +324,10 @@ function instanceNorm(args: KernelArgs): TensorInfo {
 }
 
 function instanceNormGrad(args: KernelArgs): TensorInfo {
-  const { inputs: { dy, x }, backend } = args;
+  const {
+    inputs: { dy, x },
+    backend,
+  } = args;
   const dims = normDims(x);
   if (!dims || dy.dtype !== 'float32') return fallback(INSTANCE_NORM_GRAD, args);
   const dx = backend.makeOutput(x.shape, 'float32');
@@ -284,8 +344,17 @@ function concat(args: KernelArgs): TensorInfo | TensorInfo[] {
   const axis = tf.util.parseAxisParam(args.attrs.axis as number, inputs[0].shape)[0];
   const parts = inputs.filter((t) => sizeOf(t.shape) > 0);
   if (parts.length < 2 || !float32(...parts)) return fallback('Concat', args);
-  tf.backend_util.assertParamsConsistent(inputs.map((t) => t.shape), axis);
-  const out = backend.makeOutput(tf.backend_util.computeOutShape(inputs.map((t) => t.shape), axis), 'float32');
+  tf.backend_util.assertParamsConsistent(
+    inputs.map((t) => t.shape),
+    axis,
+  );
+  const out = backend.makeOutput(
+    tf.backend_util.computeOutShape(
+      inputs.map((t) => t.shape),
+      axis,
+    ),
+    'float32',
+  );
   const inners = Int32Array.from(parts.map((t) => sizeOf(t.shape.slice(axis))));
   const views = parts.map((t) => backend.typedArrayFromHeap(t));
   const outer = sizeOf(parts[0].shape.slice(0, axis));
@@ -294,12 +363,20 @@ function concat(args: KernelArgs): TensorInfo | TensorInfo[] {
 }
 
 function splitV(args: KernelArgs): TensorInfo | TensorInfo[] {
-  const { inputs: { x }, backend } = args;
+  const {
+    inputs: { x },
+    backend,
+  } = args;
   const { numOrSizeSplits, axis } = args.attrs as { numOrSizeSplits: number | number[]; axis: number };
   const a = tf.util.parseAxisParam(axis, x.shape)[0];
   const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, numOrSizeSplits, a);
   if (!float32(x) || sizeOf(x.shape) === 0 || sizes.some((s) => s === 0)) return fallback('SplitV', args);
-  const outs = sizes.map((s) => backend.makeOutput(x.shape.map((d, i) => (i === a ? s : d)), 'float32'));
+  const outs = sizes.map((s) =>
+    backend.makeOutput(
+      x.shape.map((d, i) => (i === a ? s : d)),
+      'float32',
+    ),
+  );
   const inner = sizeOf(x.shape.slice(a + 1));
   const views = outs.map((t) => backend.typedArrayFromHeap(t));
   const inners = Int32Array.from(sizes.map((s) => s * inner));
@@ -309,7 +386,10 @@ function splitV(args: KernelArgs): TensorInfo | TensorInfo[] {
 
 /** Sum over axes that form one contiguous run (e.g. a bias gradient over N, H, W); others run tfjs-wasm's. */
 function sum(args: KernelArgs): TensorInfo | TensorInfo[] {
-  const { inputs: { x }, backend } = args;
+  const {
+    inputs: { x },
+    backend,
+  } = args;
   const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
   const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
   const contiguous = axes.length > 0 && axes.every((v, i) => v === axes[0] + i);
@@ -318,18 +398,27 @@ function sum(args: KernelArgs): TensorInfo | TensorInfo[] {
   const last = axes[axes.length - 1];
   const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const y = backend.makeOutput(keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i)), 'float32');
-  const dims = Int32Array.from([sizeOf(x.shape.slice(0, first)), sizeOf(x.shape.slice(first, last + 1)),
-    sizeOf(x.shape.slice(last + 1))]);
+  const dims = Int32Array.from([
+    sizeOf(x.shape.slice(0, first)),
+    sizeOf(x.shape.slice(first, last + 1)),
+    sizeOf(x.shape.slice(last + 1)),
+  ]);
   (addon as Addon).sumMiddle(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(y), dims);
   return y;
 }
 
 /** y = x with its axes permuted (y's axis i is x's axis perm[i]), float32 of any rank. */
 function transpose(args: KernelArgs): TensorInfo {
-  const { inputs: { x }, backend } = args;
+  const {
+    inputs: { x },
+    backend,
+  } = args;
   const { perm } = args.attrs as { perm: number[] };
   if (!float32(x) || sizeOf(x.shape) === 0) return fallback('Transpose', args);
-  const y = backend.makeOutput(perm.map((a) => x.shape[a]), 'float32');
+  const y = backend.makeOutput(
+    perm.map((a) => x.shape[a]),
+    'float32',
+  );
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   (addon as Addon).transpose(view(x), view(y), Int32Array.from(x.shape), Int32Array.from(perm));
   return y;
@@ -352,7 +441,10 @@ function foldMaps(xShape: number[], { paddings, mode }: MirrorPadAttrs) {
 }
 
 function mirrorPad(args: KernelArgs): TensorInfo {
-  const { inputs: { x }, backend } = args;
+  const {
+    inputs: { x },
+    backend,
+  } = args;
   const maps = foldMaps(x.shape, args.attrs as unknown as MirrorPadAttrs);
   if (!maps || !float32(x)) return fallback('MirrorPad', args);
   const y = backend.makeOutput(maps.paddedShape, 'float32');
@@ -362,7 +454,10 @@ function mirrorPad(args: KernelArgs): TensorInfo {
 }
 
 function mirrorPadGrad(args: KernelArgs): TensorInfo {
-  const { inputs: { dy }, backend } = args;
+  const {
+    inputs: { dy },
+    backend,
+  } = args;
   const attrs = args.attrs as unknown as MirrorPadAttrs & { xShape: number[] };
   const maps = foldMaps(attrs.xShape, attrs);
   if (!maps || !float32(dy)) return fallback(MIRROR_PAD_GRAD, args);
@@ -374,7 +469,10 @@ function mirrorPadGrad(args: KernelArgs): TensorInfo {
 
 /** dx = dy * [0 < x <= max] (Relu, Relu6; lib/backend/activationGradient.ts), float32 only (its caller checks). */
 function clippedReluGrad(args: KernelArgs): TensorInfo {
-  const { inputs: { dy, x }, backend } = args;
+  const {
+    inputs: { dy, x },
+    backend,
+  } = args;
   const dx = backend.makeOutput(x.shape, 'float32');
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   (addon as Addon).clippedReluGrad(view(dy), view(x), view(dx), args.attrs.max as number);

@@ -25,7 +25,10 @@ export class Adam {
   readonly v = new Map<string, tf.Variable>();
   private readonly eps: number;
 
-  constructor(readonly params: Map<string, tf.Variable>, readonly config: AdamConfig) {
+  constructor(
+    readonly params: Map<string, tf.Variable>,
+    readonly config: AdamConfig,
+  ) {
     const { lr, beta1, beta2 } = config;
     if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`Adam: lr must be a positive number, got ${lr}`);
     for (const [k, b] of Object.entries({ beta1, beta2 })) {
