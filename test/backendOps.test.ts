@@ -101,7 +101,7 @@ describe('ops the models train through: wasm vs cpu, forward and gradient', () =
     });
   });
 
-  test('EdgeConnect generator (C=4, 2 dilated res blocks, 16x16, batch 2): output and every weight gradient', async () => {
+  test('EdgeConnect generator (C=4, 2 dilated res blocks, 16x16, batch 2): output, every weight gradient', async () => {
     const xv = testValues(2 * 16 * 16 * 4, 41);
     const run = () => {
       const G = new Generator({ inChannels: 4, outChannels: 3, width: 4, numResBlocks: 2, seed: 3 });
@@ -146,7 +146,7 @@ describe('fused kernels against their compositions and finite differences', () =
     assertClose(fused[1], composed[1], 'gradient', 1e-4);
   });
 
-  test('MirrorPad gradient: wasm kernel == tf-op fold on cpu == finite differences, and != tfjs-core centre slice', async () => {
+  test('MirrorPad gradient: wasm kernel == tf-op fold on cpu == finite differences != tfjs-core centre slice', async () => {
     const shape = [2, 5, 6, 3];
     const xv = testValues(size(shape), 61);
     const f = (x: tf.Tensor) => tf.sin(reflectionPad2d(x as tf.Tensor4D, 3));

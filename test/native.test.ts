@@ -23,8 +23,20 @@ if (skip) console.log(`# skipping the native kernel tests: ${skip}`);
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface Case { x: Shape4; w: Shape4; stride: number; pad: Pad; dilation: number; reflect?: number }
-const explicit = (t: number, b: number, l: number, r: number): Pad => [[0, 0], [t, b], [l, r], [0, 0]];
+interface Case {
+  x: Shape4;
+  w: Shape4;
+  stride: number;
+  pad: Pad;
+  dilation: number;
+  reflect?: number;
+}
+const explicit = (t: number, b: number, l: number, r: number): Pad => [
+  [0, 0],
+  [t, b],
+  [l, r],
+  [0, 0],
+];
 
 const CASES: Case[] = [
   { x: [2, 16, 16, 5], w: [7, 7, 5, 8], stride: 1, pad: 'valid', dilation: 1, reflect: 3 }, // generator enc.0 / out
@@ -49,7 +61,18 @@ const label = (c: Case) =>
 function convAndGrads(c: Case, xv: Float32Array, wv: Float32Array, gv: Float32Array): tf.Tensor[] {
   const f = (a: tf.Tensor4D, b: tf.Tensor4D) => {
     const r = c.reflect ?? 0;
-    const padded = r ? tf.mirrorPad(a, [[0, 0], [r, r], [r, r], [0, 0]], 'reflect') : a;
+    const padded = r
+      ? tf.mirrorPad(
+          a,
+          [
+            [0, 0],
+            [r, r],
+            [r, r],
+            [0, 0],
+          ],
+          'reflect',
+        )
+      : a;
     return tf.conv2d(padded, b, c.stride, c.pad, 'NHWC', c.dilation);
   };
   const x = tf.tensor4d(xv, c.x);
@@ -147,7 +170,11 @@ describe('native BatchMatMul matches the cpu backend', { skip }, () => {
 
 describe('native instance norm and its gradient match the composed tf ops on the cpu backend', { skip }, () => {
   before(initNative);
-  for (const shape of [[4, 16, 16, 64], [1, 9, 7, 3], [2, 32, 32, 16]] as Shape4[]) {
+  for (const shape of [
+    [4, 16, 16, 64],
+    [1, 9, 7, 3],
+    [2, 32, 32, 16],
+  ] as Shape4[]) {
     test(`x[${shape}]`, async () => {
       const [xv, gv] = [testValues(size(shape), 51).map((v, i) => 3 * v + (i % 5)), testValues(size(shape), 52)];
       const run = () => {
@@ -190,24 +217,41 @@ describe('native Concat, SplitV and Sum match the cpu backend', { skip }, () => 
     ours.forEach((o, i) => assert.equal(maxAbsDiff(o, reference[i]), 0, `output ${i}`));
   });
   test('sum over contiguous and other axes, keepDims', async () => {
-    const cases: [number[], boolean][] = [[[0, 1, 2], false], [[1, 2], true], [[3], false], [[0, 1, 2, 3], false],
-      [[0], true], [[0, 2], false]];
+    const cases: [number[], boolean][] = [
+      [[0, 1, 2], false],
+      [[1, 2], true],
+      [[3], false],
+      [[0, 1, 2, 3], false],
+      [[0], true],
+      [[0, 2], false],
+    ];
     const run = () => cases.map(([axes, keep]) => tf.sum(tf.tensor4d(xv, shape), axes, keep));
     const ours = await runOn('wasm', run);
     const reference = await runOn('cpu', run);
     ours.forEach((o, i) => assertClose(o, reference[i], `sum over ${cases[i][0]}`, 1e-6));
     await tf.setBackend('wasm');
-    assert.deepEqual(tf.tidy(() => tf.sum(tf.tensor4d(xv, shape), [1, 2], true).shape), [2, 1, 1, 4]);
+    assert.deepEqual(
+      tf.tidy(() => tf.sum(tf.tensor4d(xv, shape), [1, 2], true).shape),
+      [2, 1, 1, 4],
+    );
   });
 });
 
 describe('native MirrorPad and its gradient match the cpu backend', { skip }, () => {
   before(initNative);
-  for (const [shape, pad, mode] of [[[2, 6, 5, 3], 3, 'reflect'], [[1, 4, 4, 16], 1, 'reflect'],
-    [[2, 5, 7, 2], 2, 'symmetric']] as [Shape4, number, 'reflect' | 'symmetric'][]) {
+  for (const [shape, pad, mode] of [
+    [[2, 6, 5, 3], 3, 'reflect'],
+    [[1, 4, 4, 16], 1, 'reflect'],
+    [[2, 5, 7, 2], 2, 'symmetric'],
+  ] as [Shape4, number, 'reflect' | 'symmetric'][]) {
     test(`x[${shape}] pad ${pad} ${mode}`, async () => {
       const xv = testValues(size(shape), 71);
-      const paddings: [number, number][] = [[0, 0], [pad, pad], [pad, pad - 1], [0, 0]];
+      const paddings: [number, number][] = [
+        [0, 0],
+        [pad, pad],
+        [pad, pad - 1],
+        [0, 0],
+      ];
       const run = () => {
         const x = tf.tensor4d(xv, shape);
         const f = (a: tf.Tensor) => tf.mirrorPad(a, paddings, mode);
@@ -222,7 +266,7 @@ describe('native MirrorPad and its gradient match the cpu backend', { skip }, ()
   }
 });
 
-test('wasm Identity shares its input\'s memory and outlives it', async () => {
+test("wasm Identity shares its input's memory and outlives it", async () => {
   await initBackend({ backend: 'wasm', threads: 1, log: false });
   await tf.setBackend('wasm');
   const x = tf.tensor1d([1, 2, 3]);
@@ -243,25 +287,35 @@ describe('native kernels: finite differences, whole networks, leaks, heap growth
       const xv = testValues(size(small.x), 21);
       const wv = testValues(size(small.w), 22);
       const loss = (a: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, small.stride, small.pad, 'NHWC',
-          small.dilation)));
+        tf.sum(
+          tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, small.stride, small.pad, 'NHWC', small.dilation)),
+        );
       const lossAt = (x: Float32Array, w: Float32Array) =>
         tf.tidy(() => loss(tf.tensor4d(x, small.x), tf.tensor4d(w, small.w)).dataSync()[0]);
       const [dx, dw] = tf.tidy(() =>
-        tf.grads(loss)([tf.tensor4d(xv, small.x), tf.tensor4d(wv, small.w)]).map((t) => t.dataSync()));
+        tf
+          .grads(loss)([tf.tensor4d(xv, small.x), tf.tensor4d(wv, small.w)])
+          .map((t) => t.dataSync()),
+      );
       // L is quadratic in each argument: a central difference is exact up to rounding.
       const eps = 1e-2;
-      for (const [values, grad, which] of [[xv, dx, 'x'], [wv, dw, 'w']] as const) {
+      for (const [values, grad, which] of [
+        [xv, dx, 'x'],
+        [wv, dw, 'w'],
+      ] as const) {
         for (let i = 0; i < values.length; i += 3) {
           const plus = Float32Array.from(values);
           const minus = Float32Array.from(values);
           plus[i] += eps;
           minus[i] -= eps;
-          const fd = which === 'x'
-            ? (lossAt(plus, wv) - lossAt(minus, wv)) / (2 * eps)
-            : (lossAt(xv, plus) - lossAt(xv, minus)) / (2 * eps);
-          assert.ok(Math.abs(fd - grad[i]) <= 2e-3 * Math.max(1, Math.abs(fd)),
-            `${label(small)}: dL/d${which}[${i}] = ${grad[i]}, finite difference ${fd}`);
+          const fd =
+            which === 'x'
+              ? (lossAt(plus, wv) - lossAt(minus, wv)) / (2 * eps)
+              : (lossAt(xv, plus) - lossAt(xv, minus)) / (2 * eps);
+          assert.ok(
+            Math.abs(fd - grad[i]) <= 2e-3 * Math.max(1, Math.abs(fd)),
+            `${label(small)}: dL/d${which}[${i}] = ${grad[i]}, finite difference ${fd}`,
+          );
         }
       }
     }
@@ -289,7 +343,10 @@ describe('native kernels: finite differences, whole networks, leaks, heap growth
       name: 'segmenter (width 8, 16x16, batch 1)',
       make: () => {
         const s = new Segmenter({ numClasses: 4, width: 8, seed: 5 });
-        const x = tf.tensor4d(testValues(16 * 16 * 3, 33).map((v) => v + 0.5), [1, 16, 16, 3]);
+        const x = tf.tensor4d(
+          testValues(16 * 16 * 3, 33).map((v) => v + 0.5),
+          [1, 16, 16, 3],
+        );
         return {
           vars: s.params.trainableVariables(),
           loss: () => {
@@ -313,10 +370,14 @@ describe('native kernels: finite differences, whole networks, leaks, heap growth
         return out;
       };
       const native = gradients();
-      for (const threads of [1, 2]) { // determinism: two runs give the same numbers, on 1 and on 2 OpenMP threads
+      for (const threads of [1, 2]) {
+        // determinism: two runs give the same numbers, on 1 and on 2 OpenMP threads
         setNativeThreads(threads);
         const [first, second] = [gradients(), gradients()];
-        assert.ok(first.every((g, i) => maxAbsDiff(g, second[i]) === 0), `runs differ on ${threads} thread(s)`);
+        assert.ok(
+          first.every((g, i) => maxAbsDiff(g, second[i]) === 0),
+          `runs differ on ${threads} thread(s)`,
+        );
       }
       setNativeThreads(1);
       useNativeKernels(false);
@@ -338,7 +399,10 @@ describe('native kernels: finite differences, whole networks, leaks, heap growth
     // kernel's output allocation, after the inputs' views could have been made.
     const C = 4;
     const pixels = Math.ceil(start / (4 * C)) + 1;
-    const eye = tf.tensor4d(Array.from({ length: C * C }, (_, i) => (i % (C + 1) === 0 ? 1 : 0)), [1, 1, C, C]);
+    const eye = tf.tensor4d(
+      Array.from({ length: C * C }, (_, i) => (i % (C + 1) === 0 ? 1 : 0)),
+      [1, 1, C, C],
+    );
     const x = tf.tensor4d(testValues(pixels * C, 41), [1, 1, pixels, C]);
     const y = tf.conv2d(x, eye, 1, 'valid');
     const grown = heap() > start;

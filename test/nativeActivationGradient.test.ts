@@ -41,7 +41,7 @@ function assertSame(actual: Float32Array, expected: Float32Array, what: string):
 }
 
 describe('fused Relu / Relu6 gradients', { skip }, () => {
-  test('equal the cpu backend\'s composed gradients bit for bit, with and without the native kernel', async () => {
+  test("equal the cpu backend's composed gradients bit for bit, with and without the native kernel", async () => {
     const reference = await runOn('cpu', gradients);
     assert.ok(reference[1].some(Number.isNaN) && reference[1].some((v) => v === 0), 'NaN and masked entries exist');
     for (const on of [true, false]) {

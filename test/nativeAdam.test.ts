@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend/index';
 import { loadNativeAddon, useNativeAdam } from '../lib/backend/native';
-import { Adam, AdamConfig } from '../lib/train/adam';
+import { Adam, type AdamConfig } from '../lib/train/adam';
 import { testValues } from './backendHarness';
 
 const unavailable = process.env.TFJS_NATIVE === '0' ? 'TFJS_NATIVE=0' : loadNativeAddon();

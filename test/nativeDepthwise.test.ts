@@ -9,7 +9,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, WASM_KERNELS } from '../lib/backend/index';
-import { loadNativeAddon, NativeKernelName, setNativeThreads, useNativeKernels } from '../lib/backend/native';
+import { loadNativeAddon, type NativeKernelName, setNativeThreads, useNativeKernels } from '../lib/backend/native';
 import { loadPretrainedSegmenter } from '../lib/models/pretrainedSegmenter';
 import { maxAbs, maxAbsDiff, runOn, size, testValues } from './backendHarness';
 
@@ -18,7 +18,13 @@ const skip = unavailable ? `native kernels unavailable: ${unavailable}` : false;
 if (skip) console.log(`# skipping the native depthwise / pooling tests: ${skip}`);
 
 type Shape4 = [number, number, number, number];
-interface ConvCase { x: Shape4; w: Shape4; stride: number; pad: 'same' | 'valid'; dilation: number }
+interface ConvCase {
+  x: Shape4;
+  w: Shape4;
+  stride: number;
+  pad: 'same' | 'valid';
+  dilation: number;
+}
 
 const CONV_CASES: ConvCase[] = [
   { x: [2, 16, 16, 16], w: [3, 3, 16, 1], stride: 2, pad: 'same', dilation: 1 }, // depthwise (128 -> 64 px)
@@ -40,8 +46,12 @@ function assertClose(actual: Float32Array, expected: Float32Array, what: string,
   assert.ok(err <= tol, `${what}: max abs error ${err.toExponential(2)} > ${tol.toExponential(2)}`);
 }
 
-const KERNELS: NativeKernelName[] = ['DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput',
-  'DepthwiseConv2dNativeBackpropFilter', 'AvgPoolGrad'];
+const KERNELS: NativeKernelName[] = [
+  'DepthwiseConv2dNative',
+  'DepthwiseConv2dNativeBackpropInput',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'AvgPoolGrad',
+];
 
 before(async () => {
   if (skip) return;
@@ -105,24 +115,38 @@ describe('native depthwiseConv2d and its gradients match the cpu backend', { ski
     const lossAt = (x: Float32Array, w: Float32Array) =>
       tf.tidy(() => loss(tf.tensor4d(x, c.x), tf.tensor4d(w, c.w)).dataSync()[0]);
     const [dx, dw] = tf.tidy(() =>
-      tf.grads(loss)([tf.tensor4d(xv, c.x), tf.tensor4d(wv, c.w)]).map((t) => t.dataSync()));
+      tf
+        .grads(loss)([tf.tensor4d(xv, c.x), tf.tensor4d(wv, c.w)])
+        .map((t) => t.dataSync()),
+    );
     const eps = 1e-2; // L is quadratic in each argument: a central difference is exact up to rounding
-    for (const [values, grad, which] of [[xv, dx, 'x'], [wv, dw, 'w']] as const) {
+    for (const [values, grad, which] of [
+      [xv, dx, 'x'],
+      [wv, dw, 'w'],
+    ] as const) {
       for (let i = 0; i < values.length; i += 2) {
         const [plus, minus] = [Float32Array.from(values), Float32Array.from(values)];
         plus[i] += eps;
         minus[i] -= eps;
-        const fd = which === 'x'
-          ? (lossAt(plus, wv) - lossAt(minus, wv)) / (2 * eps)
-          : (lossAt(xv, plus) - lossAt(xv, minus)) / (2 * eps);
-        assert.ok(Math.abs(fd - grad[i]) <= 2e-3 * Math.max(1, Math.abs(fd)),
-          `dL/d${which}[${i}] = ${grad[i]}, finite difference ${fd}`);
+        const fd =
+          which === 'x'
+            ? (lossAt(plus, wv) - lossAt(minus, wv)) / (2 * eps)
+            : (lossAt(xv, plus) - lossAt(xv, minus)) / (2 * eps);
+        assert.ok(
+          Math.abs(fd - grad[i]) <= 2e-3 * Math.max(1, Math.abs(fd)),
+          `dL/d${which}[${i}] = ${grad[i]}, finite difference ${fd}`,
+        );
       }
     }
   });
 });
 
-interface PoolCase { x: Shape4; window: [number, number]; stride: [number, number]; pad: 'same' | 'valid' }
+interface PoolCase {
+  x: Shape4;
+  window: [number, number];
+  stride: [number, number];
+  pad: 'same' | 'valid';
+}
 const POOL_CASES: PoolCase[] = [
   { x: [2, 16, 16, 16], window: [16, 16], stride: [16, 16], pad: 'valid' }, // squeeze-excitation: global pools
   { x: [1, 32, 32, 24], window: [32, 32], stride: [32, 32], pad: 'valid' }, // batch 1
@@ -140,7 +164,10 @@ describe('native AvgPoolGrad matches the cpu backend', { skip }, () => {
         const f = (a: tf.Tensor) => tf.avgPool(a as tf.Tensor4D, c.window, c.stride, c.pad);
         const x = tf.tensor4d(xv, c.x);
         const y = f(x);
-        const g = tf.tensor(testValues(y.size, 32).map((v) => v * area), y.shape); // dL/dx = g / area
+        const g = tf.tensor(
+          testValues(y.size, 32).map((v) => v * area),
+          y.shape,
+        ); // dL/dx = g / area
         return [y, tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), g)))(x)];
       };
       await tf.setBackend('wasm');
@@ -180,12 +207,17 @@ describe('the selfie segmenter with the native kernels', { skip }, () => {
     await tf.setBackend('wasm');
     const seg = loadPretrainedSegmenter();
     const vars = seg.params.trainableVariables();
-    const image = tf.tensor4d(testValues(16 * 16 * 3, 41).map((v) => v + 0.5), [1, 16, 16, 3]);
+    const image = tf.tensor4d(
+      testValues(16 * 16 * 3, 41).map((v) => v + 0.5),
+      [1, 16, 16, 3],
+    );
     const weight = tf.tensor4d(testValues(16 * 16, 42), [1, 16, 16, 1]);
     const gradients = () => {
       const before = tf.memory().numTensors;
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(seg.temperedLogits(image), weight)) as tf.Scalar,
-        vars);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(seg.temperedLogits(image), weight)) as tf.Scalar,
+        vars,
+      );
       const out = vars.map((v) => grads[v.name].dataSync() as Float32Array);
       tf.dispose([value, ...Object.values(grads)]);
       assert.equal(tf.memory().numTensors, before, 'tensors leaked by one forward + backward');
@@ -193,7 +225,10 @@ describe('the selfie segmenter with the native kernels', { skip }, () => {
     };
     try {
       const allNative = gradients();
-      assert.ok(allNative.every((g, i) => maxAbsDiff(g, gradients()[i]) === 0), 'two runs differ');
+      assert.ok(
+        allNative.every((g, i) => maxAbsDiff(g, gradients()[i]) === 0),
+        'two runs differ',
+      );
       useNativeKernels(false);
       useNativeKernels(true, KERNELS);
       const native = gradients();
@@ -202,8 +237,10 @@ describe('the selfie segmenter with the native kernels', { skip }, () => {
       vars.forEach((v, k) => {
         assert.ok(maxAbs(plain[k]) > 0, `d loss / d ${v.name} is zero`);
         const err = maxAbsDiff(native[k], plain[k]);
-        assert.ok(err <= 1e-4 * maxAbs(plain[k]),
-          `d loss / d ${v.name}: max |native - plain| = ${err} (largest ${maxAbs(plain[k])})`);
+        assert.ok(
+          err <= 1e-4 * maxAbs(plain[k]),
+          `d loss / d ${v.name}: max |native - plain| = ${err} (largest ${maxAbs(plain[k])})`,
+        );
       });
     } finally {
       useNativeKernels(true);

@@ -2,8 +2,8 @@
 // single reason (with what to do) where the addon cannot be loaded. Each case runs in a fresh process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
-import * as path from 'path';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { loadNativeAddon } from '../lib/backend/native';
 
 const root = path.join(__dirname, '..');
@@ -21,7 +21,10 @@ function init(env: Record<string, string>, hideAddon = false) {
       (info) => { console.log(JSON.stringify(info)); process.exit(0); },
       (e) => { console.error(e.message); process.exit(3); });`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
-    cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TFJS_BACKEND: '', TFJS_THREADS: '', ...env },
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, TFJS_BACKEND: '', TFJS_THREADS: '', ...env },
   });
   const lines = r.stdout.trim().split('\n');
   const info = r.status === 0 ? JSON.parse(lines[lines.length - 1]) : undefined;

@@ -10,18 +10,25 @@ export const CLIPPED_RELU_GRAD = 'ClippedReluGrad';
 
 /** Registers the Relu and Relu6 gradients (idempotent; initBackend calls it). */
 export function registerActivationGradients(): void {
-  for (const [kernelName, max] of [['Relu', Infinity], ['Relu6', 6]] as const) {
+  for (const [kernelName, max] of [
+    ['Relu', Infinity],
+    ['Relu6', 6],
+  ] as const) {
     tf.registerGradient({
       kernelName,
       inputsToSave: ['x'],
       gradFunc: (dy, saved) => {
         const [x] = saved;
         const g = dy as tf.Tensor;
-        const fused = x.dtype === 'float32' && g.dtype === 'float32' &&
+        const fused =
+          x.dtype === 'float32' &&
+          g.dtype === 'float32' &&
           tf.getKernel(CLIPPED_RELU_GRAD, tf.getBackend()) !== undefined;
         return {
-          x: () => fused ? tf.engine().runKernel(CLIPPED_RELU_GRAD, { dy: g, x }, { max }) as tf.Tensor
-            : composedGradient(g, x, max),
+          x: () =>
+            fused
+              ? (tf.engine().runKernel(CLIPPED_RELU_GRAD, { dy: g, x }, { max }) as tf.Tensor)
+              : composedGradient(g, x, max),
         };
       },
     });

@@ -9,7 +9,7 @@
 // Large inputs are processed in blocks of output rows so the patch matrix stays under MAX_PATCH_FLOATS.
 // Accepts an optional `dilations` attribute (tfjs' own kernel has none), used by our Conv2D gradient.
 import * as tf from '@tensorflow/tfjs';
-import { callWasmKernel, disposeAll, heapTensor, TensorInfo, WasmBackend } from './wasmKernelCalls';
+import { callWasmKernel, disposeAll, heapTensor, type TensorInfo, type WasmBackend } from './wasmKernelCalls';
 
 const MAX_PATCH_FLOATS = 1 << 23; // 32 MiB of patches per block
 
@@ -78,7 +78,12 @@ export function conv2dBackpropFilterWasm(args: {
         : heapTensor(backend, [rows, Co], (v) =>
             v.set(backend.typedArrayFromHeap(dy).subarray(b0 * Wo * Co, b1 * Wo * Co)),
           );
-    const prod = callWasmKernel('BatchMatMul', backend, { a: patchesT, b: dyChunk }, { transposeA: false, transposeB: false });
+    const prod = callWasmKernel(
+      'BatchMatMul',
+      backend,
+      { a: patchesT, b: dyChunk },
+      { transposeA: false, transposeB: false },
+    );
     const part = backend.typedArrayFromHeap(prod); // [1, K, Co]
     for (let k = 0; k < part.length; k++) dW[k] += part[k];
     disposeAll(backend, patchesT, prod);
@@ -90,7 +95,17 @@ export function conv2dBackpropFilterWasm(args: {
 let scratch = new Float32Array(0);
 
 /** [N,H,W,C] -> zero-padded [C,N,Hp,Wp], in a scratch buffer reused across calls. */
-function channelMajorPadded(x: Float32Array, N: number, H: number, W: number, C: number, Hp: number, Wp: number, top: number, left: number): Float32Array {
+function channelMajorPadded(
+  x: Float32Array,
+  N: number,
+  H: number,
+  W: number,
+  C: number,
+  Hp: number,
+  Wp: number,
+  top: number,
+  left: number,
+): Float32Array {
   const size = C * N * Hp * Wp;
   if (scratch.length < size) scratch = new Float32Array(size);
   const out = scratch.subarray(0, size);

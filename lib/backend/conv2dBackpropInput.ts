@@ -9,8 +9,8 @@
 //   of the K = kh*kw*Ci columns into dx.
 // Accepts an optional `dilations` attribute (tfjs' own kernel has none), used by our Conv2D gradient.
 import * as tf from '@tensorflow/tfjs';
-import { ConvAttrs } from './conv2dBackpropFilter';
-import { callWasmKernel, disposeAll, heapTensor, TensorInfo, WasmBackend } from './wasmKernelCalls';
+import type { ConvAttrs } from './conv2dBackpropFilter';
+import { callWasmKernel, disposeAll, heapTensor, type TensorInfo, type WasmBackend } from './wasmKernelCalls';
 
 export function conv2dBackpropInputWasm(args: {
   inputs: { dy: TensorInfo; filter: TensorInfo };
@@ -97,7 +97,12 @@ function viaCol2im(
   const dx = heapTensor(backend, [N, H, W, Ci], (v) => v.fill(0));
   for (let n = 0; n < N; n++) {
     backend.typedArrayFromHeap(dyImage).set(backend.typedArrayFromHeap(dy).subarray(n * P * Co, (n + 1) * P * Co));
-    const cols = callWasmKernel('BatchMatMul', backend, { a: dyImage, b: filterT }, { transposeA: false, transposeB: false });
+    const cols = callWasmKernel(
+      'BatchMatMul',
+      backend,
+      { a: dyImage, b: filterT },
+      { transposeA: false, transposeB: false },
+    );
     const c = backend.typedArrayFromHeap(cols); // [1, P, K] laid out as [Ho, Wo, kh, kw, Ci]
     const out = backend.typedArrayFromHeap(dx);
     for (let yo = 0; yo < Ho; yo++) {

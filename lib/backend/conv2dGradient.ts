@@ -32,15 +32,25 @@ export function registerConv2DGradient(): void {
         x: () =>
           dilated && !dilatedKernelBackends.has(tf.getBackend())
             ? inputGradDilated(dy4, filter, info)
-            : tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter }, {
-                strides, pad, dataFormat: 'NHWC', dimRoundingMode, inputShape: x.shape, dilations,
-              } as unknown as tf.NamedAttrMap) as tf.Tensor,
+            : (tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter }, {
+                strides,
+                pad,
+                dataFormat: 'NHWC',
+                dimRoundingMode,
+                inputShape: x.shape,
+                dilations,
+              } as unknown as tf.NamedAttrMap) as tf.Tensor),
         filter: () =>
           dilated && !dilatedKernelBackends.has(tf.getBackend())
             ? filterGradPerTap(x, dy4, info)
-            : tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy4 }, {
-                strides, pad, dataFormat: 'NHWC', dimRoundingMode, filterShape: filter.shape, dilations,
-              } as unknown as tf.NamedAttrMap) as tf.Tensor,
+            : (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy4 }, {
+                strides,
+                pad,
+                dataFormat: 'NHWC',
+                dimRoundingMode,
+                filterShape: filter.shape,
+                dilations,
+              } as unknown as tf.NamedAttrMap) as tf.Tensor),
       };
     },
   });
@@ -68,7 +78,12 @@ function inputGradDilated(dy: tf.Tensor4D, filter: tf.Tensor4D, info: tf.backend
 function filterGradPerTap(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
   const { batchSize: N, inChannels: Ci, outChannels: Co, outHeight: Ho, outWidth: Wo } = info;
   const { top, bottom, left, right } = info.padInfo;
-  const xPadded = tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+  const xPadded = tf.pad(x, [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ]);
   const dy2d = tf.reshape(dy, [N * Ho * Wo, Co]);
   const taps: tf.Tensor2D[] = [];
   for (let i = 0; i < info.filterHeight; i++) {

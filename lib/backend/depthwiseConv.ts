@@ -8,14 +8,21 @@
 // Plain loops over the wasm heap: a depthwise conv does kh*kw multiply-adds per output value, so these run in
 // milliseconds at the segmenter's sizes and need no XNNPACK call.
 import * as tf from '@tensorflow/tfjs';
-import { ConvAttrs } from './conv2dBackpropFilter';
-import { heapTensor, TensorInfo, WasmBackend } from './wasmKernelCalls';
+import type { ConvAttrs } from './conv2dBackpropFilter';
+import { heapTensor, type TensorInfo, type WasmBackend } from './wasmKernelCalls';
 
 type Shape4 = [number, number, number, number];
 
 function depthwiseInfo(xShape: Shape4, filterShape: Shape4, attrs: ConvAttrs): tf.backend_util.Conv2DInfo {
-  return tf.backend_util.computeConv2DInfo(xShape, filterShape, attrs.strides, attrs.dilations ?? 1, attrs.pad,
-    attrs.dimRoundingMode, true);
+  return tf.backend_util.computeConv2DInfo(
+    xShape,
+    filterShape,
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+  );
 }
 
 /** Calls visit(xOffset, dyOffset, wOffset) for every (n, yo, xo, i, j) tap that lands inside the image. */
@@ -47,7 +54,11 @@ export function depthwiseConv2dNativeBackpropInputWasm(args: {
   backend: WasmBackend;
   attrs: ConvAttrs & { inputShape: Shape4 };
 }): TensorInfo {
-  const { inputs: { dy, filter }, backend, attrs } = args;
+  const {
+    inputs: { dy, filter },
+    backend,
+    attrs,
+  } = args;
   const info = depthwiseInfo(attrs.inputShape, filter.shape as Shape4, attrs);
   const C = info.inChannels;
   const Q = info.outChannels / C;
@@ -70,7 +81,11 @@ export function depthwiseConv2dNativeBackpropFilterWasm(args: {
   backend: WasmBackend;
   attrs: ConvAttrs & { filterShape: Shape4 };
 }): TensorInfo {
-  const { inputs: { x, dy }, backend, attrs } = args;
+  const {
+    inputs: { x, dy },
+    backend,
+    attrs,
+  } = args;
   const info = depthwiseInfo(x.shape as Shape4, attrs.filterShape, attrs);
   const C = info.inChannels;
   const Q = info.outChannels / C;

@@ -138,7 +138,8 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
 }
 
 export function describeBackend(info: BackendInfo): string {
-  return `tfjs backend: ${info.name} (${info.threads} thread${info.threads === 1 ? '' : 's'}) — ${info.reasons.join('; ')}`;
+  const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  return `tfjs backend: ${info.name} (${threads}) — ${info.reasons.join('; ')}`;
 }
 
 /** Returns undefined on success, else why the backend could not be used. */
@@ -168,7 +169,7 @@ async function initWasm(threads: number): Promise<string | undefined> {
   wasm.setThreadsCount(threads);
   // The wasm module sizes its thread pool from os.cpus().length / 2 when it is instantiated and ignores
   // setThreadsCount in Node; report 2*threads cores while it starts.
-  const os = require('os') as typeof import('os');
+  const os = require('node:os') as typeof import('os');
   const cpus = os.cpus;
   const real = cpus();
   os.cpus = () => Array.from({ length: 2 * threads }, (_, i) => real[i % real.length]);
@@ -211,7 +212,7 @@ function wasmThreadCount(): number {
 }
 
 function defaultThreads(): number {
-  const os = require('os') as typeof import('os');
+  const os = require('node:os') as typeof import('os');
   return Math.min(4, Math.max(1, os.cpus().length));
 }
 

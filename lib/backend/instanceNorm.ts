@@ -6,7 +6,7 @@
 //   dx = (dy - mean(dy) - y * mean(dy * y)) / sqrt(var + eps)
 // lib/nn/instanceNorm.ts uses these where the backend has them and composes tf ops elsewhere.
 import * as tf from '@tensorflow/tfjs';
-import { heapTensor, TensorInfo, WasmBackend } from './wasmKernelCalls';
+import { heapTensor, type TensorInfo, type WasmBackend } from './wasmKernelCalls';
 
 export const INSTANCE_NORM = 'InstanceNorm';
 export const INSTANCE_NORM_GRAD = 'InstanceNormGrad';
@@ -48,7 +48,11 @@ function statistics(x: Float32Array, [N, H, W, C]: number[], eps: number): { mea
   return { mean, rstd };
 }
 
-export function instanceNormWasm(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: { eps: number } }): TensorInfo {
+export function instanceNormWasm(args: {
+  inputs: { x: TensorInfo };
+  backend: WasmBackend;
+  attrs: { eps: number };
+}): TensorInfo {
   const { inputs, backend, attrs } = args;
   const shape = inputs.x.shape;
   if (shape.length !== 4) throw new Error(`InstanceNorm: x must be [N,H,W,C], got [${shape}]`);

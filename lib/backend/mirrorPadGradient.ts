@@ -8,7 +8,7 @@
 //   symmetric: u < 0 -> -u - 1,  u >= n -> 2n - 1 - u
 // and dx[source] accumulates dy over every padded index that maps to it.
 import * as tf from '@tensorflow/tfjs';
-import { heapTensor, TensorInfo, WasmBackend } from './wasmKernelCalls';
+import { heapTensor, type TensorInfo, type WasmBackend } from './wasmKernelCalls';
 
 type Paddings = [number, number][];
 interface MirrorPadAttrs {
@@ -29,7 +29,11 @@ export function registerMirrorPadGradient(): void {
       return {
         x: () =>
           tf.getKernel(MIRROR_PAD_GRAD, tf.getBackend())
-            ? (tf.engine().runKernel(MIRROR_PAD_GRAD, { dy: dy as tf.Tensor }, { paddings, mode, xShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor)
+            ? (tf.engine().runKernel(MIRROR_PAD_GRAD, { dy: dy as tf.Tensor }, {
+                paddings,
+                mode,
+                xShape: x.shape,
+              } as unknown as tf.NamedAttrMap) as tf.Tensor)
             : foldWithOps(dy as tf.Tensor, x.shape, paddings, mode),
       };
     },

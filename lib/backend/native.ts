@@ -14,10 +14,10 @@
 // it replaced.
 import * as tf from '@tensorflow/tfjs';
 import { CLIPPED_RELU_GRAD } from './activationGradient';
-import { ConvAttrs } from './conv2dBackpropFilter';
+import type { ConvAttrs } from './conv2dBackpropFilter';
 import { INSTANCE_NORM, INSTANCE_NORM_GRAD } from './instanceNorm';
 import { foldIndex, MIRROR_PAD_GRAD } from './mirrorPadGradient';
-import { TensorInfo, WasmBackend } from './wasmKernelCalls';
+import type { TensorInfo, WasmBackend } from './wasmKernelCalls';
 import { repoPath } from '../io/repoRoot';
 
 interface Addon {

@@ -6,9 +6,9 @@
 // creates while the backend initialises (the worker script and the main script) and writing them to real
 // files that worker_threads can load, and (3) unref-ing the workers afterwards so a finished process exits.
 // All global patches are undone when initialisation ends.
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 // The factory's source (Function.toString of rollup output) refers to these module-level names of
 // tf-backend-wasm.node.js; the worker evaluates it outside that module, so define them first.
@@ -50,8 +50,7 @@ export async function withNodeWorkerFiles<T>(init: () => Promise<T>): Promise<T>
     // The pthread worker script. Inside the worker the main script arrives as a Blob; make the worker's
     // URL.createObjectURL answer with the file written above.
     const file = path.join(dir, `worker-${n++}.js`);
-    const prelude =
-      `URL.createObjectURL = () => ${JSON.stringify(mainScriptFile)};\n` + `URL.revokeObjectURL = () => {};\n`;
+    const prelude = `URL.createObjectURL = () => ${JSON.stringify(mainScriptFile)};\nURL.revokeObjectURL = () => {};\n`;
     fs.writeFileSync(file, prelude + text);
     return file;
   };

@@ -15,7 +15,7 @@ import { Generator } from '../models/generator';
 import { prefixed } from '../nn/params';
 import { Adam } from '../train/adam';
 import { disposeBatch, makeBatch } from '../train/batches';
-import { StageModel } from '../train/stages';
+import type { StageModel } from '../train/stages';
 import { trainStep } from '../train/trainStep';
 
 export interface Timing {
@@ -34,7 +34,12 @@ export function time(fn: () => void, warmup: number, repeats: number): Timing {
     times.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { medianSeconds: sorted[Math.floor(sorted.length / 2)], minSeconds: sorted[0], maxSeconds: sorted[sorted.length - 1], times };
+  return {
+    medianSeconds: sorted[Math.floor(sorted.length / 2)],
+    minSeconds: sorted[0],
+    maxSeconds: sorted[sorted.length - 1],
+    times,
+  };
 }
 
 export const CONV_LAYER = { x: [4, 64, 64, 64] as [number, number, number, number], kernel: 3, outChannels: 64 };
@@ -49,7 +54,9 @@ export function benchConvLayer(warmup: number, repeats: number): Timing & { gflo
   const x = tf.randomNormal(CONV_LAYER.x, 0, 1, 'float32', 1) as tf.Tensor4D;
   const w = tf.randomNormal([3, 3, 64, CONV_LAYER.outChannels], 0, 0.05, 'float32', 2) as tf.Tensor4D;
   const g = tf.randomNormal([4, 64, 64, CONV_LAYER.outChannels], 0, 1, 'float32', 3);
-  const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), g)));
+  const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), g)),
+  );
   const timing = time(
     () => {
       const out = grads([x, w]); // forward + dL/dx + dL/dW
@@ -96,7 +103,10 @@ function referenceGanStage(): StageModel {
   };
 }
 
-export function benchGanStep(warmup: number, repeats: number): Timing & { generatorParams: number; tensorsBefore: number; tensorsAfter: number } {
+export function benchGanStep(
+  warmup: number,
+  repeats: number,
+): Timing & { generatorParams: number; tensorsBefore: number; tensorsAfter: number } {
   const model = referenceGanStage();
   const generatorParams = [...model.generatorTrainable.values()].reduce((n, v) => n + v.size, 0);
   const adam = (params: Map<string, tf.Variable>) => new Adam(params, { lr: 1e-4, beta1: 0, beta2: 0.9 });

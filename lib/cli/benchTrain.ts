@@ -12,39 +12,46 @@
 // adds each stage's kernel times over one more step (tf.profile). --out holds one entry per configuration (preset,
 // size, threads, native or not, a non-default segmenter): a run replaces the stages it measured in its entry and
 // keeps the other stages and entries (written atomically).
-import * as fs from 'fs';
-import * as os from 'os';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index';
-import { getPreset, STAGES, StageName, Preset } from '../config/presets';
-import { buildStage, DEFAULT_SEGMENTER, SEGMENTER_KINDS, SegmenterKind } from '../train/stages';
+import { getPreset, STAGES, type StageName, type Preset } from '../config/presets';
+import { buildStage, DEFAULT_SEGMENTER, SEGMENTER_KINDS, type SegmenterKind } from '../train/stages';
 import { Adam } from '../train/adam';
 import { makeBatch, disposeBatch } from '../train/batches';
 import { trainStep } from '../train/trainStep';
 import { writeJsonAtomic } from '../io/atomicWrite';
 import { repoRoot } from '../io/repoRoot';
-import { choiceArg, CliSpec, integerArg, listArg, parseCli, runCli } from './args';
+import { choiceArg, type CliSpec, integerArg, listArg, parseCli, runCli } from './args';
 import {
-  PYTORCH_OMP_WAIT_POLICY, runPytorchTrainStep, torchAvailable, TORCH_MISSING, TorchResult,
+  PYTORCH_OMP_WAIT_POLICY,
+  runPytorchTrainStep,
+  torchAvailable,
+  TORCH_MISSING,
+  type TorchResult,
 } from '../bench/pytorchReference';
 
 const CLI: CliSpec = {
   name: 'bench:train',
   usage: '[options]',
-  summary: 'Seconds per training step of each stage; PyTorch training the image stage\'s architecture in the same run.',
+  summary: "Seconds per training step of each stage; PyTorch training the image stage's architecture in the same run.",
   options: {
     preset: { type: 'string', value: 'NAME', help: 'preset (default cpu)' },
     threads: { type: 'string', value: 'N', help: 'threads (default 2)' },
     steps: { type: 'string', value: 'N', help: 'timed steps after one warm-up step (default 3)' },
     stages: { type: 'string', value: 'LIST', help: `stages, comma-separated (default ${STAGES.join(',')})` },
     out: { type: 'string', value: 'FILE', help: 'JSON file, one entry per configuration (default bench/train.json)' },
-    width: { type: 'string', value: 'W', help: 'inpainter and discriminator width (default: the preset\'s)' },
-    blocks: { type: 'string', value: 'N', help: 'residual blocks (default: the preset\'s)' },
-    size: { type: 'string', value: 'S', help: 'image side in pixels, a multiple of 4, >= 32 (default: the preset\'s)' },
+    width: { type: 'string', value: 'W', help: "inpainter and discriminator width (default: the preset's)" },
+    blocks: { type: 'string', value: 'N', help: "residual blocks (default: the preset's)" },
+    size: { type: 'string', value: 'S', help: "image side in pixels, a multiple of 4, >= 32 (default: the preset's)" },
     'no-torch': { type: 'boolean', help: 'skip PyTorch' },
     profile: { type: 'boolean', help: 'also record the kernel times of one more step (tf.profile)' },
-    segmenter: { type: 'string', value: SEGMENTER_KINDS.join('|'),
-      help: 'segmenter and joint stages: which segmenter (default: the one a run at the preset uses)' },
+    segmenter: {
+      type: 'string',
+      value: SEGMENTER_KINDS.join('|'),
+      help: 'segmenter and joint stages: which segmenter (default: the one a run at the preset uses)',
+    },
   },
 };
 
@@ -53,7 +60,11 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-interface KernelTime { name: string; ms: number; calls: number }
+interface KernelTime {
+  name: string;
+  ms: number;
+  calls: number;
+}
 
 /** Kernel time per kernel name over one training step (tf.profile), largest first. */
 async function profileStep(step: () => void): Promise<{ kernelMs: number; kernels: KernelTime[] }> {
@@ -71,11 +82,23 @@ async function profileStep(step: () => void): Promise<{ kernelMs: number; kernel
 }
 
 async function benchStage(stage: StageName, p: Preset, steps: number, profile: boolean, segmenter: SegmenterKind) {
-  const model = buildStage(stage, p,
-    { mel: true, alpha: p.weights.alpha, imageLoss: p.imageLoss, l1Per: p.l1Per, segmenter });
+  const model = buildStage(stage, p, {
+    mel: true,
+    alpha: p.weights.alpha,
+    imageLoss: p.imageLoss,
+    l1Per: p.l1Per,
+    segmenter,
+  });
   const gen = new Adam(model.generatorTrainable, { lr: 1e-6, beta1: 0, beta2: 0.9 });
   const critics = model.critics.map((c) => new Adam(c.D.params.trainable, { lr: 1e-7, beta1: 0, beta2: 0.9 }));
-  const data = { size: p.architecture.size, batch: p.batch, pairs: p.pairs, dataSeed: p.dataSeed, masks: 'object' as const, cannySigma: p.cannySigma };
+  const data = {
+    size: p.architecture.size,
+    batch: p.batch,
+    pairs: p.pairs,
+    dataSeed: p.dataSeed,
+    masks: 'object' as const,
+    cannySigma: p.cannySigma,
+  };
   const total: number[] = [];
   const cpuTimes: number[] = []; // user + system CPU seconds of this process: less disturbed by other work's load
   const dataTimes: number[] = [];
@@ -86,7 +109,8 @@ async function benchStage(stage: StageName, p: Preset, steps: number, profile: b
     const t1 = performance.now();
     trainStep(model, { generator: gen, critics }, batch);
     disposeBatch(batch);
-    if (s > 0) { // step 0 is the warm-up
+    if (s > 0) {
+      // step 0 is the warm-up
       total.push((performance.now() - t0) / 1000);
       const cpu = process.cpuUsage(cpu0);
       cpuTimes.push((cpu.user + cpu.system) / 1e6);
@@ -95,19 +119,25 @@ async function benchStage(stage: StageName, p: Preset, steps: number, profile: b
   }
   const profiled = profile
     ? await profileStep(() => {
-      const batch = makeBatch(steps + 1, data);
-      trainStep(model, { generator: gen, critics }, batch);
-      disposeBatch(batch);
-    })
+        const batch = makeBatch(steps + 1, data);
+        trainStep(model, { generator: gen, critics }, batch);
+        disposeBatch(batch);
+      })
     : undefined;
   let generatorParams = 0; // the updated generator-side networks (image stage: the image inpainter's generator)
   for (const v of model.generatorTrainable.values()) generatorParams += v.size;
   model.dispose();
   [gen, ...critics].forEach((a) => a.dispose());
   const trainTimes = total.map((t, i) => t - dataTimes[i]); // PyTorch's figure: one fixed batch, no data generation
-  return { secondsPerStep: median(total), cpuSecondsPerStep: median(cpuTimes), dataSecondsPerStep: median(dataTimes),
-    trainSecondsPerStep: median(trainTimes), times: total, generatorParams,
-    ...(profiled ? { profile: profiled } : {}) };
+  return {
+    secondsPerStep: median(total),
+    cpuSecondsPerStep: median(cpuTimes),
+    dataSecondsPerStep: median(dataTimes),
+    trainSecondsPerStep: median(trainTimes),
+    times: total,
+    generatorParams,
+    ...(profiled ? { profile: profiled } : {}),
+  };
 }
 
 /** PyTorch training the image stage's networks: the image inpainter's generator ([RGB, edges, K class
@@ -129,7 +159,14 @@ async function main(): Promise<void> {
   if (size % 4 !== 0) throw new Error(`--size must be a multiple of 4 and >= 32, got ${size}`);
   const preset: Preset = {
     ...base,
-    architecture: { ...base.architecture, size, inpainterWidth: width, numResBlocks: blocks, discriminatorWidth: width, segmenterWidth: width },
+    architecture: {
+      ...base.architecture,
+      size,
+      inpainterWidth: width,
+      numResBlocks: blocks,
+      discriminatorWidth: width,
+      segmenterWidth: width,
+    },
   };
   const segmenter = choiceArg('segmenter', o.segmenter, SEGMENTER_KINDS) ?? DEFAULT_SEGMENTER[preset.name];
   const threads = integerArg('threads', o.threads) ?? 2;
@@ -146,36 +183,50 @@ async function main(): Promise<void> {
   for (const stage of stages) {
     const r = await benchStage(stage, preset, steps, Boolean(cli.values.profile), segmenter);
     const stepsDefault = preset.steps[stage];
-    console.log(`${stage.padEnd(9)} ${r.secondsPerStep.toFixed(3)} s/step (CPU ${r.cpuSecondsPerStep.toFixed(3)} s, ` +
-      `data ${r.dataSecondsPerStep.toFixed(3)} s); ` +
-      `${stepsDefault} steps ~ ${((r.secondsPerStep * stepsDefault) / 3600).toFixed(1)} h`);
+    console.log(
+      `${stage.padEnd(9)} ${r.secondsPerStep.toFixed(3)} s/step (CPU ${r.cpuSecondsPerStep.toFixed(3)} s, ` +
+        `data ${r.dataSecondsPerStep.toFixed(3)} s); ` +
+        `${stepsDefault} steps ~ ${((r.secondsPerStep * stepsDefault) / 3600).toFixed(1)} h`,
+    );
     if (stage === 'image' && torch) {
       const ref = benchImageStageInPytorch(preset, info.threads, steps);
-      results[stage] = { ...r, pytorchSecondsPerStep: ref.median_s, pytorchTimes: ref.times_s,
-        pytorchGeneratorParams: ref.g_params, ratioToPytorch: r.secondsPerStep / ref.median_s,
-        ratioToPytorchWithoutData: r.trainSecondsPerStep / ref.median_s };
-      pytorchReference = `PyTorch ${ref.torchVersion} on CPU (${info.threads} thread(s), OpenBLAS 1, ` +
+      results[stage] = {
+        ...r,
+        pytorchSecondsPerStep: ref.median_s,
+        pytorchTimes: ref.times_s,
+        pytorchGeneratorParams: ref.g_params,
+        ratioToPytorch: r.secondsPerStep / ref.median_s,
+        ratioToPytorchWithoutData: r.trainSecondsPerStep / ref.median_s,
+      };
+      pytorchReference =
+        `PyTorch ${ref.torchVersion} on CPU (${info.threads} thread(s), OpenBLAS 1, ` +
         `OMP_WAIT_POLICY=${PYTORCH_OMP_WAIT_POLICY} as ours), ` +
         `bench/pytorch_edgeconnect_bench.py ${ref.config}: the image inpainter's generator and an SN PatchGAN ` +
         'discriminator of the same width, Adam, loss hinge + L1 + feature matching, median of as many steps after ' +
         'one warm-up step, one fixed random batch. Ours (stages.image) does slightly more: it also computes a Gram ' +
         'style loss on the discriminator features and composites the output before the losses, and its ' +
         'secondsPerStep includes generating the batch (dataSecondsPerStep).';
-      console.log(`${''.padEnd(9)} PyTorch ${ref.median_s.toFixed(3)} s/step, same architecture and threads: ` +
-        `ours / PyTorch = ${(r.secondsPerStep / ref.median_s).toFixed(2)}, without our batch generation ` +
-        `${(r.trainSecondsPerStep / ref.median_s).toFixed(2)} (generator params: ours ${r.generatorParams}, ` +
-        `PyTorch ${ref.g_params})`);
+      console.log(
+        `${''.padEnd(9)} PyTorch ${ref.median_s.toFixed(3)} s/step, same architecture and threads: ` +
+          `ours / PyTorch = ${(r.secondsPerStep / ref.median_s).toFixed(2)}, without our batch generation ` +
+          `${(r.trainSecondsPerStep / ref.median_s).toFixed(2)} (generator params: ours ${r.generatorParams}, ` +
+          `PyTorch ${ref.g_params})`,
+      );
     } else results[stage] = r;
   }
   const out = o.out ?? 'bench/train.json';
   const kernels = info.native ? 'wasm + native oneDNN' : info.name;
-  const key = `${preset.name} ${size}x${size}, ${info.threads} thread(s), ${kernels}` +
+  const key =
+    `${preset.name} ${size}x${size}, ${info.threads} thread(s), ${kernels}` +
     (segmenter !== DEFAULT_SEGMENTER[preset.name] ? `, ${segmenter} segmenter` : '');
   // A run replaces the stages it measured in its configuration's entry and keeps the others: each stage says how,
   // when and on which CPU it was measured.
   const measured = {
     command: `npm run bench:train -- ${process.argv.slice(2).join(' ')}`.trim(),
-    date: new Date().toISOString().slice(0, 10), steps, loadAverageAtStart, loadAverageAtEnd: os.loadavg()[0],
+    date: new Date().toISOString().slice(0, 10),
+    steps,
+    loadAverageAtStart,
+    loadAverageAtEnd: os.loadavg()[0],
     cpu: os.cpus()[0]?.model,
     backendReasons: info.reasons.map((r) => r.split(repoRoot()).join('.')), // no machine paths in the record
   };
@@ -187,13 +238,18 @@ async function main(): Promise<void> {
   const previous = (runs[key] ?? {}) as { stages?: Record<string, unknown>; pytorchReference?: string };
   const torchNote = pytorchReference ?? previous.pytorchReference;
   runs[key] = {
-    preset: preset.name, architecture: preset.architecture, batch: preset.batch,
-    backend: info.name, threads: info.threads, native: info.native,
+    preset: preset.name,
+    architecture: preset.architecture,
+    batch: preset.batch,
+    backend: info.name,
+    threads: info.threads,
+    native: info.native,
     ...(torchNote ? { pytorchReference: torchNote } : {}),
     stages: { ...previous.stages, ...results },
   };
   writeJsonAtomic(out, {
-    what: 'seconds per training step (batch generation + G step + D steps), median after one warm-up step; ' +
+    what:
+      'seconds per training step (batch generation + G step + D steps), median after one warm-up step; ' +
       'one entry per configuration, each stage with the command, date, CPU and load average it was measured with',
     runs,
   });
