@@ -4,7 +4,8 @@
 // to data/cache/photos/library/<id>.jpg; the two Tux Paint fireman cutouts are copied as RGBA PNGs. The manifest
 // (library/manifest.json, lib/data/photos.ts PhotoManifest) records package, path, licence and credit of each file:
 // gcompris files from the README stanzas beside them in the resource file (else, as for the other packages, from
-// the package's DEP-5 copyright file). Files already written are kept, so a re-run only writes what is missing; the manifest is last.
+// the package's DEP-5 copyright file). Files already written are kept, so a re-run only writes what is missing;
+// the manifest is last.
 // Then the vtest.avi extraction (lib/data/vtest.ts) writes its plate, silhouettes and cutouts, unless present.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -71,7 +72,9 @@ function qresLicences(entries: QresEntry[]): Map<string, Licence> {
   return out;
 }
 
-/** DEP-5 copyright file: the last stanza whose Files pattern matches the end of `file`, or its name (last match wins). */
+/**
+ * DEP-5 copyright file: the last stanza whose Files pattern matches the end of `file`, or its name (last match wins).
+ */
 function dep5Licence(pkg: string, file: string): Licence {
   const copyright = path.join(ROOT, 'usr/share/doc', pkg, 'copyright');
   if (!fs.existsSync(copyright)) throw new Error(`${copyright} is missing: run scripts/fetch-photos.sh, not this file`);
@@ -168,14 +171,17 @@ async function writeCapped(input: Buffer, file: string): Promise<{ width: number
     people.push({ file: name, package: 'tuxpaint-stamps-default', path: rel, license: l.license, credit: l.credit });
   }
   const manifest: PhotoManifest = {
-    description: `photographs from Debian packages (data/photos/sources.tsv), long side <= ${MAX_SIDE} px, made by scripts/fetch-photos.sh`,
+    description:
+      `photographs from Debian packages (data/photos/sources.tsv), long side <= ${MAX_SIDE} px, ` +
+      `made by scripts/fetch-photos.sh`,
     photos,
     people,
   };
   writeJsonAtomic(path.join(out, 'manifest.json'), manifest);
   const bytes = photos.reduce((s, e) => s + fs.statSync(path.join(out, e.file)).size, 0);
   console.log(
-    `fetch-photos: ${photos.length} photos (${(bytes / 2 ** 20).toFixed(0)} MiB) and ${people.length} cutouts in ${repoRelative(out)}`,
+    `fetch-photos: ${photos.length} photos (${(bytes / 2 ** 20).toFixed(0)} MiB) ` +
+      `and ${people.length} cutouts in ${repoRelative(out)}`,
   );
   const avi = path.join(ROOT, VTEST_AVI);
   if (!fs.existsSync(avi)) throw new Error(`${avi} is missing: run scripts/fetch-photos.sh, not this file`);

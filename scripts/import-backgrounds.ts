@@ -83,7 +83,8 @@ function findFile(rel: string, roots: string[]): string | null {
   }
   const manifest: BackgroundManifest = {
     description:
-      'CC-licensed photographs from Debian wallpaper packages, resized to <= 256 px; made by scripts/import-backgrounds.sh',
+      'CC-licensed photographs from Debian wallpaper packages, resized to <= 256 px; ' +
+      'made by scripts/import-backgrounds.sh',
     entries,
   };
   writeFileAtomic(path.join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 1));

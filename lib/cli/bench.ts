@@ -127,7 +127,8 @@ async function main(): Promise<void> {
     pytorchOmpWaitPolicy: PYTORCH_OMP_WAIT_POLICY,
     convLayer: '[4,64,64,64] 3x3 64->64 same: forward + dx + dW',
     ganStep:
-      'G base 32, 8 res blocks, 64x64, batch 4, SN PatchGAN, Adam; hinge + L1 + FM (bench/pytorch_edgeconnect_bench.py config a)',
+      'G base 32, 8 res blocks, 64x64, batch 4, SN PatchGAN, Adam; ' +
+      'hinge + L1 + FM (bench/pytorch_edgeconnect_bench.py config a)',
     rows,
   };
   writeJsonAtomic(args.out, report);
@@ -136,7 +137,8 @@ async function main(): Promise<void> {
   const f = (v: number | undefined, d: number) => (v === undefined ? '–' : v.toFixed(d));
   for (const r of rows) {
     console.log(
-      `| ${r.backend} | ${r.threads} | ${f(r.convLayerGflopPerSecond, 2)} | ${f(r.ganStepSeconds, 3)} | ${f(r.pytorchGanStepSeconds, 3)} | ${f(r.ratioToPytorch, 2)} |`,
+      `| ${r.backend} | ${r.threads} | ${f(r.convLayerGflopPerSecond, 2)} | ${f(r.ganStepSeconds, 3)} | ` +
+        `${f(r.pytorchGanStepSeconds, 3)} | ${f(r.ratioToPytorch, 2)} |`,
     );
   }
   console.log(`\nwrote ${args.out}`);

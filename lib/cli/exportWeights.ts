@@ -33,10 +33,13 @@ runCli('export-weights', () => {
   const { file, manifest, rounding } = exportGeneratorWeights(run, { out, command });
   const t = manifest.training;
   console.log(
-    `export-weights: ${manifest.stage} generator of ${manifest.source.checkpoint} (step ${manifest.source.step}, ${manifest.preset} preset) -> ` +
-      `${repoRelative(file)} + ${manifest.bin}: ${manifest.tensors.length} tensors, ${(manifest.byteLength / 1024).toFixed(0)} kB float16, ` +
+    `export-weights: ${manifest.stage} generator of ${manifest.source.checkpoint} ` +
+      `(step ${manifest.source.step}, ${manifest.preset} preset) -> ${repoRelative(file)} + ${manifest.bin}: ` +
+      `${manifest.tensors.length} tensors, ${(manifest.byteLength / 1024).toFixed(0)} kB float16, ` +
       `rounding: relative error <= ${rounding.maxRelativeError.toExponential(2)} (normal range), ` +
-      `${rounding.belowNormal} weights below 2^-14 with abs error <= ${rounding.maxAbsErrorBelowNormal.toExponential(2)}; trained ${t.steps} steps in ${(t.wallSeconds / 60).toFixed(1)} min; ` +
+      `${rounding.belowNormal} weights below 2^-14 with abs error <= ` +
+      `${rounding.maxAbsErrorBelowNormal.toExponential(2)}; ` +
+      `trained ${t.steps} steps in ${(t.wallSeconds / 60).toFixed(1)} min; ` +
       `final losses (mean of steps ${t.lossSteps[0]}-${t.lossSteps[1]}) ${Object.entries(t.finalLosses)
         .map(([k, v]) => `${k} ${v.toFixed(4)}`)
         .join(', ')}; ` +

@@ -166,7 +166,8 @@ if (require.main === module) {
       for (const line of leftOut) console.error(`figures: ${line}`);
       for (const f of written) console.error(`figures: wrote ${path.relative(process.cwd(), f)}`);
       console.error(
-        `figures: ${written.length} written, ${unchanged.length} unchanged (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+        `figures: ${written.length} written, ${unchanged.length} unchanged ` +
+          `(${((Date.now() - t0) / 1000).toFixed(1)} s)`,
       );
     } finally {
       await closeFigureRenderer();

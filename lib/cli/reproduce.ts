@@ -6,8 +6,8 @@
 // Runs the tables' experiments (lib/eval/experiments.ts TABLES) and writes results/[<table>/]<experiment>/ (per-image
 // rows, per-bucket aggregates). Resumable: re-running skips finished images; a changed spec under the same name is
 // refused. Table I scores inpainters: default telea and meanFill, plus ours (the learned pipeline,
-// lib/pipeline/inpaintingNetwork.ts) when --checkpoints is given; DIR is a training run directory or its ckpt.json, or an
-// export. Tables II and III score arms: every sub-folder of --arms DIR named like the table's arms (object-s0,
+// lib/pipeline/inpaintingNetwork.ts) when --checkpoints is given; DIR is a training run directory or its ckpt.json,
+// or an export. Tables II and III score arms: every sub-folder of --arms DIR named like the table's arms (object-s0,
 // random-s1, ...; pairs3400, ...), or of DIR/<table>, each holding edge/, seg/, image/; their training curves go to
 // results/<table>/curves.json. Each table has its default test sets (--test-set overrides them for all).
 // Table IV scores the joint runs under --arms DIR (alphaA, nomel: each a joint run's folder, or DIR/table4), removing
@@ -52,7 +52,8 @@ import { type CliSpec, parseCli, runCli, choiceArg, integerArg, listArg } from '
 const REPRODUCE_CLI: CliSpec = {
   name: 'reproduce',
   usage:
-    '[--preset tiny|cpu|paper] [--only table1,table2,table3] [--inpainter telea[,meanFill,ours]] [--checkpoints ...] [--arms DIR]',
+    '[--preset tiny|cpu|paper] [--only table1,table2,table3] [--inpainter telea[,meanFill,ours]] ' +
+    '[--checkpoints ...] [--arms DIR]',
   summary:
     "Runs the tables' experiments into results/[<table>/]<experiment>/ (resumable: finished images are skipped).",
   options: {

@@ -26,7 +26,9 @@ export const TRAIN_CLI: CliSpec = {
     out: {
       type: 'string',
       value: 'DIR',
-      help: 'run directory (default runs/<stage>-<preset>[-random][-cues][-nomel][-alphaA][-pairsN][-procedural|-coco])',
+      help:
+        'run directory (default runs/<stage>-<preset>' +
+        '[-random][-cues][-nomel][-alphaA][-pairsN][-procedural|-coco])',
     },
     steps: { type: 'string', value: 'N', help: "total steps (default: the preset's for the stage)" },
     resume: { type: 'boolean', help: 'continue the run in --out from its checkpoint' },
@@ -70,7 +72,9 @@ export const TRAIN_CLI: CliSpec = {
     segmenter: {
       type: 'string',
       value: SEGMENTER_KINDS.join('|'),
-      help: "segmenter and joint stages: MediaPipe's pretrained person segmenter or ours from scratch (default: pretrained; tiny: scratch)",
+      help:
+        "segmenter and joint stages: MediaPipe's pretrained person segmenter or ours from scratch " +
+        '(default: pretrained; tiny: scratch)',
     },
     lr: { type: 'string', value: 'X', help: "generator-side learning rate (discriminators: the preset's ratio x X)" },
     cues: {
@@ -191,7 +195,8 @@ async function main(): Promise<void> {
   const preset = getPreset(run.preset);
   const info = await initBackend({ backend, threads });
   if (run.stage === 'joint' && !run.resume && !run.init) {
-    const pretrained = (run.segmenter ?? DEFAULT_SEGMENTER[preset.name]) === 'pretrained'; // starts from its own weights
+    // a pretrained segmenter starts from its own weights
+    const pretrained = (run.segmenter ?? DEFAULT_SEGMENTER[preset.name]) === 'pretrained';
     const missing = PARTS.filter((p) => !run.initParts?.[p] && !(p === 'segmenter' && pretrained));
     if (missing.length)
       console.error(

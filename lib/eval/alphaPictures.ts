@@ -1,9 +1,9 @@
 // Paper Fig. 3: what alpha asks of the mask. L_X = ∫ (φ − α) m̂ (Eq. 9, φ the signed distance to m_G's boundary
 // normalised by its largest magnitude, lib/image/distance.ts) rewards every pixel with φ < α and penalises the rest,
-// so on its own it trains the mask {φ < α}: m_G dilated by α times the normalisation scale. Row 1: φ − α per alpha
-// (red > 0, penalised; blue < 0, rewarded; saturated at ±0.1); row 2: that mask against m_G (white kept, orange added). The masks the
-// joint runs actually learned are measured in Table IV (lib/eval/table4.ts: mean dilation per arm), whose numbers
-// the captions carry when given.
+// so on its own it trains the mask {φ < α}: m_G dilated by α times the normalisation scale. Row 1: φ − α per
+// alpha (red > 0, penalised; blue < 0, rewarded; saturated at ±0.1); row 2: that mask against m_G (white kept,
+// orange added). The masks the joint runs actually learned are measured in Table IV (lib/eval/table4.ts: mean
+// dilation per arm), whose numbers the captions carry when given.
 import type { Mask, Raster } from '../image/raster';
 import { normalizedSignedDistance } from '../image/distance';
 import { thresholdSignedDistance } from '../image/morphology';

@@ -124,7 +124,8 @@ export function checkSpec(spec: ExperimentSpec): void {
     throw new Error(`${where}: unknown test set '${spec.testSet.kind}' (expected ${TEST_SET_KINDS.join(', ')})`);
   if ((spec.inpainter === LEARNED_INPAINTER) !== (spec.checkpoints !== undefined)) {
     throw new Error(
-      `${where}: checkpoints are recorded for the learned inpainter '${LEARNED_INPAINTER}' and only for it (inpainter '${spec.inpainter}')`,
+      `${where}: checkpoints are recorded for the learned inpainter '${LEARNED_INPAINTER}' and only for it ` +
+        `(inpainter '${spec.inpainter}')`,
     );
   }
   if (spec.masks.length === 0 || spec.metrics.length === 0)
@@ -144,7 +145,8 @@ export function checkSpec(spec: ExperimentSpec): void {
     if (m.metric !== 'psnr' && m.metric !== 'ssim') throw new Error(`${where}: unknown metric '${m.metric}'`);
     if (m.metric === 'ssim' && size < p.ssim.winSize) {
       throw new Error(
-        `${where}: SSIM under the '${m.protocol}' protocol needs images of at least ${p.ssim.winSize} px, test images are ${size} px`,
+        `${where}: SSIM under the '${m.protocol}' protocol needs images of at least ${p.ssim.winSize} px, ` +
+          `test images are ${size} px`,
       );
     }
   }
@@ -207,7 +209,8 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
     }
     if (old !== `${JSON.stringify(spec, null, 1)}\n`) {
       throw new Error(
-        `${specFile} holds a different spec than experiment '${spec.name}': delete ${dir} to recompute, or give the experiment another name`,
+        `${specFile} holds a different spec than experiment '${spec.name}': ` +
+          `delete ${dir} to recompute, or give the experiment another name`,
       );
     }
   } else {

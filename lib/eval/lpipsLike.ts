@@ -49,7 +49,8 @@ export async function lpipsLikeInceptionPairs(
     ra.forEach((r, i) => {
       if (r.height !== rb[i].height || r.width !== rb[i].width)
         throw new Error(
-          `lpipsLikeInception: pair ${start + i} sizes differ: ${r.height}x${r.width} vs ${rb[i].height}x${rb[i].width}`,
+          `lpipsLikeInception: pair ${start + i} sizes differ: ` +
+            `${r.height}x${r.width} vs ${rb[i].height}x${rb[i].width}`,
         );
     });
     const n = ra.length;

@@ -21,7 +21,8 @@ export function checkedPair(a: MetricImage, b: MetricImage, where: string): [Ras
   const rb = asRaster(b, where);
   if (ra.height !== rb.height || ra.width !== rb.width || ra.channels !== rb.channels) {
     throw new Error(
-      `${where}: image sizes differ: ${ra.height}x${ra.width}x${ra.channels} vs ${rb.height}x${rb.width}x${rb.channels}`,
+      `${where}: image sizes differ: ` +
+        `${ra.height}x${ra.width}x${ra.channels} vs ${rb.height}x${rb.width}x${rb.channels}`,
     );
   }
   checkUnitRange(ra, where);

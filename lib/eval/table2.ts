@@ -222,8 +222,8 @@ export function table2Verdict(name: string, found: Table2SetFindings[], t = TABL
   const { name: m, unit, digits } = UNIT[found[0].metric];
   const lines = [
     `${name}, ${m}: C4 — object-mask training beats random-mask training in every bucket (gap − ${t.z} s.e. > 0 ` +
-      `and every seed's gap > 0), the gap growing with the mask ratio (least-squares slope > 0 and last − first bucket > ` +
-      `${t.z}·√(s.e.first² + s.e.last²)):`,
+      `and every seed's gap > 0), the gap growing with the mask ratio ` +
+      `(least-squares slope > 0 and last − first bucket > ${t.z}·√(s.e.first² + s.e.last²)):`,
   ];
   for (const f of found) {
     const cells = f.buckets
@@ -233,11 +233,14 @@ export function table2Verdict(name: string, found: Table2SetFindings[], t = TABL
           (b.perSeed.length > 1 ? ` (seeds ${b.perSeed.map((g) => signed(g, digits)).join(', ')})` : ''),
       )
       .join('; ');
+    const why = [f.beats ? '' : 'not ahead in every bucket', f.growth.holds ? '' : 'gap not growing'];
     lines.push(
       `  ${f.testSet}: gap object − random ${cells}${unit}. Beats in ${f.buckets.filter((b) => b.holds).length}/` +
-        `${f.buckets.length} buckets; growth ${signed(f.growth.firstToLast, digits)}${unit} (needs > ${f.growth.needed.toFixed(digits)}), ` +
-        `slope ${signed(f.growth.slopePerBucket, digits)}${unit} per bucket: C4 ${f.holds ? 'holds' : 'does not hold'}` +
-        `${f.holds ? '' : ` (${[f.beats ? '' : 'not ahead in every bucket', f.growth.holds ? '' : 'gap not growing'].filter(Boolean).join(', ')})`}.`,
+        `${f.buckets.length} buckets; growth ${signed(f.growth.firstToLast, digits)}${unit} ` +
+        `(needs > ${f.growth.needed.toFixed(digits)}), ` +
+        `slope ${signed(f.growth.slopePerBucket, digits)}${unit} per bucket: ` +
+        `C4 ${f.holds ? 'holds' : 'does not hold'}` +
+        `${f.holds ? '' : ` (${why.filter(Boolean).join(', ')})`}.`,
     );
   }
   // the conclusion is over the real sets; a run without them (the paper's table, a procedural-only run) is judged
@@ -248,7 +251,8 @@ export function table2Verdict(name: string, found: Table2SetFindings[], t = TABL
   const missing = real.length ? t.realSets.filter((s) => !scope.includes(s)) : [];
   lines.push(
     `=> ${m}: C4 ${held.length === scope.length ? 'holds' : held.length ? 'holds in part' : 'does not hold'} on ` +
-      `${scope.join(' and ')}${held.length && held.length < scope.length ? ` (holds on ${held.join(', ')} only)` : ''}` +
+      `${scope.join(' and ')}` +
+      `${held.length && held.length < scope.length ? ` (holds on ${held.join(', ')} only)` : ''}` +
       `${missing.length ? `; not measured on ${missing.join(', ')}` : ''}.`,
   );
   return lines.join('\n');
@@ -279,7 +283,8 @@ export function table2Markdown(experiments: ExperimentResults[], tables: PaperTa
       parts.push(
         `## ${UNIT[metric].name}, ours under the ${protocol} protocol`,
         '',
-        `|test set|test masks|bucket|random-mask training|seeds|object-mask training|seeds|object − random (± s.e.)|gap per seed|n|` +
+        `|test set|test masks|bucket|random-mask training|seeds|object-mask training|seeds|` +
+          `object − random (± s.e.)|gap per seed|n|` +
           `${PAPER_LABEL} random|${PAPER_LABEL} object|${PAPER_LABEL} object − random|`,
         '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       );
@@ -289,8 +294,10 @@ export function table2Markdown(experiments: ExperimentResults[], tables: PaperTa
         const qr = q('random');
         const qo = q('object');
         parts.push(
-          `|${c.testSet}|${c.testMasks}|${c.bucket}|${fmt(c.random.mean, d)}|${c.random.seeds.map((v) => fmt(v, d)).join(' / ')}|` +
-            `${fmt(c.object.mean, d)}|${c.object.seeds.map((v) => fmt(v, d)).join(' / ')}|${signed(c.gap.mean, d)} ± ${fmt(c.gap.se, d + 1)}|` +
+          `|${c.testSet}|${c.testMasks}|${c.bucket}|` +
+            `${fmt(c.random.mean, d)}|${c.random.seeds.map((v) => fmt(v, d)).join(' / ')}|` +
+            `${fmt(c.object.mean, d)}|${c.object.seeds.map((v) => fmt(v, d)).join(' / ')}|` +
+            `${signed(c.gap.mean, d)} ± ${fmt(c.gap.se, d + 1)}|` +
             `${c.gap.perSeed.map((v) => signed(v, d)).join(' / ')}|${c.gap.n}|${fmt(qr, d)}|${fmt(qo, d)}|` +
             `${qr === null || qo === null ? '–' : signed(qo - qr, d)}|`,
         );

@@ -149,10 +149,13 @@ export function table3Findings(curve: Table3Curve, t = TABLE3_THRESHOLDS): Table
   if (!curve.object) why.push('no object-mask reference (Table II object-s0)');
   if (!first)
     why.push(
-      `no fine-tuned N within ${100 * t.firstTolerance} points of ${(100 * t.firstShare).toFixed(1)} % of the training pairs`,
+      `no fine-tuned N within ${100 * t.firstTolerance} points of ` +
+        `${(100 * t.firstShare).toFixed(1)} % of the training pairs`,
     );
   const gap = zero && curve.object ? curve.object.mean - zero.mean : null;
-  if (gap !== null && gap <= 0) why.push(`no gap to close (object − random ${signed(gap, UNIT[curve.metric].digits)})`);
+  if (gap !== null && gap <= 0) {
+    why.push(`no gap to close (object − random ${signed(gap, UNIT[curve.metric].digits)})`);
+  }
   const added = zero && first ? first.mean - zero.mean : null;
   const closed = gap !== null && gap > 0 && added !== null ? added / gap : null;
   const closes = closed !== null && closed >= t.closeMin;
@@ -194,9 +197,9 @@ export function table3Verdict(name: string, found: Table3Findings[], t = TABLE3_
   if (found.length === 0) return `${name}: no Table III results: C5 cannot be checked.`;
   const { name: m, unit, digits } = UNIT[found[0].metric];
   const lines = [
-    `${name}, ${m} averaged over the buckets: C5 — fine-tuning on the N closest to ${(100 * t.firstShare).toFixed(1)} % ` +
-      `of the training pairs closes >= ${100 * t.closeMin} % of the random → object gap, and the largest N adds <= ${t.flatMax} x ` +
-      'what that N added:',
+    `${name}, ${m} averaged over the buckets: C5 — fine-tuning on the N closest to ` +
+      `${(100 * t.firstShare).toFixed(1)} % of the training pairs closes >= ${100 * t.closeMin} % ` +
+      `of the random → object gap, and the largest N adds <= ${t.flatMax} x what that N added:`,
   ];
   for (const f of found) {
     const parts = [
@@ -214,7 +217,8 @@ export function table3Verdict(name: string, found: Table3Findings[], t = TABLE3_
   const held = found.filter((f) => f.holds).map((f) => f.testSet);
   lines.push(
     `=> ${m}: C5 ${held.length === found.length ? 'holds' : held.length ? 'holds in part' : 'does not hold'} on ` +
-      `${found.map((f) => f.testSet).join(' and ')}${held.length && held.length < found.length ? ` (holds on ${held.join(', ')} only)` : ''}.`,
+      `${found.map((f) => f.testSet).join(' and ')}` +
+      `${held.length && held.length < found.length ? ` (holds on ${held.join(', ')} only)` : ''}.`,
   );
   return lines.join('\n');
 }
@@ -261,9 +265,11 @@ export function table3Markdown(table3: ExperimentResults[], table2: ExperimentRe
           const q = isObject ? (paper.object ?? undefined) : paperAt(paper, p.share);
           const cell = (b: string) =>
             p.buckets[b] ? `${fmt(p.buckets[b].mean, d)} ± ${fmt(p.buckets[b].se, d + 1)}` : '–';
+          const share = isObject ? '–' : `${(100 * p.share).toFixed(1)} %`;
+          const paperN = q ? (isObject ? 'object' : `${q.n / 1000}k`) : '–';
           parts.push(
-            `|${c.testSet}|${isObject ? 'object (Table II)' : p.n}|${isObject ? '–' : `${(100 * p.share).toFixed(1)} %`}|` +
-              `${buckets.map(cell).join('|')}|${fmt(p.mean, d)}|${q ? (isObject ? 'object' : `${q.n / 1000}k`) : '–'}|` +
+            `|${c.testSet}|${isObject ? 'object (Table II)' : p.n}|${share}|` +
+              `${buckets.map(cell).join('|')}|${fmt(p.mean, d)}|${paperN}|` +
               `${buckets.map((b) => fmt(q?.buckets[b]?.mean, d)).join('|')}|`,
           );
         }
@@ -371,7 +377,9 @@ export function table3Figure(
   });
   const layout: Record<string, unknown> = {
     title: {
-      text: `Table III: ${UNIT[metric].name} after fine-tuning the random-mask network on N object pairs (ours: ${protocol} protocol)`,
+      text:
+        `Table III: ${UNIT[metric].name} after fine-tuning the random-mask network on N object pairs ` +
+        `(ours: ${protocol} protocol)`,
       font: { size: 13 },
     },
     grid: { rows: 1, columns: buckets.length, pattern: 'independent' },

@@ -15,7 +15,9 @@ import { copyLossLog } from './log';
 import { repoRelative } from '../io/repoRoot';
 import type { RunMeta, AveragedSource } from './loop';
 
-/** Averages the 'model.*' tensors of `sources` (checkpoints of one stage and architecture) into a checkpoint in `out`. */
+/**
+ * Averages the 'model.*' tensors of `sources` (checkpoints of one stage and architecture) into a checkpoint in `out`.
+ */
 export function averageCheckpoints(sources: string[], out: string): string {
   if (sources.length < 2) throw new Error(`averageCheckpoints: give at least two checkpoints, got ${sources.length}`);
   const cks = sources.map((s) => loadCheckpoint<RunMeta>(s));

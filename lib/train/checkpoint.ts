@@ -57,7 +57,8 @@ export function validateTensorTable(
       throw bad(`tensor '${name}' has no valid shape`);
     if (e.offset !== next)
       throw bad(
-        `tensor '${name}' starts at byte ${String(e.offset)}, expected ${next} (tensors are stored contiguously in table order)`,
+        `tensor '${name}' starts at byte ${String(e.offset)}, expected ${next} ` +
+          `(tensors are stored contiguously in table order)`,
       );
     next += e.shape.reduce((a, b) => a * b, 1) * bytesPerValue;
   }
@@ -178,7 +179,8 @@ export function loadCheckpoint<M>(p: string): LoadedCheckpoint<M> {
     const folder = fs.existsSync(p) ? describeFolder(p) : null;
     throw new Error(
       folder && folder.kind !== 'empty'
-        ? `${p} holds ${folder.what}, not a training checkpoint: give a run folder (with ${MANIFEST}) or its ${MANIFEST}`
+        ? `${p} holds ${folder.what}, not a training checkpoint: ` +
+            `give a run folder (with ${MANIFEST}) or its ${MANIFEST}`
         : `checkpoint ${file}: not found (give a run folder holding ${MANIFEST}, or the ${MANIFEST} itself)`,
     );
   }

@@ -58,7 +58,9 @@ export interface RunOptions {
   alpha?: number;
   /** segmenter and joint stages: the pretrained person segmenter or ours from scratch (default DEFAULT_SEGMENTER) */
   segmenter?: SegmenterKind;
-  /** the backend the run computes on (recorded; a resume must use the same); default: tfjs's current, no native kernels */
+  /**
+   * the backend the run computes on (recorded; a resume must use the same); default: tfjs's current, no native kernels
+   */
   backend?: BackendRecord;
   /** training pairs (default: the preset's) */
   pairs?: number;
@@ -227,7 +229,8 @@ function settingsOf(o: RunOptions): TrainingSettings {
   if (o.segmenter !== undefined && !usesSegmenter)
     throw new Error(`--segmenter applies to the segmenter and joint stages only`);
   const segmenter = usesSegmenter ? (o.segmenter ?? DEFAULT_SEGMENTER[p.name]) : null;
-  // fine-tuning the pretrained segmenter alone: the joint stage's rate (the segmenter stage's is for training from scratch)
+  // fine-tuning the pretrained segmenter alone: the joint stage's rate
+  // (the segmenter stage's is for training from scratch)
   const lr = o.lr ?? p.lr[o.stage === 'segmenter' && segmenter === 'pretrained' ? 'joint' : o.stage];
   return {
     masks: o.stage === 'segmenter' || joint ? null : masks,
@@ -306,7 +309,8 @@ function checkSameBackend(ckpt: LoadedCheckpoint<RunMeta>, backend: BackendRecor
     const how = made.name !== backend.name ? `--backend ${made.name}` : `TFJS_NATIVE=${made.native ? 1 : 0}`;
     throw new Error(
       `${ckpt.file} was computed on ${say(made)}, this process runs ${say(backend)}: resume on the same backend ` +
-        `(${how}) so the run repeats its numbers, or start a new run from these weights with --init ${ckpt.file} --out NEW`,
+        `(${how}) so the run repeats its numbers, ` +
+        `or start a new run from these weights with --init ${ckpt.file} --out NEW`,
     );
   }
 }
@@ -319,7 +323,8 @@ function checkLogReaches(logFile: string, step: number): void {
   if (steps.length !== step || steps.some((s, i) => s !== i + 1)) {
     throw new Error(
       `${logFile} ${fs.existsSync(logFile) ? `holds ${steps.length} of the ${step} steps` : 'is missing'} up to the ` +
-        `checkpoint's step ${step}: restore it (the run's training record), or start a new run with --init ${path.dirname(logFile)} --out NEW`,
+        `checkpoint's step ${step}: restore it (the run's training record), ` +
+        `or start a new run with --init ${path.dirname(logFile)} --out NEW`,
     );
   }
 }
@@ -422,7 +427,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     const given = Object.keys(o.initParts ?? {}) as PartName[];
     if (!o.resume && !cueParts.every((p) => given.includes(p)))
       throw new Error(
-        'the image stage with inpainted cues needs the pretrained edge and seg inpainters: --init-edge CKPT --init-seg CKPT',
+        'the image stage with inpainted cues needs the pretrained edge and seg inpainters: ' +
+          '--init-edge CKPT --init-seg CKPT',
       );
     const extra = given.filter((p) => !cueParts.includes(p));
     if (extra.length)
@@ -431,7 +437,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       );
   } else if (o.initParts && stage !== 'joint')
     throw new Error(
-      `pretrained parts (--init-edge, ...) are for the joint stage (or the image stage with --cues inpainted), not '${stage}'`,
+      `pretrained parts (--init-edge, ...) are for the joint stage ` +
+        `(or the image stage with --cues inpainted), not '${stage}'`,
     );
   const logFile = path.join(o.out, 'log.jsonl');
   if (!o.resume && hasCheckpoint(o.out)) {
@@ -482,7 +489,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       const ckpt = loadCheckpoint<RunMeta>(o.out);
       if (ckpt.meta?.averagedFrom)
         throw new Error(
-          `${ckpt.file} is an average of checkpoints (no optimizer state): it can be evaluated, exported or used with --init, not resumed`,
+          `${ckpt.file} is an average of checkpoints (no optimizer state): ` +
+            `it can be evaluated, exported or used with --init, not resumed`,
         );
       checkCompatible(ckpt, stage, preset, settings);
       checkSameBackend(ckpt, backend);
@@ -605,11 +613,13 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
         const message = (e as Error).message;
         // saveCheckpoint names the good checkpoint itself
         throw new Error(
-          `step ${s + 1}: ${message}${message.startsWith('writing the checkpoint') ? '' : `; training stopped, ${kept()}`}`,
+          `step ${s + 1}: ${message}` +
+            `${message.startsWith('writing the checkpoint') ? '' : `; training stopped, ${kept()}`}`,
         );
       }
       o.onStep?.(s + 1, losses);
-      await new Promise((resolve) => setImmediate(resolve)); // lets signal handlers (Ctrl-C in the CLI) run between steps
+      // lets signal handlers (Ctrl-C in the CLI) run between steps
+      await new Promise((resolve) => setImmediate(resolve));
     }
     finished = true;
     return { records, checkpoint: path.join(o.out, 'ckpt.json'), step: total };

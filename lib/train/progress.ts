@@ -24,7 +24,9 @@ export class Progress {
     const shown = Object.entries(losses)
       .map(([k, v]) => `${k} ${formatLoss(v)}`)
       .join(' ');
-    const line = `${this.label} [${bar}] ${step}/${this.total} ${rate.toFixed(2)} it/s ETA ${formatDuration((this.total - step) / rate)} | ${shown}`;
+    const line =
+      `${this.label} [${bar}] ${step}/${this.total} ${rate.toFixed(2)} it/s ETA ` +
+      `${formatDuration((this.total - step) / rate)} | ${shown}`;
     process.stderr.write(this.tty ? `\r\x1b[K${line}${done ? '\n' : ''}` : `${line}\n`);
   }
 

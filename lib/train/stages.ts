@@ -178,7 +178,8 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
   if (stage === 'image') {
     const G = new ImageInpainter(a.numClasses, inp(3));
     const D = createImageDiscriminator(dis(13));
-    // inpainted cues: the frozen pretrained inpainters, fed as lib/pipeline/inpaintingNetwork.ts feeds them at test time
+    // inpainted cues: the frozen pretrained inpainters, fed as lib/pipeline/inpaintingNetwork.ts
+    // feeds them at test time
     const cueNets =
       o.imageCues === 'inpainted'
         ? { edge: new EdgeInpainter(inp(1)), segInpaint: new SegmentationInpainter(a.numClasses, inp(2)) }

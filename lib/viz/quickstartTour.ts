@@ -2,9 +2,9 @@
 // photographs. The pretrained person segmenter (MediaPipe selfie, lib/models/pretrainedSegmenter.ts) proposes
 // segments, the connected components of its person mask; one is selected, by a user's point (Sec. III-E) or by
 // m_G, the segment overlapping the known object mask most (Sec. III-C); the shipped edge, seg and image
-// inpainters fill it (lib/pipeline/photoRemoval.ts on a photo of any size; lib/pipeline/inpaintingNetwork.ts removeObject
-// at the model's size). Scores are PSNR (paper protocol) against the true background: vtest.avi's median plate
-// inside the hole, or I_G of a photo-test item.
+// inpainters fill it (lib/pipeline/photoRemoval.ts on a photo of any size; lib/pipeline/inpaintingNetwork.ts
+// removeObject at the model's size). Scores are PSNR (paper protocol) against the true background: vtest.avi's
+// median plate inside the hole, or I_G of a photo-test item.
 import { type Mask, type Raster, createRaster } from '../image/raster';
 import { crop } from '../image/resize';
 import { psnr } from '../eval/psnr';
