@@ -73,52 +73,61 @@ before(async () => {
   });
 });
 
-test("a joint run loads and removes the segment on m_G: its mask is its segmenter's component, I outside it", async () => {
-  const r = loadJointRemovalNetwork(jointRun);
-  const ckpt = loadCheckpoint(jointRun);
-  const segName = [...r.net.named().keys()].find((k) => k.startsWith('seg.'))!;
-  for (const name of ['edge.out.w', 'image.out.w', segName]) {
-    const want = ckpt.tensors.get(`model.${name}`)!.values;
-    assert.deepEqual(Array.from(r.net.named().get(name)!.dataSync()), Array.from(want), name);
-  }
-  const remove = jointRemover(r);
-  const before = tf.memory().numTensors;
-  const { output, mask } = await remove(image, person, labels);
-  assert.equal(tf.memory().numTensors, before, 'no tensor leak');
-  const expected = await segmenterMask(image, person, r.net.parts.segmenter as PretrainedSegmenter);
-  assert.ok(
-    maskArea(expected) > 30 && iou(mask, expected) > 0.9,
-    `IoU with personSegments' component ${iou(mask, expected)}`,
-  );
-  assert.ok(outsideUnchanged(output, mask));
-  assert.ok(
-    output.data.some((v, k) => v !== image.data[k]),
-    'the hole is filled',
-  );
-  await assert.rejects(remove(resize(image, 32, 32), person, labels), /trained at 64x64/);
-  r.dispose();
-  assert.throws(
-    () => loadJointRemovalNetwork(path.join(__dirname, '..', 'checkpoints', 'cpu', 'resume', 'edge-cpu')),
-    /not a joint run's/,
-  );
-});
+test(
+  'a joint run loads and removes the segment on m_G: ' + "its mask is its segmenter's component, I outside it",
+  async () => {
+    const r = loadJointRemovalNetwork(jointRun);
+    const ckpt = loadCheckpoint(jointRun);
+    const segName = [...r.net.named().keys()].find((k) => k.startsWith('seg.'))!;
+    for (const name of ['edge.out.w', 'image.out.w', segName]) {
+      const want = ckpt.tensors.get(`model.${name}`)!.values;
+      assert.deepEqual(Array.from(r.net.named().get(name)!.dataSync()), Array.from(want), name);
+    }
+    const remove = jointRemover(r);
+    const before = tf.memory().numTensors;
+    const { output, mask } = await remove(image, person, labels);
+    assert.equal(tf.memory().numTensors, before, 'no tensor leak');
+    const expected = await segmenterMask(image, person, r.net.parts.segmenter as PretrainedSegmenter);
+    assert.ok(
+      maskArea(expected) > 30 && iou(mask, expected) > 0.9,
+      `IoU with personSegments' component ${iou(mask, expected)}`,
+    );
+    assert.ok(outsideUnchanged(output, mask));
+    assert.ok(
+      output.data.some((v, k) => v !== image.data[k]),
+      'the hole is filled',
+    );
+    await assert.rejects(remove(resize(image, 32, 32), person, labels), /trained at 64x64/);
+    r.dispose();
+    assert.throws(
+      () => loadJointRemovalNetwork(path.join(__dirname, '..', 'checkpoints', 'cpu', 'resume', 'edge-cpu')),
+      /not a joint run's/,
+    );
+  },
+);
 
-test('segmenter-mask baseline: dilation by k px contains the k = 0 mask and grows it; fills only its mask', async () => {
-  const m0 = await segmenterMask(image, person);
-  assert.deepEqual(Array.from(m0.data), Array.from(person.data), 'the component overlapping m_G');
-  const results = [];
-  for (const k of [0, 2])
-    results.push(await segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, k)(image, person, labels));
-  const [r0, r2] = results;
-  assert.deepEqual(Array.from(r0.mask.data), Array.from(m0.data));
-  assert.ok(r2.mask.data.every((v, i) => v >= r0.mask.data[i]) && maskArea(r2.mask) > maskArea(r0.mask));
-  for (const r of results) assert.ok(outsideUnchanged(r.output, r.mask));
-  // m_G on the top-left corner, where the segmenter sees nobody
-  const onNobody: Mask = { height: SIZE, width: SIZE, data: new Uint8Array(SIZE * SIZE) };
-  onNobody.data[0] = 1;
-  onNobody.data[1] = 1;
-  const none = await segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, 2)(image, onNobody, labels);
-  assert.equal(maskArea(none.mask), 0);
-  assert.equal(none.output, image, 'nothing selected: I unchanged');
+test(
+  'segmenter-mask baseline: dilation by k px contains the k = 0 mask and grows it; ' + 'fills only its mask',
+  async () => {
+    const m0 = await segmenterMask(image, person);
+    assert.deepEqual(Array.from(m0.data), Array.from(person.data), 'the component overlapping m_G');
+    const results = [];
+    for (const k of [0, 2])
+      results.push(await segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, k)(image, person, labels));
+    const [r0, r2] = results;
+    assert.deepEqual(Array.from(r0.mask.data), Array.from(m0.data));
+    assert.ok(r2.mask.data.every((v, i) => v >= r0.mask.data[i]) && maskArea(r2.mask) > maskArea(r0.mask));
+    for (const r of results) assert.ok(outsideUnchanged(r.output, r.mask));
+    // m_G on the top-left corner, where the segmenter sees nobody
+    const onNobody: Mask = { height: SIZE, width: SIZE, data: new Uint8Array(SIZE * SIZE) };
+    onNobody.data[0] = 1;
+    onNobody.data[1] = 1;
+    const none = await segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, 2)(image, onNobody, labels);
+    assert.equal(maskArea(none.mask), 0);
+    assert.equal(none.output, image, 'nothing selected: I unchanged');
+    const all = await segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, SIZE)(image, person, labels);
+  assert.equal(maskArea(all.mask), SIZE * SIZE, 'dilated over the whole image');
+  assert.equal(all.output, image, 'nothing known to fill from: I unchanged');
   assert.throws(() => segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, -1), /k must be an integer >= 0/);
-});
+  },
+);

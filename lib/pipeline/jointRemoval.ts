@@ -7,7 +7,8 @@
 //     (ref. [27]; k = 0 is the paper's setting for the earlier methods), filled by any inpainter (Telea, ours...)
 // A Remover returns the finished image: I outside its own mask, the fill inside. Its mask may reach beyond m_G (that
 // is what MEL learns) or miss part of it (a segmenter misses limbs), so the caller must not composite over m_G.
-// An empty selection (the segmenter sees no person on m_G) removes nothing: the output is I.
+// An empty selection (the segmenter sees no person on m_G) removes nothing, and a mask grown over the whole image
+// has nothing to be filled from: in both cases the output is I.
 import * as tf from '@tensorflow/tfjs';
 import { type Mask, type Raster, maskArea } from '../image/raster';
 import { dilate } from '../image/morphology';
@@ -133,7 +134,8 @@ export function segmenterMaskRemover(fill: Inpainter, k: number, segmenter?: Pre
   return async (image, maskGT, labels) => {
     const selected = await segmenterMask(image, maskGT, segmenter);
     const mask = k > 0 && maskArea(selected) > 0 ? dilate(selected, k) : selected;
-    if (maskArea(mask) === 0) return { output: image, mask };
+    // nothing selected, or a mask over the whole image (nothing known to fill it from): the output is I
+    if (maskArea(mask) === 0 || maskArea(mask) === mask.data.length) return { output: image, mask };
     const filled = await fill(image, mask, { labels });
     const data = Float32Array.from(image.data);
     for (let p = 0; p < mask.data.length; p++)
