@@ -30,23 +30,27 @@ test('validation spec: its own seed (not the test set, not a training seed), exa
   assert.equal(spec.testSet.count, 200);
 });
 
-test('candidateScore averages the buckets equally (paper protocol only); pickCheckpoint takes the best, later on a tie', () => {
-  const rows = [
-    stat('psnr', 'a', 30),
-    stat('psnr', 'b', 20),
-    stat('psnr', 'a', 99, 'common'),
-    stat('ssim', 'a', 0.9),
-    stat('ssim', 'b', 0.8),
-  ];
-  const s = candidateScore('c1', 500, rows);
-  assert.equal(s.meanPsnr, 25);
-  assert.deepEqual(s.psnr, { a: 30, b: 20 });
-  assert.deepEqual(s.ssim, { a: 0.9, b: 0.8 });
-  const better = candidateScore('c2', 1000, [stat('psnr', 'a', 26), stat('psnr', 'b', 25)]);
-  const tie = candidateScore('c3', 1500, [stat('psnr', 'a', 25.5), stat('psnr', 'b', 25.5)]);
-  assert.equal(pickCheckpoint([s, better]).candidate, 'c2');
-  assert.equal(pickCheckpoint([better, s]).candidate, 'c2');
-  assert.equal(pickCheckpoint([tie, better]).candidate, 'c3'); // 25.5 = 25.5: the later step
-  assert.throws(() => pickCheckpoint([]), /no candidates/);
-  assert.throws(() => candidateScore('c4', 1, [stat('ssim', 'a', 0.9)]), /no paper-protocol PSNR rows for c4/);
-});
+test(
+  'candidateScore averages the buckets equally (paper protocol only); ' +
+    'pickCheckpoint takes the best, later on a tie',
+  () => {
+    const rows = [
+      stat('psnr', 'a', 30),
+      stat('psnr', 'b', 20),
+      stat('psnr', 'a', 99, 'common'),
+      stat('ssim', 'a', 0.9),
+      stat('ssim', 'b', 0.8),
+    ];
+    const s = candidateScore('c1', 500, rows);
+    assert.equal(s.meanPsnr, 25);
+    assert.deepEqual(s.psnr, { a: 30, b: 20 });
+    assert.deepEqual(s.ssim, { a: 0.9, b: 0.8 });
+    const better = candidateScore('c2', 1000, [stat('psnr', 'a', 26), stat('psnr', 'b', 25)]);
+    const tie = candidateScore('c3', 1500, [stat('psnr', 'a', 25.5), stat('psnr', 'b', 25.5)]);
+    assert.equal(pickCheckpoint([s, better]).candidate, 'c2');
+    assert.equal(pickCheckpoint([better, s]).candidate, 'c2');
+    assert.equal(pickCheckpoint([tie, better]).candidate, 'c3'); // 25.5 = 25.5: the later step
+    assert.throws(() => pickCheckpoint([]), /no candidates/);
+    assert.throws(() => candidateScore('c4', 1, [stat('ssim', 'a', 0.9)]), /no paper-protocol PSNR rows for c4/);
+  },
+);

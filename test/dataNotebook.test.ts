@@ -14,7 +14,8 @@ test('ratioHistogram counts ratios per bin and per bucket; edges belong to the b
     h.binStarts.map((b) => Math.round(b * 10)),
     [0, 1, 2, 3],
   );
-  assert.deepEqual(h.counts, [3, 1, 2, 3]); // [0, .1): 0, .005, .0998 | [.1, .2): .1 | [.2, .3): .2, .25 | [.3, .4): .3, .3, .399
+  // [0, .1): 0, .005, .0998 | [.1, .2): .1 | [.2, .3): .2, .25 | [.3, .4): .3, .3, .399
+  assert.deepEqual(h.counts, [3, 1, 2, 3]);
   assert.deepEqual(h.bucketCounts, [3, 1, 2, 3]);
   assert.equal(h.outside, 2);
   const fine = ratioHistogram(ratios, 0.01);

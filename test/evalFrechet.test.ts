@@ -81,42 +81,49 @@ for (const c of fx.stats) {
 
 for (const c of fx.features) {
   const tol = Math.min(c.f1.length, c.f2.length) > c.dim ? 1e-12 : 1e-7;
-  test(`${c.name} (d=${c.dim}, n=${c.f1.length}/${c.f2.length}): features route and d x d route match scipy to ${tol} relative`, () => {
-    const f1 = rows(c.f1);
-    const f2 = rows(c.f2);
-    const viaFeatures = frechetDistanceOfFeatures(f1, f2);
-    const viaStats = frechetDistance(gaussianStats(f1), gaussianStats(f2));
-    assert.ok(rel(viaFeatures, c.frechet) < tol, `features route ${viaFeatures} vs scipy ${c.frechet}`);
-    assert.ok(rel(viaStats, c.frechet) < tol, `d x d route ${viaStats} vs scipy ${c.frechet}`);
-    assert.ok(rel(frechetDistanceOfFeatures(f2, f1), viaFeatures) < 1e-12, 'symmetric in its arguments');
-  });
+  test(
+    `${c.name} (d=${c.dim}, n=${c.f1.length}/${c.f2.length}): features route and d x d route match scipy to ` +
+      `${tol} relative`,
+    () => {
+      const f1 = rows(c.f1);
+      const f2 = rows(c.f2);
+      const viaFeatures = frechetDistanceOfFeatures(f1, f2);
+      const viaStats = frechetDistance(gaussianStats(f1), gaussianStats(f2));
+      assert.ok(rel(viaFeatures, c.frechet) < tol, `features route ${viaFeatures} vs scipy ${c.frechet}`);
+      assert.ok(rel(viaStats, c.frechet) < tol, `d x d route ${viaStats} vs scipy ${c.frechet}`);
+      assert.ok(rel(frechetDistanceOfFeatures(f2, f1), viaFeatures) < 1e-12, 'symmetric in its arguments');
+    },
+  );
 }
 
-test('a wrong shortcut, tr(sqrt(S1) sqrt(S2)) in place of tr(sqrt(S1 S2)), does NOT match scipy (rel error > 1e-3)', () => {
-  for (const c of fx.stats) {
-    const [s1, s2] = statsOf(c);
-    const d = c.dim;
-    const root = (cov: Float64Array) => {
-      const e = symmetricEigen(cov, d, true);
-      const V = e.vectors!;
-      const r = new Float64Array(d * d);
-      for (let i = 0; i < d; i++)
-        for (let j = 0; j < d; j++)
-          for (let k = 0; k < d; k++) r[i * d + j] += V[i * d + k] * Math.sqrt(e.values[k]) * V[j * d + k];
-      return r;
-    };
-    const r1 = root(s1.cov);
-    const r2 = root(s2.cov);
-    let trProduct = 0;
-    let rest = 0;
-    for (let i = 0; i < d; i++) {
-      for (let k = 0; k < d; k++) trProduct += r1[i * d + k] * r2[k * d + i];
-      rest += (s1.mean[i] - s2.mean[i]) ** 2 + s1.cov[i * d + i] + s2.cov[i * d + i];
+test(
+  'a wrong shortcut, tr(sqrt(S1) sqrt(S2)) in place of tr(sqrt(S1 S2)), ' + 'does NOT match scipy (rel error > 1e-3)',
+  () => {
+    for (const c of fx.stats) {
+      const [s1, s2] = statsOf(c);
+      const d = c.dim;
+      const root = (cov: Float64Array) => {
+        const e = symmetricEigen(cov, d, true);
+        const V = e.vectors!;
+        const r = new Float64Array(d * d);
+        for (let i = 0; i < d; i++)
+          for (let j = 0; j < d; j++)
+            for (let k = 0; k < d; k++) r[i * d + j] += V[i * d + k] * Math.sqrt(e.values[k]) * V[j * d + k];
+        return r;
+      };
+      const r1 = root(s1.cov);
+      const r2 = root(s2.cov);
+      let trProduct = 0;
+      let rest = 0;
+      for (let i = 0; i < d; i++) {
+        for (let k = 0; k < d; k++) trProduct += r1[i * d + k] * r2[k * d + i];
+        rest += (s1.mean[i] - s2.mean[i]) ** 2 + s1.cov[i * d + i] + s2.cov[i * d + i];
+      }
+      const wrong = rest - 2 * trProduct;
+      assert.ok(rel(wrong, c.frechet) > 1e-3, `${c.name}: wrong shortcut within ${rel(wrong, c.frechet)}`);
     }
-    const wrong = rest - 2 * trProduct;
-    assert.ok(rel(wrong, c.frechet) > 1e-3, `${c.name}: wrong shortcut within ${rel(wrong, c.frechet)}`);
-  }
-});
+  },
+);
 
 test('identical feature sets are at distance 0 (to 1e-9), both routes', () => {
   const rng = new Prng(11);

@@ -148,46 +148,53 @@ test('bad specs and names get clear errors', async () => {
   assert.throws(() => table1Spec('huge', 'telea'), /unknown preset 'huge'/);
 });
 
-test('the output is composited: pixels outside the hole come from the input, whatever the inpainter returns', async () => {
-  const everywhere = (image: Raster): Raster => ({ ...image, data: new Float32Array(image.data.length) }); // all black
-  const onlyHole = (image: Raster, mask: Mask): Raster => {
-    const data = Float32Array.from(image.data);
-    for (let p = 0; p < mask.data.length; p++) if (mask.data[p]) data.fill(0, p * 3, p * 3 + 3);
-    return { ...image, data };
-  };
-  const a = tmp();
-  const b = tmp();
-  await runExperiment(spec, { inpainter: everywhere, resultsDir: a, progress: false });
-  await runExperiment(spec, { inpainter: onlyHole, resultsDir: b, progress: false });
-  assert.ok(read(a, 'per_image.jsonl').equals(read(b, 'per_image.jsonl')));
-});
+test(
+  'the output is composited: ' + 'pixels outside the hole come from the input, whatever the inpainter returns',
+  async () => {
+    // all black
+    const everywhere = (image: Raster): Raster => ({ ...image, data: new Float32Array(image.data.length) });
+    const onlyHole = (image: Raster, mask: Mask): Raster => {
+      const data = Float32Array.from(image.data);
+      for (let p = 0; p < mask.data.length; p++) if (mask.data[p]) data.fill(0, p * 3, p * 3 + 3);
+      return { ...image, data };
+    };
+    const a = tmp();
+    const b = tmp();
+    await runExperiment(spec, { inpainter: everywhere, resultsDir: a, progress: false });
+    await runExperiment(spec, { inpainter: onlyHole, resultsDir: b, progress: false });
+    assert.ok(read(a, 'per_image.jsonl').equals(read(b, 'per_image.jsonl')));
+  },
+);
 
-test("random masks: a free-form hole with a ratio in the item's bucket, inpainted in the background itself", async () => {
-  const dir = tmp();
-  const randomSpec: ExperimentSpec = {
-    ...spec,
-    name: 'random-test',
-    masks: [{ kind: 'random' }],
-    metrics: [{ metric: 'psnr', protocol: 'common' }],
-  };
-  await runExperiment(randomSpec, { inpainter: inpaintMeanFill, resultsDir: dir, progress: false });
-  const rows = readResultRows(path.join(dir, 'random-test', 'per_image.jsonl'));
-  assert.equal(rows.length, 4);
-  const ranges: Record<string, [number, number]> = {
-    '0-10%': [0.01, 0.1],
-    '10-20%': [0.1, 0.2],
-    '20-30%': [0.2, 0.3],
-    '30-40%': [0.3, 0.4],
-  };
-  for (const r of rows) {
-    assert.deepEqual([r.mask, r.d256, r.dPixels], ['random', null, null]);
-    assert.ok(
-      r.holeRatio >= ranges[r.bucket][0] && r.holeRatio < ranges[r.bucket][1],
-      `hole ratio ${r.holeRatio} in bucket ${r.bucket}`,
-    );
-    assert.ok(r.value > 10 && Number.isFinite(r.value), 'a mean fill of the background scores a finite PSNR');
-  }
-});
+test(
+  "random masks: a free-form hole with a ratio in the item's bucket, " + 'inpainted in the background itself',
+  async () => {
+    const dir = tmp();
+    const randomSpec: ExperimentSpec = {
+      ...spec,
+      name: 'random-test',
+      masks: [{ kind: 'random' }],
+      metrics: [{ metric: 'psnr', protocol: 'common' }],
+    };
+    await runExperiment(randomSpec, { inpainter: inpaintMeanFill, resultsDir: dir, progress: false });
+    const rows = readResultRows(path.join(dir, 'random-test', 'per_image.jsonl'));
+    assert.equal(rows.length, 4);
+    const ranges: Record<string, [number, number]> = {
+      '0-10%': [0.01, 0.1],
+      '10-20%': [0.1, 0.2],
+      '20-30%': [0.2, 0.3],
+      '30-40%': [0.3, 0.4],
+    };
+    for (const r of rows) {
+      assert.deepEqual([r.mask, r.d256, r.dPixels], ['random', null, null]);
+      assert.ok(
+        r.holeRatio >= ranges[r.bucket][0] && r.holeRatio < ranges[r.bucket][1],
+        `hole ratio ${r.holeRatio} in bucket ${r.bucket}`,
+      );
+      assert.ok(r.value > 10 && Number.isFinite(r.value), 'a mean fill of the background scores a finite PSNR');
+    }
+  },
+);
 
 const row = (image: number, bucket: string, value: number, protocol = 'paper'): ResultRow => ({
   image,
@@ -204,7 +211,8 @@ const row = (image: number, bucket: string, value: number, protocol = 'paper'): 
 });
 
 test('per-bucket mean, standard error and count match hand-computed values (1e-12)', () => {
-  // bucket 0-10%: 1, 2, 4 -> mean 7/3, sample sd sqrt(7/3), s.e. sqrt(7/3)/sqrt(3) = sqrt(7)/3; 10-20%: one value, no s.e.
+  // bucket 0-10%: 1, 2, 4 -> mean 7/3, sample sd sqrt(7/3), s.e. sqrt(7/3)/sqrt(3) = sqrt(7)/3;
+  // 10-20%: one value, no s.e.
   const stats = bucketStats([
     row(0, '0-10%', 1),
     row(1, '0-10%', 2),
@@ -257,9 +265,11 @@ test("paperVsOurs puts our mean / s.e. / n beside the paper's value, labelled 'p
 
 test("canonicalSvg removes plotly's random plot id and attribute-order differences", () => {
   const a =
-    '<svg><clipPath id="clip3fa9c1xyplot"><rect x="1" y="2"/></clipPath><g clip-path="url(#clip3fa9c1xyplot)" class="c"></g></svg>';
+    '<svg><clipPath id="clip3fa9c1xyplot"><rect x="1" y="2"/></clipPath><g clip-path="url(#clip3fa9c1xyplot)" ' +
+    'class="c"></g></svg>';
   const b =
-    '<svg><clipPath id="clip77e0d2xyplot"><rect y="2" x="1"/></clipPath><g class="c" clip-path="url(#clip77e0d2xyplot)"></g></svg>';
+    '<svg><clipPath id="clip77e0d2xyplot"><rect y="2" x="1"/></clipPath><g class="c" ' +
+    'clip-path="url(#clip77e0d2xyplot)"></g></svg>';
   assert.equal(canonicalSvg(a), canonicalSvg(b));
   assert.notEqual(canonicalSvg(a), canonicalSvg(a.replace('x="1"', 'x="3"')));
 });

@@ -11,7 +11,8 @@ import { ImageInpainter, createImageDiscriminator } from '../lib/models/inpainte
 
 const skip = torchAvailable() ? false : 'PyTorch not installed for /usr/bin/python3';
 
-test('PyTorch image-stage step at C=4, 32x32, batch 1, 1 block, 3+1+K+1 inputs: positive time, same G and D parameter counts as ours', {
+test('PyTorch image-stage step at C=4, 32x32, batch 1, 1 block, 3+1+K+1 inputs: ' +
+  'positive time, same G and D parameter counts as ours', {
   skip,
 }, async () => {
   await tf.setBackend('cpu');

@@ -145,89 +145,99 @@ const editManifest = (file: string, edit: (m: any) => void) => {
   fs.writeFileSync(file, JSON.stringify(m));
 };
 
-test('manifest validator: swapped offsets, a tensor outside the file, no tensor table are refused with the file named', () => {
-  const dir = tmp();
-  const file = fakeCheckpoint(dir, 'edge', 2, ['model.edge.a', 'model.edge.b']);
-  const good = fs.readFileSync(file, 'utf8');
-  const a = loadCheckpoint(dir).tensors.get('model.edge.a')!.values;
-  editManifest(file, (m) => ([m.tensors[0].offset, m.tensors[1].offset] = [m.tensors[1].offset, m.tensors[0].offset]));
-  assert.throws(
-    () => loadCheckpoint(dir),
-    new RegExp(`${file.replace(/[.]/g, '\\.')} is corrupt: tensor 'model.edge.a' starts at byte 24, expected 0`),
-  );
-  fs.writeFileSync(file, good);
-  editManifest(file, (m) => (m.tensors[1].offset = 1000));
-  assert.throws(() => loadCheckpoint(dir), /is corrupt: tensor 'model.edge.b' starts at byte 1000/);
-  fs.writeFileSync(file, good);
-  editManifest(file, (m) => delete m.tensors);
-  assert.throws(() => loadCheckpoint(dir), /is corrupt: it has no tensor table/);
-  fs.writeFileSync(file, good);
-  editManifest(file, (m) => (m.tensors[1].shape = [2, 4]));
-  assert.throws(() => loadCheckpoint(dir), /its tensors take 56 bytes, the tensor file 48/);
-  fs.writeFileSync(file, good);
-  assert.deepEqual(loadCheckpoint(dir).tensors.get('model.edge.a')!.values, a);
-  // a tensor file where a manifest is expected, and exported weights where a checkpoint is expected
-  const bin = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.bin'))!);
-  assert.throws(() => loadCheckpoint(bin), /is a tensor file, not a checkpoint manifest: give its folder/);
-  const w = path.join(tmp(), 'w');
-  exportGeneratorWeights(dir, { out: w, command: 'test' });
-  assert.throws(() => loadCheckpoint(w), /holds exported edge weights \(weights\.json\), not a training checkpoint/);
-  editManifest(path.join(w, 'weights.json'), (m) => (m.tensors[0].offset = 12));
-  assert.throws(
-    () => loadShippedWeights(w),
-    /weights\.json is corrupt: tensor 'model.edge.a' starts at byte 12, expected 0/,
-  );
-});
+test(
+  'manifest validator: ' +
+    'swapped offsets, a tensor outside the file, no tensor table are refused with the file named',
+  () => {
+    const dir = tmp();
+    const file = fakeCheckpoint(dir, 'edge', 2, ['model.edge.a', 'model.edge.b']);
+    const good = fs.readFileSync(file, 'utf8');
+    const a = loadCheckpoint(dir).tensors.get('model.edge.a')!.values;
+    editManifest(
+      file,
+      (m) => ([m.tensors[0].offset, m.tensors[1].offset] = [m.tensors[1].offset, m.tensors[0].offset]),
+    );
+    assert.throws(
+      () => loadCheckpoint(dir),
+      new RegExp(`${file.replace(/[.]/g, '\\.')} is corrupt: tensor 'model.edge.a' starts at byte 24, expected 0`),
+    );
+    fs.writeFileSync(file, good);
+    editManifest(file, (m) => (m.tensors[1].offset = 1000));
+    assert.throws(() => loadCheckpoint(dir), /is corrupt: tensor 'model.edge.b' starts at byte 1000/);
+    fs.writeFileSync(file, good);
+    editManifest(file, (m) => delete m.tensors);
+    assert.throws(() => loadCheckpoint(dir), /is corrupt: it has no tensor table/);
+    fs.writeFileSync(file, good);
+    editManifest(file, (m) => (m.tensors[1].shape = [2, 4]));
+    assert.throws(() => loadCheckpoint(dir), /its tensors take 56 bytes, the tensor file 48/);
+    fs.writeFileSync(file, good);
+    assert.deepEqual(loadCheckpoint(dir).tensors.get('model.edge.a')!.values, a);
+    // a tensor file where a manifest is expected, and exported weights where a checkpoint is expected
+    const bin = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.bin'))!);
+    assert.throws(() => loadCheckpoint(bin), /is a tensor file, not a checkpoint manifest: give its folder/);
+    const w = path.join(tmp(), 'w');
+    exportGeneratorWeights(dir, { out: w, command: 'test' });
+    assert.throws(() => loadCheckpoint(w), /holds exported edge weights \(weights\.json\), not a training checkpoint/);
+    editManifest(path.join(w, 'weights.json'), (m) => (m.tensors[0].offset = 12));
+    assert.throws(
+      () => loadShippedWeights(w),
+      /weights\.json is corrupt: tensor 'model.edge.a' starts at byte 12, expected 0/,
+    );
+  },
+);
 
 // --- one place refusing to write over a folder holding something else -----------------------------------------
 
-test("average-checkpoints never writes into a run's folder or a source; export never over another part's weights", () => {
-  const runDir = tmp();
-  fakeCheckpoint(runDir, 'image', 8, ['model.image.a']);
-  const snaps = [2, 4].map((s, k) => {
-    const d = path.join(runDir, 'snapshots', `step-00000${s}`);
-    fs.mkdirSync(d, { recursive: true });
-    fakeCheckpoint(d, 'image', s, ['model.image.a'], 10 + k);
-    return d;
-  });
-  const before = fs.readFileSync(path.join(runDir, 'ckpt.json'));
-  assert.throws(
-    () => averageCheckpoints(snaps, runDir),
-    /--out .* holds a training run \(ckpt\.json\); choose another folder/,
-  );
-  assert.throws(() => averageCheckpoints(snaps, snaps[0]), /--out .* is one of the sources/);
-  assert.ok(fs.readFileSync(path.join(runDir, 'ckpt.json')).equals(before), "the run's checkpoint was replaced");
-  assert.equal(readLossLog(path.join(runDir, 'log.jsonl')).length, 8);
-  assert.equal(loadCheckpoint<RunMeta>(snaps[0]).meta.step, 2);
-  const file = path.join(tmp(), 'f');
-  fs.writeFileSync(file, 'x');
-  assert.throws(() => averageCheckpoints(snaps, file), /--out .*f is a file; give a folder/);
-  const avg = path.join(tmp(), 'avg');
-  averageCheckpoints(snaps, avg);
-  averageCheckpoints(snaps, avg); // an earlier average may be replaced
-  assert.equal(loadCheckpoint<RunMeta>(avg).meta.averagedFrom!.length, 2);
+test(
+  "average-checkpoints never writes into a run's folder or a source; " + "export never over another part's weights",
+  () => {
+    const runDir = tmp();
+    fakeCheckpoint(runDir, 'image', 8, ['model.image.a']);
+    const snaps = [2, 4].map((s, k) => {
+      const d = path.join(runDir, 'snapshots', `step-00000${s}`);
+      fs.mkdirSync(d, { recursive: true });
+      fakeCheckpoint(d, 'image', s, ['model.image.a'], 10 + k);
+      return d;
+    });
+    const before = fs.readFileSync(path.join(runDir, 'ckpt.json'));
+    assert.throws(
+      () => averageCheckpoints(snaps, runDir),
+      /--out .* holds a training run \(ckpt\.json\); choose another folder/,
+    );
+    assert.throws(() => averageCheckpoints(snaps, snaps[0]), /--out .* is one of the sources/);
+    assert.ok(fs.readFileSync(path.join(runDir, 'ckpt.json')).equals(before), "the run's checkpoint was replaced");
+    assert.equal(readLossLog(path.join(runDir, 'log.jsonl')).length, 8);
+    assert.equal(loadCheckpoint<RunMeta>(snaps[0]).meta.step, 2);
+    const file = path.join(tmp(), 'f');
+    fs.writeFileSync(file, 'x');
+    assert.throws(() => averageCheckpoints(snaps, file), /--out .*f is a file; give a folder/);
+    const avg = path.join(tmp(), 'avg');
+    averageCheckpoints(snaps, avg);
+    averageCheckpoints(snaps, avg); // an earlier average may be replaced
+    assert.equal(loadCheckpoint<RunMeta>(avg).meta.averagedFrom!.length, 2);
 
-  const edgeRun = tmp();
-  const segRun = tmp();
-  fakeCheckpoint(edgeRun, 'edge', 3, ['model.edge.a']);
-  fakeCheckpoint(segRun, 'seg', 3, ['model.segInpaint.a']);
-  const out = path.join(tmp(), 'edge');
-  exportGeneratorWeights(edgeRun, { out, command: 'test' });
-  const edgeWeights = fs.readFileSync(path.join(out, 'weights.json'));
-  assert.throws(
-    () => exportGeneratorWeights(segRun, { out, command: 'test' }),
-    /holds exported edge weights; a seg export does not replace them/,
-  );
-  assert.ok(fs.readFileSync(path.join(out, 'weights.json')).equals(edgeWeights));
-  exportGeneratorWeights(edgeRun, { out, command: 'test' }); // the same part again is fine
-  assert.throws(() => exportGeneratorWeights(segRun, { out: runDir, command: 'test' }), /holds a training run/);
-  const other = tmp();
-  fs.writeFileSync(path.join(other, 'notes.txt'), 'mine');
-  assert.throws(
-    () => exportGeneratorWeights(segRun, { out: other, command: 'test' }),
-    /holds other files \(notes\.txt\)/,
-  );
-});
+    const edgeRun = tmp();
+    const segRun = tmp();
+    fakeCheckpoint(edgeRun, 'edge', 3, ['model.edge.a']);
+    fakeCheckpoint(segRun, 'seg', 3, ['model.segInpaint.a']);
+    const out = path.join(tmp(), 'edge');
+    exportGeneratorWeights(edgeRun, { out, command: 'test' });
+    const edgeWeights = fs.readFileSync(path.join(out, 'weights.json'));
+    assert.throws(
+      () => exportGeneratorWeights(segRun, { out, command: 'test' }),
+      /holds exported edge weights; a seg export does not replace them/,
+    );
+    assert.ok(fs.readFileSync(path.join(out, 'weights.json')).equals(edgeWeights));
+    exportGeneratorWeights(edgeRun, { out, command: 'test' }); // the same part again is fine
+    assert.throws(() => exportGeneratorWeights(segRun, { out: runDir, command: 'test' }), /holds a training run/);
+    const other = tmp();
+    fs.writeFileSync(path.join(other, 'notes.txt'), 'mine');
+    assert.throws(
+      () => exportGeneratorWeights(segRun, { out: other, command: 'test' }),
+      /holds other files \(notes\.txt\)/,
+    );
+  },
+);
 
 test('export refuses a loss log that does not cover every step (a resume after log.jsonl was deleted)', () => {
   const dir = tmp();
@@ -242,29 +252,33 @@ test('export refuses a loss log that does not cover every step (a resume after l
 
 // --- resume: backend and loss log ----------------------------------------------------------------------------
 
-test('resume: refused on another backend or native setting; a manifest without the record resumes as wasm without native', async () => {
-  const dir = tmp();
-  await run({ stage: 'segmenter', out: dir, steps: 2, checkpointEvery: 1 });
-  assert.deepEqual(loadCheckpoint<RunMeta>(dir).meta.backend, WASM_PLAIN);
-  await assert.rejects(
-    run({ stage: 'segmenter', out: dir, steps: 3, resume: true, backend: { name: 'wasm', native: true } }),
-    /was computed on wasm \(native kernels off\), this process runs wasm \(native kernels on\): .*TFJS_NATIVE=0/,
-  );
-  await assert.rejects(
-    run({ stage: 'segmenter', out: dir, steps: 3, resume: true, backend: { name: 'cpu', native: false } }),
-    /this process runs cpu .*--backend wasm/,
-  );
-  editManifest(path.join(dir, 'ckpt.json'), (m) => delete m.meta.backend); // as written before the record
-  await assert.rejects(
-    run({ stage: 'segmenter', out: dir, steps: 3, resume: true, backend: { name: 'wasm', native: true } }),
-    /native kernels off/,
-  );
-  const resumed = await run({ stage: 'segmenter', out: dir, steps: 3, resume: true });
-  assert.deepEqual(
-    resumed.records.map((r) => r.step),
-    [3],
-  );
-});
+test(
+  'resume: refused on another backend or native setting; ' +
+    'a manifest without the record resumes as wasm without native',
+  async () => {
+    const dir = tmp();
+    await run({ stage: 'segmenter', out: dir, steps: 2, checkpointEvery: 1 });
+    assert.deepEqual(loadCheckpoint<RunMeta>(dir).meta.backend, WASM_PLAIN);
+    await assert.rejects(
+      run({ stage: 'segmenter', out: dir, steps: 3, resume: true, backend: { name: 'wasm', native: true } }),
+      /was computed on wasm \(native kernels off\), this process runs wasm \(native kernels on\): .*TFJS_NATIVE=0/,
+    );
+    await assert.rejects(
+      run({ stage: 'segmenter', out: dir, steps: 3, resume: true, backend: { name: 'cpu', native: false } }),
+      /this process runs cpu .*--backend wasm/,
+    );
+    editManifest(path.join(dir, 'ckpt.json'), (m) => delete m.meta.backend); // as written before the record
+    await assert.rejects(
+      run({ stage: 'segmenter', out: dir, steps: 3, resume: true, backend: { name: 'wasm', native: true } }),
+      /native kernels off/,
+    );
+    const resumed = await run({ stage: 'segmenter', out: dir, steps: 3, resume: true });
+    assert.deepEqual(
+      resumed.records.map((r) => r.step),
+      [3],
+    );
+  },
+);
 
 // The committed run left the tree (checkpoints/README.md): it is restored from the history commit that still holds it.
 const OLD_RUN_COMMIT = '73ea9f5';
@@ -272,7 +286,8 @@ const OLD_RUN = 'checkpoints/cpu/resume/edge-cpu';
 const oldRunInHistory =
   spawnSync('git', ['cat-file', '-e', `${OLD_RUN_COMMIT}:${OLD_RUN}/ckpt.json`], { cwd: ROOT }).status === 0;
 
-test('a committed run (written before the backend, data mix and cues were recorded) resumes and repeats its logged step', {
+test('a committed run (written before the backend, ' +
+  'data mix and cues were recorded) resumes and repeats its logged step', {
   skip: oldRunInHistory ? false : `${OLD_RUN} is not in this clone's history (shallow clone?): git fetch --unshallow`,
 }, async () => {
   const base = tmp();
@@ -315,21 +330,27 @@ test('resume: refused when log.jsonl is missing or does not reach the checkpoint
   );
 });
 
-test('train --out: a file, exported weights or results are refused; a refused run leaves no folder behind', async () => {
-  const base = tmp();
-  const file = path.join(base, 'f');
-  fs.writeFileSync(file, 'x');
-  await assert.rejects(run({ stage: 'segmenter', out: file, steps: 1 }), /--out .*f is a file; give a folder/);
-  const results = path.join(base, 'r');
-  fs.mkdirSync(results);
-  fs.writeFileSync(path.join(results, 'spec.json'), '{}');
-  await assert.rejects(run({ stage: 'segmenter', out: results, steps: 1 }), /holds experiment results/);
-  const fresh = path.join(base, 'fresh');
-  await assert.rejects(run({ stage: 'edge', out: fresh, steps: 1, init: path.join(base, 'nothing') }), /not found/);
-  assert.ok(!fs.existsSync(fresh), 'a failed run left its --out folder');
-  await assert.rejects(run({ stage: 'edge', out: fresh, steps: 1, resume: true }), /--resume: .* holds no checkpoint/);
-  assert.ok(!fs.existsSync(fresh));
-});
+test(
+  'train --out: a file, exported weights or results are refused; ' + 'a refused run leaves no folder behind',
+  async () => {
+    const base = tmp();
+    const file = path.join(base, 'f');
+    fs.writeFileSync(file, 'x');
+    await assert.rejects(run({ stage: 'segmenter', out: file, steps: 1 }), /--out .*f is a file; give a folder/);
+    const results = path.join(base, 'r');
+    fs.mkdirSync(results);
+    fs.writeFileSync(path.join(results, 'spec.json'), '{}');
+    await assert.rejects(run({ stage: 'segmenter', out: results, steps: 1 }), /holds experiment results/);
+    const fresh = path.join(base, 'fresh');
+    await assert.rejects(run({ stage: 'edge', out: fresh, steps: 1, init: path.join(base, 'nothing') }), /not found/);
+    assert.ok(!fs.existsSync(fresh), 'a failed run left its --out folder');
+    await assert.rejects(
+      run({ stage: 'edge', out: fresh, steps: 1, resume: true }),
+      /--resume: .* holds no checkpoint/,
+    );
+    assert.ok(!fs.existsSync(fresh));
+  },
+);
 
 // --- alpha and MEL: one source --------------------------------------------------------------------------------
 
@@ -503,42 +524,46 @@ function encodePng(width: number, height: number, channels: 1 | 2 | 3 | 4, depth
   ]);
 }
 
-test('readMask: green on black, alpha-only, grey + alpha, 16-bit 0/1 and 0/65535 masks; thresholds checked', async () => {
-  const dir = tmp();
-  const want = [0, 1, 1, 0];
-  const write = (name: string, c: 1 | 2 | 3 | 4, depth: 8 | 16, v: number[]) => {
-    const f = path.join(dir, name);
-    fs.writeFileSync(f, encodePng(2, 2, c, depth, v));
-    return f;
-  };
-  const cases: [string, string][] = [
-    ['green on black', write('green.png', 3, 8, [0, 0, 0, 0, 255, 0, 0, 255, 0, 0, 0, 0])],
-    [
-      'alpha-only (black, shape in alpha)',
-      write('alpha.png', 4, 8, [0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 0]),
-    ],
-    ['grey + alpha', write('ga.png', 2, 8, [0, 0, 0, 255, 0, 255, 0, 0])],
-    ['16-bit 0/1', write('g16.png', 1, 16, [0, 1, 1, 0])],
-    ['16-bit 0/65535', write('g16max.png', 1, 16, [0, 65535, 65535, 0])],
-    [
-      'opaque RGBA white on black',
-      write('rgba.png', 4, 8, [0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 255]),
-    ],
-  ];
-  for (const [what, f] of cases) {
-    assert.deepEqual(Array.from((await readMask(f)).data), want, what);
-    assert.deepEqual(Array.from((await readMask(f, 127)).data), want, `${what}, threshold 127`);
-  }
-  const soft16 = write('soft16.png', 1, 16, [0, 40000, 20000, 0]);
-  await assert.rejects(readMask(soft16), /soft16\.png is not a binary mask \(value 40000 of 65535 at pixel 1\)/);
-  assert.deepEqual(Array.from((await readMask(soft16, 127)).data), [0, 1, 0, 0]); // 40000 -> 155.6, 20000 -> 77.8 of 255
-  for (const t of [NaN, 300, -1, 255])
-    await assert.rejects(readMask(cases[0][1], t), /the threshold must be a number in \[0, 255\)/);
-  // a 16-bit image keeps its precision: 32768 / 65535, not 128 / 255
-  const img = await readImage(write('img16.png', 1, 16, [0, 32768, 65535, 1]), 1);
-  assert.ok(Math.abs(img.data[1] - 32768 / 65535) < 1e-7, `${img.data[1]}`);
-  assert.ok(Math.abs(img.data[3] - 1 / 65535) < 1e-9);
-});
+test(
+  'readMask: green on black, alpha-only, grey + alpha, ' + '16-bit 0/1 and 0/65535 masks; thresholds checked',
+  async () => {
+    const dir = tmp();
+    const want = [0, 1, 1, 0];
+    const write = (name: string, c: 1 | 2 | 3 | 4, depth: 8 | 16, v: number[]) => {
+      const f = path.join(dir, name);
+      fs.writeFileSync(f, encodePng(2, 2, c, depth, v));
+      return f;
+    };
+    const cases: [string, string][] = [
+      ['green on black', write('green.png', 3, 8, [0, 0, 0, 0, 255, 0, 0, 255, 0, 0, 0, 0])],
+      [
+        'alpha-only (black, shape in alpha)',
+        write('alpha.png', 4, 8, [0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 0]),
+      ],
+      ['grey + alpha', write('ga.png', 2, 8, [0, 0, 0, 255, 0, 255, 0, 0])],
+      ['16-bit 0/1', write('g16.png', 1, 16, [0, 1, 1, 0])],
+      ['16-bit 0/65535', write('g16max.png', 1, 16, [0, 65535, 65535, 0])],
+      [
+        'opaque RGBA white on black',
+        write('rgba.png', 4, 8, [0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 255]),
+      ],
+    ];
+    for (const [what, f] of cases) {
+      assert.deepEqual(Array.from((await readMask(f)).data), want, what);
+      assert.deepEqual(Array.from((await readMask(f, 127)).data), want, `${what}, threshold 127`);
+    }
+    const soft16 = write('soft16.png', 1, 16, [0, 40000, 20000, 0]);
+    await assert.rejects(readMask(soft16), /soft16\.png is not a binary mask \(value 40000 of 65535 at pixel 1\)/);
+    // 40000 -> 155.6, 20000 -> 77.8 of 255
+    assert.deepEqual(Array.from((await readMask(soft16, 127)).data), [0, 1, 0, 0]);
+    for (const t of [NaN, 300, -1, 255])
+      await assert.rejects(readMask(cases[0][1], t), /the threshold must be a number in \[0, 255\)/);
+    // a 16-bit image keeps its precision: 32768 / 65535, not 128 / 255
+    const img = await readImage(write('img16.png', 1, 16, [0, 32768, 65535, 1]), 1);
+    assert.ok(Math.abs(img.data[1] - 32768 / 65535) < 1e-7, `${img.data[1]}`);
+    assert.ok(Math.abs(img.data[3] - 1 / 65535) < 1e-9);
+  },
+);
 
 // --- figures: only finished experiments of one test set -------------------------------------------------------
 
@@ -622,7 +647,8 @@ test('a full disk: the failed checkpoint names its folder and the good checkpoin
     assert.throws(
       () => saveCheckpoint(mnt, 2, { step: 2 }, big),
       new RegExp(
-        `writing the checkpoint of step 2 into ${mnt} failed \\(ENOSPC.*\\); ${mnt}/ckpt\\.json \\(step 1\\) is still the good checkpoint`,
+        `writing the checkpoint of step 2 into ${mnt} failed \\(ENOSPC.*\\); ` +
+          `${mnt}/ckpt\\.json \\(step 1\\) is still the good checkpoint`,
       ),
     );
     assert.deepEqual(fs.readdirSync(mnt).sort(), ['ckpt-000001.bin', 'ckpt.json']);

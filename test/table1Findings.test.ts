@@ -39,15 +39,18 @@ test('finding 1 fails when a dilated mask scores higher than d = 0; best names t
   near(b.bestAtZero.margin, -0.5);
 });
 
-test('64 px: d = +2 equal to d = 0 is a tie that counts as best; drop(+2) = 0 gives ratio null and finding 2 holds', () => {
-  const b = one([25, 30, 30, 29, 28.5, 28]);
-  assert.deepEqual(b.bestAtZero.best, [0, 2]);
-  assert.equal(b.bestAtZero.holds, true);
-  assert.equal(b.bestAtZero.margin, 0);
-  assert.equal(b.erosionHurtsMore.dropDilated, 0);
-  assert.equal(b.erosionHurtsMore.ratio, null);
-  assert.equal(b.erosionHurtsMore.holds, true);
-});
+test(
+  '64 px: d = +2 equal to d = 0 is a tie that counts as best; ' + 'drop(+2) = 0 gives ratio null and finding 2 holds',
+  () => {
+    const b = one([25, 30, 30, 29, 28.5, 28]);
+    assert.deepEqual(b.bestAtZero.best, [0, 2]);
+    assert.equal(b.bestAtZero.holds, true);
+    assert.equal(b.bestAtZero.margin, 0);
+    assert.equal(b.erosionHurtsMore.dropDilated, 0);
+    assert.equal(b.erosionHurtsMore.ratio, null);
+    assert.equal(b.erosionHurtsMore.holds, true);
+  },
+);
 
 test('finding 2: factor 2 fails, exactly the factor 3 holds, eroding that helps fails', () => {
   const twice = one([28, 30, 29, 28.8, 28.6, 28.4]).erosionHurtsMore;
@@ -60,41 +63,48 @@ test('finding 2: factor 2 fails, exactly the factor 3 holds, eroding that helps 
   assert.equal(helps.bestAtZero.holds, false);
 });
 
-test('finding 3: a fall of exactly 1 dB per 2 px fails, 0.95 holds; rising or flat scores fail; SSIM limit 0.025', () => {
-  const steep = one([20, 30, 29, 28, 27, 26]).slowFall;
-  near(steep.slopePer2px, -1);
-  assert.equal(steep.holds, false);
-  const slow = one([20, 30, 29.05, 28.1, 27.15, 26.2]).slowFall;
-  near(slow.slopePer2px, -0.95);
-  assert.equal(slow.holds, true);
-  const rising = one([20, 30, 30.2, 30.4, 30.6, 30.8]);
-  near(rising.slowFall.slopePer2px, 0.2);
-  assert.equal(rising.slowFall.holds, false);
-  assert.equal(one([20, 30, 30, 30, 30, 30]).slowFall.holds, false);
-  assert.equal(one([0.5, 0.9, 0.87, 0.84, 0.81, 0.78], 'ssim').slowFall.holds, false); // -0.03 per 2 px
-  assert.equal(one([0.5, 0.9, 0.88, 0.86, 0.84, 0.82], 'ssim').slowFall.holds, true); // -0.02 per 2 px
-});
+test(
+  'finding 3: a fall of exactly 1 dB per 2 px fails, 0.95 holds; ' + 'rising or flat scores fail; SSIM limit 0.025',
+  () => {
+    const steep = one([20, 30, 29, 28, 27, 26]).slowFall;
+    near(steep.slopePer2px, -1);
+    assert.equal(steep.holds, false);
+    const slow = one([20, 30, 29.05, 28.1, 27.15, 26.2]).slowFall;
+    near(slow.slopePer2px, -0.95);
+    assert.equal(slow.holds, true);
+    const rising = one([20, 30, 30.2, 30.4, 30.6, 30.8]);
+    near(rising.slowFall.slopePer2px, 0.2);
+    assert.equal(rising.slowFall.holds, false);
+    assert.equal(one([20, 30, 30, 30, 30, 30]).slowFall.holds, false);
+    assert.equal(one([0.5, 0.9, 0.87, 0.84, 0.81, 0.78], 'ssim').slowFall.holds, false); // -0.03 per 2 px
+    assert.equal(one([0.5, 0.9, 0.88, 0.86, 0.84, 0.82], 'ssim').slowFall.holds, true); // -0.02 per 2 px
+  },
+);
 
-test('a finding fails overall when it fails in one bucket; buckets come out in the paper order whatever the input order', () => {
-  const f = table1Findings(
-    points({
-      '30-40%': [14, 19, 18.8, 18.6, 18.4, 18.2],
-      '0-10%': [26, 32, 31.5, 31, 30.5, 30],
-      '10-20%': [18, 24, 23.5, 25, 22.5, 22], // d = +4 best here
-    }),
-    'psnr',
-  );
-  assert.deepEqual(
-    f.buckets.map((b) => b.bucket),
-    ['0-10%', '10-20%', '30-40%'],
-  );
-  assert.deepEqual(
-    f.buckets.map((b) => b.bestAtZero.holds),
-    [true, false, true],
-  );
-  assert.equal(f.bestAtZero, false);
-  assert.equal(f.erosionHurtsMore, true);
-});
+test(
+  'a finding fails overall when it fails in one bucket; ' +
+    'buckets come out in the paper order whatever the input order',
+  () => {
+    const f = table1Findings(
+      points({
+        '30-40%': [14, 19, 18.8, 18.6, 18.4, 18.2],
+        '0-10%': [26, 32, 31.5, 31, 30.5, 30],
+        '10-20%': [18, 24, 23.5, 25, 22.5, 22], // d = +4 best here
+      }),
+      'psnr',
+    );
+    assert.deepEqual(
+      f.buckets.map((b) => b.bucket),
+      ['0-10%', '10-20%', '30-40%'],
+    );
+    assert.deepEqual(
+      f.buckets.map((b) => b.bestAtZero.holds),
+      [true, false, true],
+    );
+    assert.equal(f.bestAtZero, false);
+    assert.equal(f.erosionHurtsMore, true);
+  },
+);
 
 test('custom comparison pair: eroding by 2 vs dilating by 4 (the 64-px equal-distance check)', () => {
   const f = table1Findings(points({ '0-10%': [25, 30, 30, 29, 28.5, 28] }), 'psnr', {

@@ -50,58 +50,64 @@ function reproduce(args: string[]) {
   });
 }
 
-test('reproduce --only table2,table3 --arms: results per arm and test set, curves, resumable; figures build both tables', async () => {
-  const results = tmp();
-  const args = [
-    '--preset',
-    'tiny',
-    '--only',
-    'table2,table3',
-    '--arms',
-    arms,
-    '--test-set',
-    'procedural',
-    '--results',
-    results,
-    '--backend',
-    'wasm',
-    '--threads',
-    '1',
-  ];
-  const first = reproduce(args);
-  assert.equal(first.status, 0, first.stderr);
-  assert.deepEqual(fs.readdirSync(path.join(results, 'table2')).sort(), [
-    'curves.json',
-    'table2-object-s0-tiny',
-    'table2-random-s0-tiny',
-  ]);
-  assert.deepEqual(fs.readdirSync(path.join(results, 'table3')).sort(), ['curves.json', 'table3-pairs16-tiny']);
-  const spec = JSON.parse(fs.readFileSync(path.join(results, 'table2', 'table2-random-s0-tiny', 'spec.json'), 'utf8'));
-  assert.equal(spec.arm, 'random-s0');
-  assert.equal(spec.inpainter, 'ours');
-  assert.equal(spec.checkpoints.seg.path, path.join(arms, 'table2', 'random-s0', 'seg', 'ckpt.json'));
-  const rows = readResultRows(path.join(results, 'table3', 'table3-pairs16-tiny', 'per_image.jsonl'));
-  assert.equal(rows.length, 8 * 4); // 8 images x exact mask x (PSNR, SSIM) x (paper, common)
-  assert.ok(rows.every((r) => r.mask === 'gt+0' && Number.isFinite(r.value)));
-  const curves = JSON.parse(fs.readFileSync(path.join(results, 'table2', 'curves.json'), 'utf8'));
-  assert.deepEqual(Object.keys(curves.arms), ['object-s0', 'random-s0']);
-  assert.deepEqual(curves.arms['object-s0'].image.steps, [2]);
-  assert.equal(typeof curves.arms['object-s0'].edge.losses.loss[0], 'number');
+test(
+  'reproduce --only table2,table3 --arms: results per arm and test set, curves, resumable; ' +
+    'figures build both tables',
+  async () => {
+    const results = tmp();
+    const args = [
+      '--preset',
+      'tiny',
+      '--only',
+      'table2,table3',
+      '--arms',
+      arms,
+      '--test-set',
+      'procedural',
+      '--results',
+      results,
+      '--backend',
+      'wasm',
+      '--threads',
+      '1',
+    ];
+    const first = reproduce(args);
+    assert.equal(first.status, 0, first.stderr);
+    assert.deepEqual(fs.readdirSync(path.join(results, 'table2')).sort(), [
+      'curves.json',
+      'table2-object-s0-tiny',
+      'table2-random-s0-tiny',
+    ]);
+    assert.deepEqual(fs.readdirSync(path.join(results, 'table3')).sort(), ['curves.json', 'table3-pairs16-tiny']);
+    const spec = JSON.parse(
+      fs.readFileSync(path.join(results, 'table2', 'table2-random-s0-tiny', 'spec.json'), 'utf8'),
+    );
+    assert.equal(spec.arm, 'random-s0');
+    assert.equal(spec.inpainter, 'ours');
+    assert.equal(spec.checkpoints.seg.path, path.join(arms, 'table2', 'random-s0', 'seg', 'ckpt.json'));
+    const rows = readResultRows(path.join(results, 'table3', 'table3-pairs16-tiny', 'per_image.jsonl'));
+    assert.equal(rows.length, 8 * 4); // 8 images x exact mask x (PSNR, SSIM) x (paper, common)
+    assert.ok(rows.every((r) => r.mask === 'gt+0' && Number.isFinite(r.value)));
+    const curves = JSON.parse(fs.readFileSync(path.join(results, 'table2', 'curves.json'), 'utf8'));
+    assert.deepEqual(Object.keys(curves.arms), ['object-s0', 'random-s0']);
+    assert.deepEqual(curves.arms['object-s0'].image.steps, [2]);
+    assert.equal(typeof curves.arms['object-s0'].edge.losses.loss[0], 'number');
 
-  const again = reproduce(args);
-  assert.equal(again.status, 0, again.stderr);
-  assert.equal((again.stderr.match(/: 0 images computed, 8 already done/g) ?? []).length, 3);
+    const again = reproduce(args);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal((again.stderr.match(/: 0 images computed, 8 already done/g) ?? []).length, 3);
 
-  const out = tmp();
-  const built = await buildFigures(results, out, 'tiny');
-  for (const f of ['table2.md', 'table2.csv', 'table3.md', 'table3.csv'])
-    assert.ok(built.written.includes(path.join(out, f)), f);
-  const md3 = fs.readFileSync(path.join(out, 'table3.md'), 'utf8');
-  assert.match(md3, /\|procedural\|0\|0\.0 %\|/); // N = 0 from Table II's random-s0
-  assert.match(md3, /\|procedural\|16\|25\.0 %\|/); // 16 of the tiny preset's 64 pairs
-  assert.match(md3, /\|procedural\|object \(Table II\)\|/);
-  assert.match(fs.readFileSync(path.join(out, 'table2.md'), 'utf8'), /\|procedural\|object\|0-10%\|/);
-});
+    const out = tmp();
+    const built = await buildFigures(results, out, 'tiny');
+    for (const f of ['table2.md', 'table2.csv', 'table3.md', 'table3.csv'])
+      assert.ok(built.written.includes(path.join(out, f)), f);
+    const md3 = fs.readFileSync(path.join(out, 'table3.md'), 'utf8');
+    assert.match(md3, /\|procedural\|0\|0\.0 %\|/); // N = 0 from Table II's random-s0
+    assert.match(md3, /\|procedural\|16\|25\.0 %\|/); // 16 of the tiny preset's 64 pairs
+    assert.match(md3, /\|procedural\|object \(Table II\)\|/);
+    assert.match(fs.readFileSync(path.join(out, 'table2.md'), 'utf8'), /\|procedural\|object\|0-10%\|/);
+  },
+);
 
 test('reproduce: a table of arms without --arms, or arms without all parts, is one clear line before any work', () => {
   const noArms = reproduce(['--only', 'table2']);

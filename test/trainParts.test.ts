@@ -39,63 +39,70 @@ function referenceAdam(
   return w;
 }
 
-test('Adam matches a float64 reference (max abs diff < 1e-6) and tf.train.adam (< 2e-5) over 5 steps, betas (0, 0.9) and (0.9, 0.999)', () => {
-  const w0 = [0.5, -1.2, 3, 0.1, 0.0, -2];
-  const t = [1, 2, 3, 4, 5, 6];
-  const c = [1, 2, 3, 4, 5, 6];
-  for (const [b1, b2] of [
-    [0, 0.9],
-    [0.9, 0.999],
-  ]) {
-    const ours = tf.variable(tf.tensor(w0));
-    const theirs = tf.variable(tf.tensor(w0));
-    const loss = (v: tf.Variable) => () => tf.sum(tf.mul(tf.square(tf.sub(v, t)), c)) as tf.Scalar;
-    const adam = new Adam(new Map([['w', ours]]), { lr: 0.1, beta1: b1, beta2: b2, eps: 1e-7 });
-    const ref = tf.train.adam(0.1, b1, b2, 1e-7);
-    for (let s = 0; s < 5; s++) {
-      const { grads } = tf.variableGrads(loss(ours), [ours]);
-      adam.apply(new Map([['w', grads[ours.name]]]));
-      ref.minimize(loss(theirs), false, [theirs]);
+test(
+  'Adam matches a float64 reference (max abs diff < 1e-6) and tf.train.adam (< 2e-5) over 5 steps, ' +
+    'betas (0, 0.9) and (0.9, 0.999)',
+  () => {
+    const w0 = [0.5, -1.2, 3, 0.1, 0.0, -2];
+    const t = [1, 2, 3, 4, 5, 6];
+    const c = [1, 2, 3, 4, 5, 6];
+    for (const [b1, b2] of [
+      [0, 0.9],
+      [0.9, 0.999],
+    ]) {
+      const ours = tf.variable(tf.tensor(w0));
+      const theirs = tf.variable(tf.tensor(w0));
+      const loss = (v: tf.Variable) => () => tf.sum(tf.mul(tf.square(tf.sub(v, t)), c)) as tf.Scalar;
+      const adam = new Adam(new Map([['w', ours]]), { lr: 0.1, beta1: b1, beta2: b2, eps: 1e-7 });
+      const ref = tf.train.adam(0.1, b1, b2, 1e-7);
+      for (let s = 0; s < 5; s++) {
+        const { grads } = tf.variableGrads(loss(ours), [ours]);
+        adam.apply(new Map([['w', grads[ours.name]]]));
+        ref.minimize(loss(theirs), false, [theirs]);
+      }
+      const expected = referenceAdam(w0, t, c, 0.1, b1, b2, 1e-7, 5);
+      const got = ours.dataSync();
+      const d64 = Math.max(...expected.map((e, i) => Math.abs(e - got[i])));
+      assert.ok(d64 < 1e-6, `betas (${b1}, ${b2}): max abs diff to the float64 reference ${d64}`);
+      const dTf = tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0];
+      assert.ok(dTf < 2e-5, `betas (${b1}, ${b2}): max abs diff to tf.train.adam ${dTf}`);
+      assert.ok(Math.max(...expected.map((e, i) => Math.abs(e - w0[i]))) > 0.3); // it moved
+      assert.equal(adam.step, 5);
+      assert.deepEqual([...adam.state().keys()], ['m.w', 'v.w']);
     }
-    const expected = referenceAdam(w0, t, c, 0.1, b1, b2, 1e-7, 5);
-    const got = ours.dataSync();
-    const d64 = Math.max(...expected.map((e, i) => Math.abs(e - got[i])));
-    assert.ok(d64 < 1e-6, `betas (${b1}, ${b2}): max abs diff to the float64 reference ${d64}`);
-    const dTf = tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0];
-    assert.ok(dTf < 2e-5, `betas (${b1}, ${b2}): max abs diff to tf.train.adam ${dTf}`);
-    assert.ok(Math.max(...expected.map((e, i) => Math.abs(e - w0[i]))) > 0.3); // it moved
-    assert.equal(adam.step, 5);
-    assert.deepEqual([...adam.state().keys()], ['m.w', 'v.w']);
-  }
-  assert.throws(() => new Adam(new Map(), { lr: 0, beta1: 0, beta2: 0.9 }), /lr must be a positive number/);
-  assert.throws(() => new Adam(new Map(), { lr: 1, beta1: 1, beta2: 0.9 }), /beta1 must be in \[0, 1\)/);
-  assert.throws(
-    () => new Adam(new Map([['w', tf.variable(tf.zeros([1]))]]), { lr: 1, beta1: 0, beta2: 0.9 }).apply(new Map()),
-    /no gradient for 'w'/,
-  );
-});
+    assert.throws(() => new Adam(new Map(), { lr: 0, beta1: 0, beta2: 0.9 }), /lr must be a positive number/);
+    assert.throws(() => new Adam(new Map(), { lr: 1, beta1: 1, beta2: 0.9 }), /beta1 must be in \[0, 1\)/);
+    assert.throws(
+      () => new Adam(new Map([['w', tf.variable(tf.zeros([1]))]]), { lr: 1, beta1: 0, beta2: 0.9 }).apply(new Map()),
+      /no gradient for 'w'/,
+    );
+  },
+);
 
-test('data order: each epoch is a permutation of the pairs, epochs differ, and it depends only on (seed, pairs, k)', () => {
-  const pairs = 10;
-  const epoch = (e: number) => Array.from({ length: pairs }, (_, i) => itemOfSample(e * pairs + i, pairs, 7));
-  const e0 = epoch(0);
-  const e1 = epoch(1);
-  assert.deepEqual(
-    [...e0].sort((a, b) => a - b),
-    [...Array(pairs).keys()],
-  );
-  assert.deepEqual(
-    [...e1].sort((a, b) => a - b),
-    [...Array(pairs).keys()],
-  );
-  assert.notDeepEqual(e0, e1);
-  assert.deepEqual(epoch(0), e0); // asked again after epoch 1: the same order
-  assert.notDeepEqual(
-    Array.from({ length: pairs }, (_, i) => itemOfSample(i, pairs, 8)),
-    e0,
-  );
-  assert.throws(() => itemOfSample(0, 0, 7), /pairs must be a positive integer/);
-});
+test(
+  'data order: each epoch is a permutation of the pairs, ' + 'epochs differ, and it depends only on (seed, pairs, k)',
+  () => {
+    const pairs = 10;
+    const epoch = (e: number) => Array.from({ length: pairs }, (_, i) => itemOfSample(e * pairs + i, pairs, 7));
+    const e0 = epoch(0);
+    const e1 = epoch(1);
+    assert.deepEqual(
+      [...e0].sort((a, b) => a - b),
+      [...Array(pairs).keys()],
+    );
+    assert.deepEqual(
+      [...e1].sort((a, b) => a - b),
+      [...Array(pairs).keys()],
+    );
+    assert.notDeepEqual(e0, e1);
+    assert.deepEqual(epoch(0), e0); // asked again after epoch 1: the same order
+    assert.notDeepEqual(
+      Array.from({ length: pairs }, (_, i) => itemOfSample(i, pairs, 8)),
+      e0,
+    );
+    assert.throws(() => itemOfSample(0, 0, 7), /pairs must be a positive integer/);
+  },
+);
 
 test('batches: object masks are M_G on I, random masks are free-form holes on I_G in the same ratio bucket', () => {
   const c: DataConfig = { size: 32, batch: 2, pairs: 16, dataSeed: 3, masks: 'object', cannySigma: 1 };
