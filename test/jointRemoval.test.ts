@@ -126,8 +126,8 @@ test(
     assert.equal(maskArea(none.mask), 0);
     assert.equal(none.output, image, 'nothing selected: I unchanged');
     const all = await segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, SIZE)(image, person, labels);
-  assert.equal(maskArea(all.mask), SIZE * SIZE, 'dilated over the whole image');
-  assert.equal(all.output, image, 'nothing known to fill from: I unchanged');
-  assert.throws(() => segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, -1), /k must be an integer >= 0/);
+    assert.equal(maskArea(all.mask), SIZE * SIZE, 'dilated over the whole image');
+    assert.equal(all.output, image, 'nothing known to fill from: I unchanged');
+    assert.throws(() => segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, -1), /k must be an integer >= 0/);
   },
 );
