@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command (README, .ci/run): installs what is missing, type-checks, runs the unit tests and
+# The project's test command (README, .ci/run): installs what is missing, type-checks, lints, runs the unit tests and
 # the tiny Table I through the reproduce/figures CLIs, then executes every notebook headlessly on the tiny
 # preset (a failing cell fails the run).
 # Ends with one line "test: N passed, M failed".
@@ -12,6 +12,9 @@ passed=0
 failed=0
 echo "test: type-check"
 if npx tsc --noEmit -p .; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "test: type-check FAILED"; fi
+
+echo "test: lint (biome: formatting, lines <= 120, lint rules; biome.jsonc)"
+if npx biome check .; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "test: lint FAILED"; fi
 
 echo "test: unit tests"
 tap=$(mktemp)

@@ -22,6 +22,8 @@ import {
   TABLE5_JOINT_ARMS,
   TABLE5_K,
   TABLE5_SEGMENTER,
+  TABLE5_LPS_RUN,
+  TABLE5_LPS_SEGMENTER,
   TABLES,
   TEST_SETS,
   type TableName,
@@ -39,7 +41,12 @@ import type { Inpainter } from '../inpaint/inpainter';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
 import type { CheckpointPaths } from '../pipeline/learnedInpainters';
 import { shippedWeightsDir, shippedWeightsPaths } from '../io/shippedWeights';
-import { jointRemover, loadJointRemovalNetwork, segmenterMaskRemover } from '../pipeline/jointRemoval';
+import {
+  jointRemover,
+  loadFineTunedSegmenter,
+  loadJointRemovalNetwork,
+  segmenterMaskRemover,
+} from '../pipeline/jointRemoval';
 import { loadPretrainedSegmenter } from '../models/pretrainedSegmenter';
 import type { Remover } from '../pipeline/jointRemoval';
 import { parseCheckpointsArg } from './checkpointsArg';
@@ -246,34 +253,41 @@ async function runRemovalTable(table: 'table4' | 'table5', args: Args): Promise<
       ? args.jointArms!
       : args.jointArms!.filter((a) => (Object.values(TABLE5_JOINT_ARMS) as string[]).includes(a.name));
   if (table === 'table5') {
-    const segmenter = loadPretrainedSegmenter();
-    try {
-      for (const fill of TABLE5_FILLS) {
-        const checkpoints = args.checkpoints ?? (shippedWeightsPaths(shippedWeightsDir('cpu')) as CheckpointPaths);
-        const choice = loadInpainter(fill, { size, checkpoints });
-        try {
-          const ks = fill === LEARNED_INPAINTER ? TABLE5_K : [0];
-          const sets = fill === LEARNED_INPAINTER ? ['photo-validation', ...testSets] : testSets;
-          for (const testSet of sets)
-            for (const k of ks) {
-              const removal = { method: 'segmenterMask' as const, segmenter: TABLE5_SEGMENTER, k };
-              const spec = TABLES.table5.spec(
-                preset,
-                { inpainter: fill, checkpoints: choice.checkpoints, removal },
-                testSet,
-              );
-              await run(
-                spec,
-                { remover: segmenterMaskRemover(choice.inpainter, k, segmenter) },
-                path.join(results, TABLES.table5.folder),
-              );
-            }
-        } finally {
-          choice.dispose();
+    // the pretrained segmenter's masks, and the L_PS-fine-tuned one's where its run sits beside the joint arms
+    const lpsRun = path.join(path.dirname(args.jointArms![0].run), TABLE5_LPS_RUN);
+    const segmenters = [{ name: TABLE5_SEGMENTER, load: () => loadPretrainedSegmenter() }];
+    if (fs.existsSync(path.join(lpsRun, 'ckpt.json')))
+      segmenters.push({ name: TABLE5_LPS_SEGMENTER, load: () => loadFineTunedSegmenter(lpsRun) });
+    for (const s of segmenters) {
+      const segmenter = s.load();
+      try {
+        for (const fill of TABLE5_FILLS) {
+          const checkpoints = args.checkpoints ?? (shippedWeightsPaths(shippedWeightsDir('cpu')) as CheckpointPaths);
+          const choice = loadInpainter(fill, { size, checkpoints });
+          try {
+            const ks = fill === LEARNED_INPAINTER ? TABLE5_K : [0];
+            const sets = fill === LEARNED_INPAINTER ? ['photo-validation', ...testSets] : testSets;
+            for (const testSet of sets)
+              for (const k of ks) {
+                const removal = { method: 'segmenterMask' as const, segmenter: s.name, k };
+                const spec = TABLES.table5.spec(
+                  preset,
+                  { inpainter: fill, checkpoints: choice.checkpoints, removal },
+                  testSet,
+                );
+                await run(
+                  spec,
+                  { remover: segmenterMaskRemover(choice.inpainter, k, segmenter) },
+                  path.join(results, TABLES.table5.folder),
+                );
+              }
+          } finally {
+            choice.dispose();
+          }
         }
+      } finally {
+        segmenter.dispose();
       }
-    } finally {
-      segmenter.dispose();
     }
   }
   for (const arm of joint) {

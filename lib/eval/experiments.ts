@@ -246,6 +246,10 @@ export function table4Spec(preset: string, arm: string, removal: RemovalSpec, te
   };
 }
 
+/** 'segmask' for the pretrained segmenter's masks, 'segmasklps' for the L_PS-fine-tuned one's. */
+export const segmaskName = (removal: RemovalSpec) =>
+  removal.method === 'segmenterMask' && removal.segmenter === TABLE5_LPS_SEGMENTER ? 'segmasklps' : 'segmask';
+
 /** Table V's segmenter-mask rows (Sec. IV-E): the pretrained segmenter's mask dilated by k px, filled by
  *  `inpainter` (its checkpoints recorded for 'ours'). `testSet` 'photo-validation' is the validation split the
  *  best k is chosen on (seed VALIDATION_SEED, half the test set's count, as validationSpec). */
@@ -260,7 +264,7 @@ export function table5Spec(
   const validation = testSet === 'photo-validation';
   const { size, count } = evalPreset(preset);
   return {
-    name: `table5-segmask-${inpainter}-k${removal.k}-${preset}-${testSet}`,
+    name: `table5-${segmaskName(removal)}-${inpainter}-k${removal.k}-${preset}-${testSet}`,
     table: 'table5_sota',
     inpainter,
     checkpoints,
@@ -286,6 +290,10 @@ export const TABLE5_FILLS = ['telea', 'meanFill', LEARNED_INPAINTER];
 export const TABLE5_JOINT_ARMS = { ours: 'alpha0.03', noMel: 'nomel' } as const;
 /** The segmenter the masks come from (lib/models/pretrainedSegmenter.ts), recorded in the spec. */
 export const TABLE5_SEGMENTER = 'mediapipe-selfie';
+/** The same segmenter fine-tuned on L_PS alone (scripts/experiments/table4.sh segmenter-lps): a run folder beside
+ *  the joint arms. Its rows separate what fine-tuning the segmenter gives from what joint training with MEL adds. */
+export const TABLE5_LPS_SEGMENTER = 'mediapipe-selfie-lps';
+export const TABLE5_LPS_RUN = 'segmenter-lps';
 
 export const TABLES = {
   table1: {

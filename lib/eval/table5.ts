@@ -5,6 +5,9 @@
 //   segmask-ours-k*                          that mask dilated by k* px (ref. [27]), k* in TABLE5_K CHOSEN ON THE
 //                                            PHOTO VALIDATION SPLIT (highest bucket-averaged PSNR, paper protocol):
 //                                            the strong baseline
+//   segmasklps-*                             the same rows on the masks of the segmenter fine-tuned on L_PS alone
+//                                            (run 'segmenter-lps' beside the joint arms; its own k*): what
+//                                            fine-tuning the segmenter gives, apart from joint training and MEL
 //   ours w/o MEL, ours                       Table IV's joint arms 'nomel' and 'alpha0.03' (fixed in advance)
 // beside the paper's 14 rows (12 published methods, ours w/o MEL, ours), quoted.
 //
@@ -30,7 +33,15 @@ import { bucketStats } from './resultRows';
 import { PAPER_LABEL, type PaperTables, loadPaperTables } from './paperTables';
 import { MASK_RATIO_BUCKETS } from '../data/buckets';
 import type { LearnedMaskSummary } from './learnedMasks';
-import { TABLES, TABLE5_JOINT_ARMS, TABLE5_K, evalPreset, tableResults, validationCount } from './experiments';
+import {
+  TABLES,
+  TABLE5_JOINT_ARMS,
+  TABLE5_K,
+  evalPreset,
+  segmaskName,
+  tableResults,
+  validationCount,
+} from './experiments';
 
 export const TABLE5_THRESHOLDS = { z: 2 };
 
@@ -61,13 +72,18 @@ export interface Table5Row {
 }
 
 const segmaskKey = (e: ExperimentResults) =>
-  e.spec.removal?.method === 'segmenterMask' ? `segmask-${e.spec.inpainter}-k${e.spec.removal.k}` : null;
+  e.spec.removal?.method === 'segmenterMask'
+    ? `${segmaskName(e.spec.removal)}-${e.spec.inpainter}-k${e.spec.removal.k}`
+    : null;
 
 /** k* from the validation experiments (segmask-ours-kK on photo-validation): the highest bucket-averaged PSNR
  *  (paper protocol). Null when none is finished. */
-export function chooseK(exps: ExperimentResults[]): { k: number; scores: { k: number; psnr: number }[] } | null {
+export function chooseK(
+  exps: ExperimentResults[],
+  masks = 'segmask',
+): { k: number; scores: { k: number; psnr: number }[] } | null {
   const scores = TABLE5_K.flatMap((k) => {
-    const e = exps.find((x) => x.spec.testSet.kind === 'photo-validation' && segmaskKey(x) === `segmask-ours-k${k}`);
+    const e = exps.find((x) => x.spec.testSet.kind === 'photo-validation' && segmaskKey(x) === `${masks}-ours-k${k}`);
     const rows = e ? removalRows(e, 'psnr', 'paper') : [];
     return rows.length ? [{ k, psnr: averageBuckets(bucketStats(rows)).mean }] : [];
   });
@@ -79,11 +95,13 @@ export function chooseK(exps: ExperimentResults[]): { k: number; scores: { k: nu
  *  `table5`: results/table5 experiments; `table4`: results/table4 (the joint arms). */
 export function table5Rows(table5: ExperimentResults[], table4: ExperimentResults[], testSet: string): Table5Row[] {
   const chosen = chooseK(table5);
+  const chosenLps = chooseK(table5, 'segmasklps');
   const on = table5.filter((e) => e.spec.testSet.kind === testSet);
-  const seg = (fill: string, k: number, label: string): Table5Row[] => {
-    const e = on.find((x) => segmaskKey(x) === `segmask-${fill}-k${k}`);
-    return e ? [{ label, key: `segmask-${fill}-k${k}`, testSet, experiment: e }] : [];
+  const seg = (fill: string, k: number, label: string, masks = 'segmask'): Table5Row[] => {
+    const e = on.find((x) => segmaskKey(x) === `${masks}-${fill}-k${k}`);
+    return e ? [{ label, key: `${masks}-${fill}-k${k}`, testSet, experiment: e }] : [];
   };
+  const lps = 'segmasklps';
   const joint = (arm: string, label: string): Table5Row[] => {
     const e = table4.find((x) => x.spec.arm === arm && x.spec.testSet.kind === testSet);
     return e ? [{ label, key: arm, testSet, experiment: e }] : [];
@@ -94,6 +112,17 @@ export function table5Rows(table5: ExperimentResults[], table4: ExperimentResult
     ...seg('ours', 0, 'our inpainting network (segmenter mask, k = 0)'),
     ...(chosen && chosen.k !== 0
       ? seg('ours', chosen.k, `our inpainting network (segmenter mask + ${chosen.k} px, k chosen on validation)`)
+      : []),
+    ...seg('telea', 0, 'Telea (L_PS-fine-tuned segmenter mask)', lps),
+    ...seg('meanFill', 0, 'mean fill (L_PS-fine-tuned segmenter mask)', lps),
+    ...seg('ours', 0, 'our inpainting network (L_PS-fine-tuned segmenter mask, k = 0)', lps),
+    ...(chosenLps && chosenLps.k !== 0
+      ? seg(
+          'ours',
+          chosenLps.k,
+          `our inpainting network (L_PS-fine-tuned segmenter mask + ${chosenLps.k} px, k on validation)`,
+          lps,
+        )
       : []),
     ...joint(TABLE5_JOINT_ARMS.noMel, 'ours w/o MEL'),
     ...joint(TABLE5_JOINT_ARMS.ours, 'ours'),

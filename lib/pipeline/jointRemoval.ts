@@ -89,6 +89,19 @@ function exportAsCheckpoint(file: string): LoadedCheckpoint<RunMeta> {
 const toTensor = (data: ArrayLike<number>, h: number, w: number, c: number) =>
   tf.tensor4d(Float32Array.from(data), [1, h, w, c]);
 
+/** The pretrained segmenter with the weights of a segmenter-stage run (`--stage segmenter --segmenter pretrained`:
+ *  fine-tuned on L_PS alone), for the segmenter-mask baselines. */
+export function loadFineTunedSegmenter(file: string): PretrainedSegmenter {
+  const ckpt = loadCheckpoint<RunMeta>(file);
+  if (ckpt.meta.stage !== 'segmenter' || ckpt.meta.settings.segmenter !== 'pretrained') {
+    throw new Error(`${ckpt.file}: not a run of the segmenter stage on the pretrained segmenter`);
+  }
+  const segmenter = loadPretrainedSegmenter();
+  const vars = new Map([...segmenter.params.named()].map(([k, v]) => [`model.seg.${k}`, v]));
+  assignTensors(ckpt, vars, false);
+  return segmenter;
+}
+
 /** 'ours': the joint network end to end, fed as lib/train/stages.ts feeds it in training (Canny of the whole I). */
 export function jointRemover(r: JointRemovalNetwork): Remover {
   return async (image, maskGT, labels) => {
