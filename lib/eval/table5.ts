@@ -146,7 +146,7 @@ export function c7Verdict(rows: Table5Row[], metric: RemovalMetric, protocol = '
   const of = (key: string) => rows.find((r) => r.key === key);
   const ours = of(TABLE5_JOINT_ARMS.ours);
   const noMel = of(TABLE5_JOINT_ARMS.noMel);
-  const baselines = rows.filter((r) => r.key.startsWith('segmask-'));
+  const baselines = rows.filter((r) => r.key.startsWith('segmask'));
   if (!ours || !noMel || baselines.length === 0) return null;
   const r = (x: Table5Row) => removalRows(x.experiment, metric, protocol);
   const oursVsNoMel = pairedGap(r(ours), r(noMel)).averaged;
@@ -297,7 +297,7 @@ export function table5Report(
         ),
       );
     const segmenters = rows
-      .filter((r) => r.key === 'segmask-ours-k0' || !r.key.startsWith('segmask-'))
+      .filter((r) => ['segmask-ours-k0', 'segmasklps-ours-k0'].includes(r.key) || !r.key.startsWith('segmask'))
       .map((r) => ({
         label: r.key === 'segmask-ours-k0' ? 'pretrained segmenter' : `${r.label} (joint run's)`,
         experiment: r.experiment,
