@@ -64,7 +64,7 @@ export interface RunOptions {
   backend?: BackendRecord;
   /** training pairs (default: the preset's) */
   pairs?: number;
-  /** seed S: model initialisation modelSeed = S and data dataSeed = the preset's + S (default: the preset's, S = 0);
+  /** seed S: model initialisation modelSeed = S, data dataSeed = the preset's + S (presets have modelSeed 0; default 0);
    *  the repeats of an experiment (Table II's two seeds) differ in both */
   seed?: number;
   /** training data: photo backgrounds and real people, or procedural only (default: the preset's) */
@@ -401,7 +401,8 @@ function shippedAsInit(
   };
 }
 
-/** The preset with the run's seed: S moves modelSeed to S and dataSeed by S (S = 0 is the preset itself). */
+/** The preset with the run's seed: modelSeed becomes S and dataSeed moves by as much (S = the preset's modelSeed,
+ *  0 for every preset, is the preset itself). */
 export function withSeed(preset: Preset, seed: number | undefined): Preset {
   if (seed === undefined) return preset;
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be an integer >= 0, got ${seed}`);
