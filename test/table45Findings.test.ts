@@ -11,6 +11,7 @@ import type { ExperimentResults, RemovalSpec } from '../lib/eval/experiment';
 import type { ResultRow } from '../lib/eval/resultRows';
 import { c6Verdicts, paperC6, parseTable4Arm, table4Markdown } from '../lib/eval/table4';
 import { c7Verdict, c8Verdict, chooseK, paperC7C8, table5Markdown, table5Rows } from '../lib/eval/table5';
+import { TABLE5_LPS_SEGMENTER } from '../lib/eval/experiments';
 import { MASK_RATIO_BUCKETS } from '../lib/data/buckets';
 
 const N = 40; // 10 images a bucket
@@ -169,6 +170,44 @@ test('C7 and C8 hold and fail each way', () => {
   // ours level with w/o MEL: C7 fails
   assert.ok(!c7Verdict(t5({ ...base, 'alpha0.03': () => 25 }), 'psnr')!.holds);
   assert.match(table5Markdown(good, 'psnr'), /\| Ours \(paper \(quoted\)\) \| 31.07 \| 24.71 \| 25.62 \| 26.5 \|/);
+});
+
+test("the fine-tuned segmenter's rows: their own k on validation, and C7 compares w/o MEL with them too", () => {
+  const lps = (k: number): RemovalSpec => ({ method: 'segmenterMask', segmenter: TABLE5_LPS_SEGMENTER, k });
+  const table5 = [
+    exp({ table: 'table5_sota', inpainter: 'telea', removal: seg(0), testSet: 'photo-test', score: () => 20 }),
+    exp({ table: 'table5_sota', inpainter: 'telea', removal: lps(0), testSet: 'photo-test', score: () => 24.9 }),
+    exp({ table: 'table5_sota', inpainter: 'ours', removal: lps(0), testSet: 'photo-test', score: () => 24 }),
+    exp({ table: 'table5_sota', inpainter: 'ours', removal: lps(3), testSet: 'photo-test', score: () => 24.5 }),
+    ...[20, 21, 22, 23, 22].map((v, k) =>
+      exp({ table: 'table5_sota', inpainter: 'ours', removal: lps(k), testSet: 'photo-validation', score: () => v }),
+    ),
+  ];
+  const table4 = ['nomel', 'alpha0.03'].map((arm, j) =>
+    exp({ table: 'table4_alpha', arm, inpainter: 'joint', removal: joint, testSet: 'photo-test', score: () => 25 + j }),
+  );
+  assert.equal(chooseK(table5, 'segmasklps')?.k, 3);
+  assert.equal(chooseK(table5)?.k ?? null, null, 'the pretrained segmenter has no validation rows here');
+  const rows = table5Rows(table5, table4, 'photo-test');
+  assert.deepEqual(
+    rows.map((r) => r.key),
+    ['segmask-telea-k0', 'segmasklps-telea-k0', 'segmasklps-ours-k0', 'segmasklps-ours-k3', 'nomel', 'alpha0.03'],
+  );
+  // w/o MEL (25) is 0.1 dB above Telea on the fine-tuned mask, with no noise: beyond 2 s.e. = 0; then level: fails
+  assert.ok(c7Verdict(rows, 'psnr')!.holds);
+  const level = table5Rows(
+    table5.map((e) =>
+      e.spec.removal?.method === 'segmenterMask' &&
+      e.spec.removal.segmenter === TABLE5_LPS_SEGMENTER &&
+      e.spec.inpainter === 'telea'
+        ? exp({ table: 'table5_sota', inpainter: 'telea', removal: lps(0), testSet: 'photo-test', score: () => 25 })
+        : e,
+    ),
+    table4,
+    'photo-test',
+  );
+  const v = c7Verdict(level, 'psnr')!;
+  assert.ok(!v.holds && v.noMelVsBaselines.some((g) => g.key === 'segmasklps-telea-k0'), v.text);
 });
 
 test("the paper's quoted Tables IV and V through the same rules", () => {

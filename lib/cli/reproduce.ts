@@ -47,7 +47,7 @@ import {
   loadJointRemovalNetwork,
   segmenterMaskRemover,
 } from '../pipeline/jointRemoval';
-import { loadPretrainedSegmenter } from '../models/pretrainedSegmenter';
+import { type PretrainedSegmenter, loadPretrainedSegmenter } from '../models/pretrainedSegmenter';
 import type { Remover } from '../pipeline/jointRemoval';
 import { parseCheckpointsArg } from './checkpointsArg';
 import * as fs from 'node:fs';
@@ -255,11 +255,14 @@ async function runRemovalTable(table: 'table4' | 'table5', args: Args): Promise<
   if (table === 'table5') {
     // the pretrained segmenter's masks, and the L_PS-fine-tuned one's where its run sits beside the joint arms
     const lpsRun = path.join(path.dirname(args.jointArms![0].run), TABLE5_LPS_RUN);
-    const segmenters = [{ name: TABLE5_SEGMENTER, load: () => loadPretrainedSegmenter() }];
+    type Loaded = { segmenter: PretrainedSegmenter; checkpoint?: { file: string; step: number; sha256: string } };
+    const segmenters: { name: string; load: () => Loaded }[] = [
+      { name: TABLE5_SEGMENTER, load: () => ({ segmenter: loadPretrainedSegmenter() }) },
+    ];
     if (fs.existsSync(path.join(lpsRun, 'ckpt.json')))
       segmenters.push({ name: TABLE5_LPS_SEGMENTER, load: () => loadFineTunedSegmenter(lpsRun) });
     for (const s of segmenters) {
-      const segmenter = s.load();
+      const { segmenter, checkpoint } = s.load();
       try {
         for (const fill of TABLE5_FILLS) {
           const checkpoints = args.checkpoints ?? (shippedWeightsPaths(shippedWeightsDir('cpu')) as CheckpointPaths);
@@ -269,7 +272,12 @@ async function runRemovalTable(table: 'table4' | 'table5', args: Args): Promise<
             const sets = fill === LEARNED_INPAINTER ? ['photo-validation', ...testSets] : testSets;
             for (const testSet of sets)
               for (const k of ks) {
-                const removal = { method: 'segmenterMask' as const, segmenter: s.name, k };
+                const removal = {
+                  method: 'segmenterMask' as const,
+                  segmenter: s.name,
+                  k,
+                  ...(checkpoint && { checkpoint }),
+                };
                 const spec = TABLES.table5.spec(
                   preset,
                   { inpainter: fill, checkpoints: choice.checkpoints, removal },

@@ -61,11 +61,16 @@ import { repoPath } from '../io/repoRoot';
 
 export type MaskSpec = { kind: 'gt'; d256: number } | { kind: 'random' } | { kind: 'selected' };
 
-/** Which Remover made a 'selected' experiment's masks: a joint run's checkpoint, or the pretrained segmenter's
- *  mask dilated by k px and filled by the spec's inpainter. */
+/** Which Remover made a 'selected' experiment's masks: a joint run's checkpoint, or a segmenter's mask dilated by
+ *  k px and filled by the spec's inpainter (the pretrained segmenter, or one fine-tuned: its checkpoint). */
 export type RemovalSpec =
   | { method: 'joint'; checkpoint: { file: string; step: number; sha256: string } }
-  | { method: 'segmenterMask'; segmenter: string; k: number };
+  | {
+      method: 'segmenterMask';
+      segmenter: string;
+      k: number;
+      checkpoint?: { file: string; step: number; sha256: string };
+    };
 
 /** PSNR and SSIM under a protocol (lib/eval/protocol.ts), or the LPIPS-like distance (lib/eval/lpipsLike.ts) with
  *  its network and input size as the protocol (LPIPS_LIKE_PROTOCOL). */

@@ -20,6 +20,7 @@ import { type PretrainedSegmenter, loadPretrainedSegmenter, personSegments } fro
 import { selectPersonSegment } from '../models/maskSelection';
 import { type LoadedCheckpoint, assignTensors, loadCheckpoint } from '../train/checkpoint';
 import { SHIPPED_MANIFEST, loadShippedWeights } from '../io/shippedWeights';
+import { repoRelative } from '../io/repoRoot';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunMeta } from '../train/loop';
@@ -60,7 +61,7 @@ export function loadJointRemovalNetwork(file: string): JointRemovalNetwork {
   assignTensors(ckpt, vars, false);
   return {
     net,
-    checkpoint: { file: ckpt.file, step: meta.step, sha256: ckpt.sha256 },
+    checkpoint: { file: repoRelative(ckpt.file), step: meta.step, sha256: ckpt.sha256 },
     size: a.size,
     cannySigma: meta.settings.cannySigma,
     dispose: () => {
@@ -91,7 +92,10 @@ const toTensor = (data: ArrayLike<number>, h: number, w: number, c: number) =>
 
 /** The pretrained segmenter with the weights of a segmenter-stage run (`--stage segmenter --segmenter pretrained`:
  *  fine-tuned on L_PS alone), for the segmenter-mask baselines. */
-export function loadFineTunedSegmenter(file: string): PretrainedSegmenter {
+export function loadFineTunedSegmenter(file: string): {
+  segmenter: PretrainedSegmenter;
+  checkpoint: { file: string; step: number; sha256: string };
+} {
   const ckpt = loadCheckpoint<RunMeta>(file);
   if (ckpt.meta.stage !== 'segmenter' || ckpt.meta.settings.segmenter !== 'pretrained') {
     throw new Error(`${ckpt.file}: not a run of the segmenter stage on the pretrained segmenter`);
@@ -99,7 +103,7 @@ export function loadFineTunedSegmenter(file: string): PretrainedSegmenter {
   const segmenter = loadPretrainedSegmenter();
   const vars = new Map([...segmenter.params.named()].map(([k, v]) => [`model.seg.${k}`, v]));
   assignTensors(ckpt, vars, false);
-  return segmenter;
+  return { segmenter, checkpoint: { file: repoRelative(ckpt.file), step: ckpt.meta.step, sha256: ckpt.sha256 } };
 }
 
 /** 'ours': the joint network end to end, fed as lib/train/stages.ts feeds it in training (Canny of the whole I). */
