@@ -367,7 +367,8 @@ test('damaged or mismatched exports: errors name the file and the problem', () =
     () => loadLearnedInpainters({ ...shipped, edge: empty }),
     (e: Error) => e.message.includes(empty) && /holds neither weights\.json .* nor ckpt\.json/.test(e.message),
   );
-  // exporting a non-inpainter stage is refused (edited copy of a run manifest: the tensor file is unchanged)
+  // a run that says it is a joint run but holds only an edge inpainter's tensors (edited copy of a run manifest:
+  // the tensor file is unchanged) is refused, naming the missing network (joint runs export all four)
   const joint = path.join(tmp(), 'run');
   fs.cpSync(runs.edge, joint, { recursive: true });
   const cf = path.join(joint, 'ckpt.json');
@@ -376,7 +377,7 @@ test('damaged or mismatched exports: errors name the file and the problem', () =
   fs.writeFileSync(cf, JSON.stringify(cm));
   assert.throws(
     () => exportGeneratorWeights(joint, { out: tmp(), command: 'x' }),
-    /is a 'joint' checkpoint; only the inpainter stages \(edge, seg, image\) are exported/,
+    /ckpt\.json has no tensor named model\.seg\.\*/,
   );
 });
 
