@@ -12,7 +12,7 @@ import { PAPER_LABEL, loadPaperTables, paperVsOurs } from '../lib/eval/paperTabl
 import { table1Spec, resolveInpainter } from '../lib/eval/experiments';
 import { inpaintMeanFill } from '../lib/inpaint/index';
 import { buildFigures } from '../lib/cli/figures';
-import { canonicalSvg } from '../lib/cli/figureFiles';
+import { canonicalSvg } from '../lib/viz/exportFigure';
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'harness-'));
 

@@ -21,9 +21,8 @@ import { table3Csv, table3Figure, table3Markdown } from '../eval/table3';
 import { table4Report } from '../eval/table4';
 import { table5Report } from '../eval/table5';
 import type { Figure } from '../viz/figure';
-import { figuresDir } from '../viz/exportFigure';
+import { figuresDir, writeFigure, writeIfChanged } from '../viz/exportFigure';
 import { closeFigureRenderer } from '../viz/renderFigure';
-import { writeFigureIfChanged, writeIfChanged } from './figureFiles';
 import { type CliSpec, parseCli, runCli } from './args';
 
 // the set's kind is part of the key (procedural, photo-test, vtest share count, size and seed), named unless procedural
@@ -77,11 +76,7 @@ export async function buildFigures(
     (wrote ? written : unchanged).push(file);
   };
   const figure = async (fig: Figure, name: string): Promise<void> => {
-    fs.mkdirSync(out, { recursive: true });
-    const files = await writeFigureIfChanged(fig, out, name);
-    written.push(...files);
-    for (const ext of ['png', 'svg'])
-      if (!files.includes(path.join(out, `${name}.${ext}`))) unchanged.push(path.join(out, `${name}.${ext}`));
+    for (const f of await writeFigure(fig, out, name, { width: 1100, height: 420 })) note(f.file, f.written);
   };
   const text = (name: string, content: string): void => {
     fs.mkdirSync(out, { recursive: true });
