@@ -8,24 +8,11 @@
 # scatter by up to +-0.25 dB at this scale). Resumable: an arm's finished parts are skipped, a started one resumed.
 # Runs in runs/table2/ARM/{edge,seg,image-run,image}; one wasm thread per arm (run two arms at once on two cores).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh" # train
 cd "$(dirname "$0")/../.."
 STEPS_EDGE=${STEPS_EDGE:-2000}
 STEPS_SEG=${STEPS_SEG:-1000}
 STEPS_IMAGE=${STEPS_IMAGE:-4000}
-
-# train STAGE OUT STEPS ARGS...: runs `npm run train`, resuming OUT if it holds a checkpoint, skipping it if finished
-train() {
-  local stage=$1 out=$2 steps=$3
-  shift 3
-  if [ -f "$out/ckpt.json" ]; then
-    local at
-    at=$(node -e 'console.log(require(process.argv[1]).meta.step)' "$PWD/$out/ckpt.json")
-    [ "$at" -ge "$steps" ] && { echo "table2: $out done ($at steps)"; return; }
-    npm run --silent train -- --stage "$stage" --preset cpu --steps "$steps" --out "$out" --resume --threads 1 "$@"
-  else
-    npm run --silent train -- --stage "$stage" --preset cpu --steps "$steps" --out "$out" --threads 1 "$@"
-  fi
-}
 
 for arm in "$@"; do
   case $arm in

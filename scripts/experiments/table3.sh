@@ -7,25 +7,12 @@
 #   bash scripts/experiments/table3.sh N [N...]
 # Resumable; runs in runs/table3/pairsN/{edge,seg,image-run,image}; one wasm thread per invocation.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh" # train
 cd "$(dirname "$0")/../.."
 FROM=runs/table2/random-s0
 for part in edge seg image; do
   [ -f "$FROM/$part/ckpt.json" ] || { echo "table3: $FROM/$part is missing: run scripts/experiments/table2.sh random-s0 first" >&2; exit 2; }
 done
-
-train() { # STAGE OUT STEPS ARGS...: resume OUT if it holds a checkpoint, skip it if finished
-  local stage=$1 out=$2 steps=$3
-  shift 3
-  if [ -f "$out/ckpt.json" ]; then
-    local at
-    at=$(node -e 'console.log(require(process.argv[1]).meta.step)' "$PWD/$out/ckpt.json")
-    [ "$at" -ge "$steps" ] && { echo "table3: $out done ($at steps)"; return; }
-    # a resumed run keeps its weights: drop the leading --init CKPT
-    npm run --silent train -- --stage "$stage" --preset cpu --steps "$steps" --out "$out" --resume --threads 1 "${@:3}"
-  else
-    npm run --silent train -- --stage "$stage" --preset cpu --steps "$steps" --out "$out" --threads 1 "$@"
-  fi
-}
 
 for n in "$@"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "table3: N must be a positive whole number, got '$n'" >&2; exit 2; }

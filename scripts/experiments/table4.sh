@@ -8,28 +8,22 @@
 #                                                      | segmenter-lps
 # segmenter-lps: the pretrained segmenter fine-tuned alone on L_PS (the segmenter stage), for the segmenter
 # comparison of Table V. 600 steps each (the first 300 were run, evaluated on a few items, then resumed to 600).
-# Resumable; runs in runs/table4/ARM, one wasm thread each.
+# Resumable: a finished arm is skipped, a started one resumed; runs in runs/table4/ARM, one wasm thread each.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh" # train
 cd "$(dirname "$0")/../.."
 STEPS=${STEPS_JOINT:-600}
 for arm in "$@"; do
   case $arm in
     alpha0.01 | alpha0.03 | alpha0.05 | alpha0.07) mel=(--alpha "${arm#alpha}") ;;
     nomel) mel=(--no-mel) ;;
-    segmenter-lps) mel=() ;;
+    segmenter-lps) ;;
     *) echo "table4: unknown arm '$arm' (alpha0.01, alpha0.03, alpha0.05, alpha0.07, nomel, segmenter-lps)" >&2; exit 2 ;;
   esac
-  out=runs/table4/$arm
-  args=(--stage joint --preset cpu --steps "$STEPS" --out "$out" --threads 1 --checkpoint-every 50
-    --weights lambdaIG=0,lambdaIF=0,lambdaIS=0 "${mel[@]}")
   if [ "$arm" = segmenter-lps ]; then
-    args=(--stage segmenter --segmenter pretrained --preset cpu --steps "$STEPS" --out "$out" --threads 1 --checkpoint-every 50)
-    [ -f "$out/ckpt.json" ] && args+=(--resume)
-    npm run --silent train -- "${args[@]}"
-  elif [ -f "$out/ckpt.json" ]; then
-    npm run --silent train -- "${args[@]}" --resume
+    train segmenter "runs/table4/$arm" "$STEPS" --segmenter pretrained --checkpoint-every 50
   else
-    npm run --silent train -- "${args[@]}" --init-edge checkpoints/cpu/edge --init-seg checkpoints/cpu/seg \
-      --init-image checkpoints/cpu/image
+    train joint "runs/table4/$arm" "$STEPS" --checkpoint-every 50 --weights lambdaIG=0,lambdaIF=0,lambdaIS=0 \
+      "${mel[@]}" --init-edge checkpoints/cpu/edge --init-seg checkpoints/cpu/seg --init-image checkpoints/cpu/image
   fi
 done
