@@ -78,6 +78,21 @@ test('table2Spec / table3Spec: names, arms, masks (random holes only on photo-te
   assert.deepEqual(table2Spec('cpu', 'random-s0', checkpoints, 'procedural').masks, [{ kind: 'gt', d256: 0 }]);
   assert.equal(table2Spec('cpu', 'random-s0', checkpoints, 'procedural').name, 'table2-random-s0-cpu');
   assert.equal(table3Spec('cpu', 'pairs3400', checkpoints, 'vtest').name, 'table3-pairs3400-cpu-vtest');
+  // the two differ in their paper table and masks alone (Table III: no random holes, even on photo-test)
+  const t3 = table3Spec('cpu', 'pairs100', checkpoints);
+  assert.equal(s.table, 'table2_mask_type');
+  assert.equal(t3.table, 'table3_finetune_size');
+  assert.equal(t3.name, 'table3-pairs100-cpu-photo-test');
+  assert.deepEqual(t3.masks, [{ kind: 'gt', d256: 0 }]);
+  for (const x of [s, t3]) {
+    assert.equal(x.inpainter, 'ours');
+    assert.equal(x.checkpoints, checkpoints);
+    assert.deepEqual(x.testSet, testSetSpec('cpu', 'photo-test'));
+    assert.deepEqual(
+      x.metrics.map((m) => `${m.metric}/${m.protocol}`),
+      ['psnr/paper', 'ssim/paper', 'psnr/common', 'ssim/common'],
+    );
+  }
   assert.equal(TABLES.table2.folder, 'table2');
   assert.equal(TABLES.table1.folder, '');
   assert.ok(

@@ -30,6 +30,7 @@ import {
   type ExperimentSpec,
   type RemovalSpec,
   type LoadedExperiment,
+  type MaskSpec,
   type MetricSpec,
   finishedExperiments,
   loadResults,
@@ -166,46 +167,32 @@ export function validationSpec(
   };
 }
 
-/** Table II (mask type, Sec. IV-B): an arm per training mask kind and seed, 'object-s0', 'random-s1', ...;
- *  "inpainting network only" (ground-truth labels as the cue), exact masks m_G (Table I's d = 0), and on photo-test
- *  also random free-form holes over I_G ('random', lib/eval/experiment.ts), so the cross is seen both ways. */
-export function table2Spec(
-  preset: string,
-  arm: string,
-  checkpoints: Checkpoints,
-  testSet = 'photo-test',
-): ExperimentSpec {
-  return {
-    name: withTestSet(`table2-${arm}-${preset}`, testSet),
-    table: 'table2_mask_type',
+/** The spec factory of a table whose experiments are arms (each a set of edge, seg and image checkpoints): the
+ *  learned inpainter as "inpainting network only" (ground-truth labels as the cue), on the table's masks, under
+ *  both protocols. Tables II and III differ only in their name, paper table and masks. */
+const armTableSpec =
+  (table: string, paperTable: PaperTableName, masks: (testSet: string) => MaskSpec[]) =>
+  (preset: string, arm: string, checkpoints: Checkpoints, testSet = 'photo-test'): ExperimentSpec => ({
+    name: withTestSet(`${table}-${arm}-${preset}`, testSet),
+    table: paperTable,
     inpainter: LEARNED_INPAINTER,
     arm,
     checkpoints,
     testSet: testSetSpec(preset, testSet),
-    masks: testSet === 'photo-test' ? [{ kind: 'gt', d256: 0 }, { kind: 'random' }] : [{ kind: 'gt', d256: 0 }],
+    masks: masks(testSet),
     metrics: PSNR_SSIM_BOTH_PROTOCOLS,
-  };
-}
+  });
+
+/** Table II (mask type, Sec. IV-B): an arm per training mask kind and seed, 'object-s0', 'random-s1', ...; exact
+ *  masks m_G (Table I's d = 0), and on photo-test also random free-form holes over I_G ('random',
+ *  lib/eval/experiment.ts), so the cross is seen both ways. */
+export const table2Spec = armTableSpec('table2', 'table2_mask_type', (testSet) =>
+  testSet === 'photo-test' ? [{ kind: 'gt', d256: 0 }, { kind: 'random' }] : [{ kind: 'gt', d256: 0 }],
+);
 
 /** Table III (fine-tuning size, Sec. IV-C): an arm 'pairsN' per number N of object pairs the random-mask network
  *  (Table II's random-s0, which is N = 0) was fine-tuned on, for equal steps; exact masks m_G. */
-export function table3Spec(
-  preset: string,
-  arm: string,
-  checkpoints: Checkpoints,
-  testSet = 'photo-test',
-): ExperimentSpec {
-  return {
-    name: withTestSet(`table3-${arm}-${preset}`, testSet),
-    table: 'table3_finetune_size',
-    inpainter: LEARNED_INPAINTER,
-    arm,
-    checkpoints,
-    testSet: testSetSpec(preset, testSet),
-    masks: [{ kind: 'gt', d256: 0 }],
-    metrics: PSNR_SSIM_BOTH_PROTOCOLS,
-  };
-}
+export const table3Spec = armTableSpec('table3', 'table3_finetune_size', () => [{ kind: 'gt', d256: 0 }]);
 
 /** What `npm run reproduce --only NAME` runs. Table I scores inpainters by name (the learned one with
  *  --checkpoints); the later tables score arms: the sub-folders of --arms DIR whose names match `arm`, each
