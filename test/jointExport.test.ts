@@ -8,50 +8,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend/index';
-import { DATA_MIXES, PRESETS, type Preset } from '../lib/config/presets';
-import { runTraining } from '../lib/train/loop';
-import { readImage } from '../lib/image/io';
-import { resize } from '../lib/image/resize';
-import type { Mask, Raster } from '../lib/image/raster';
-import { createLabels } from '../lib/data/labels';
-import { CLASS_ID } from '../lib/data/classes';
-import { personSegments } from '../lib/models/pretrainedSegmenter';
 import { JOINT_PREFIXES, exportGeneratorWeights, readShippedManifest } from '../lib/io/shippedWeights';
 import { jointRemover, loadJointRemovalNetwork } from '../lib/pipeline/jointRemoval';
+import { type JointFixture, SIZE, jointFixture } from './jointFixture';
 
-const PHOTO = path.join(
-  __dirname,
-  '..',
-  'data',
-  'backgrounds',
-  'lomiri-wallpapers-16.04__friends_by_Aitzol_Berasategi.jpg',
-);
-const SIZE = 64;
-const preset: Preset = { ...PRESETS.tiny, architecture: { ...PRESETS.tiny.architecture, size: SIZE } };
-let image: Raster;
-let person: Mask;
-let run: string;
-const labels = createLabels(SIZE, SIZE, CLASS_ID.photo);
+let fixture: JointFixture;
 
 before(async () => {
-  await initBackend({ backend: 'wasm', threads: 1, log: false });
-  image = resize(await readImage(PHOTO), SIZE, SIZE);
-  const s = await personSegments(image);
-  person = { height: SIZE, width: SIZE, data: Uint8Array.from(s.labels, (l) => (l === 0 ? 1 : 0)) };
-  run = fs.mkdtempSync(path.join(os.tmpdir(), 'joint-export-'));
-  await runTraining({
-    preset,
-    stage: 'joint',
-    segmenter: 'pretrained',
-    data: DATA_MIXES.procedural,
-    out: run,
-    steps: 1,
-    progress: false,
-  });
+  fixture = await jointFixture('joint-export-');
 });
 
 test("a joint export holds the four networks and the run's settings, and loads within float16 rounding", async () => {
+  const { image, person, labels, run } = fixture;
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'joint-export-out-'));
   exportGeneratorWeights(run, { out, command: 'test' });
   const { manifest } = readShippedManifest(out);

@@ -6,20 +6,13 @@
 //    inside the mask only; an m_G on no person removes nothing; no tensor leaks.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend/index';
-import { DATA_MIXES, PRESETS, type Preset } from '../lib/config/presets';
-import { runTraining } from '../lib/train/loop';
 import { loadCheckpoint } from '../lib/train/checkpoint';
-import { readImage } from '../lib/image/io';
 import { resize } from '../lib/image/resize';
 import { type Mask, type Raster, maskArea } from '../lib/image/raster';
-import { createLabels } from '../lib/data/labels';
-import { CLASS_ID } from '../lib/data/classes';
-import { type PretrainedSegmenter, personSegments } from '../lib/models/pretrainedSegmenter';
+import type { PretrainedSegmenter } from '../lib/models/pretrainedSegmenter';
+import type { PanopticLabels } from '../lib/data/labels';
 import { CLASSICAL_INPAINTERS } from '../lib/inpaint/inpainter';
 import {
   jointRemover,
@@ -27,21 +20,12 @@ import {
   segmenterMask,
   segmenterMaskRemover,
 } from '../lib/pipeline/jointRemoval';
-
-const PHOTO = path.join(
-  __dirname,
-  '..',
-  'data',
-  'backgrounds',
-  'lomiri-wallpapers-16.04__friends_by_Aitzol_Berasategi.jpg',
-);
-const SIZE = 64;
-const preset: Preset = { ...PRESETS.tiny, architecture: { ...PRESETS.tiny.architecture, size: SIZE } };
+import { SIZE, jointFixture } from './jointFixture';
 
 let image: Raster;
 let person: Mask;
+let labels: PanopticLabels;
 let jointRun: string;
-const labels = createLabels(SIZE, SIZE, CLASS_ID.photo);
 
 const iou = (a: Mask, b: Mask) => {
   let inter = 0;
@@ -56,21 +40,7 @@ const outsideUnchanged = (out: Raster, mask: Mask) =>
   out.data.every((v, k) => mask.data[Math.floor(k / 3)] === 1 || v === image.data[k]);
 
 before(async () => {
-  await initBackend({ backend: 'wasm', threads: 1, log: false });
-  image = resize(await readImage(PHOTO), SIZE, SIZE);
-  const s = await personSegments(image);
-  assert.ok(s.components.length > 0 && s.components[0].area > 30, 'the photo shows a person at 64x64');
-  person = { height: SIZE, width: SIZE, data: Uint8Array.from(s.labels, (l) => (l === 0 ? 1 : 0)) };
-  jointRun = fs.mkdtempSync(path.join(os.tmpdir(), 'joint-removal-'));
-  await runTraining({
-    preset,
-    stage: 'joint',
-    segmenter: 'pretrained',
-    data: DATA_MIXES.procedural,
-    out: jointRun,
-    steps: 1,
-    progress: false,
-  });
+  ({ image, person, labels, run: jointRun } = await jointFixture('joint-removal-'));
 });
 
 test(
