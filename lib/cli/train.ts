@@ -5,7 +5,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend, BACKENDS, type BackendName } from '../backend/index';
-import { getPreset, getDataMix, DATA_MIXES, PRESETS, STAGES, type StageName } from '../config/presets';
+import {
+  getPreset,
+  getDataMix,
+  DATA_MIXES,
+  IMAGE_INPAINTER_KINDS,
+  PRESETS,
+  STAGES,
+  type StageName,
+} from '../config/presets';
 import { runTraining, type RunOptions, type PartName } from '../train/loop';
 import { SEGMENTER_KINDS, DEFAULT_SEGMENTER } from '../train/stages';
 import type { LossWeights } from '../losses/weights';
@@ -87,6 +95,13 @@ export const TRAIN_CLI: CliSpec = {
       value: 'output|composite',
       help: "image stage: what its losses see (default: the preset's)",
     },
+    'image-inpainter': {
+      type: 'string',
+      value: IMAGE_INPAINTER_KINDS.join('|'),
+      help:
+        "image and joint stages: the image inpainter's design (default: the preset's, edgeconnect; telea-refiner " +
+        "learns a correction of Telea's fill: lib/models/inpainters.ts)",
+    },
     'l1-per': {
       type: 'string',
       value: 'batch|image',
@@ -126,6 +141,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | null {
   const suffix = [
     masks === 'random' ? 'random' : '',
     cues === 'inpainted' ? 'cues' : '',
+    o['image-inpainter'] === 'telea-refiner' ? 'refiner' : '',
     o['no-mel'] ? 'nomel' : '',
     alpha !== undefined ? `alpha${o.alpha}` : '',
     pairs !== undefined ? `pairs${pairs}` : '',
@@ -155,6 +171,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | null {
       segmenter: choiceArg('segmenter', o.segmenter, SEGMENTER_KINDS),
       imageLoss: choiceArg('image-loss', o['image-loss'], ['output', 'composite'] as const),
       l1Per: choiceArg('l1-per', o['l1-per'], ['batch', 'image'] as const),
+      imageInpainter: choiceArg('image-inpainter', o['image-inpainter'], IMAGE_INPAINTER_KINDS),
       weights: o.weights === undefined ? undefined : parseWeights(o.weights),
       initParts: Object.keys(parts).length ? parts : undefined,
       data: o.data === undefined ? undefined : getDataMix(o.data),

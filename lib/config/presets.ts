@@ -29,6 +29,12 @@ export type ImageLossTarget = 'output' | 'composite';
  *  (EdgeConnect's "edge-inpaint" model 3; the cue networks are loaded with --init-edge / --init-seg and frozen). */
 export type ImageCues = 'gt' | 'inpainted';
 
+/** The image inpainter's design (lib/models/inpainters.ts ImageInpainter): 'edgeconnect', the paper's (holes filled
+ *  white, output (tanh + 1) / 2), or 'telea-refiner' (holes pre-filled by Telea's method, output Telea's fill plus a
+ *  learned correction tanh(G), so it starts as Telea's fill and learns what Telea gets wrong). */
+export const IMAGE_INPAINTER_KINDS = ['edgeconnect', 'telea-refiner'] as const;
+export type ImageInpainterKind = (typeof IMAGE_INPAINTER_KINDS)[number];
+
 export interface Architecture {
   /** images are size x size */
   size: number;
@@ -37,6 +43,19 @@ export interface Architecture {
   numResBlocks: number;
   discriminatorWidth: number;
   segmenterWidth: number;
+  imageInpainter: ImageInpainterKind;
+}
+
+/** An architecture as a checkpoint records it, with the fields recorded only since some date at the value every
+ *  checkpoint written before had. */
+export function recordedArchitecture(a: Omit<Architecture, 'imageInpainter'> & Partial<Architecture>): Architecture {
+  return { imageInpainter: 'edgeconnect', ...a };
+}
+
+/** The preset with another image inpainter design (--image-inpainter); undefined keeps the preset's. */
+export function withImageInpainter(preset: Preset, kind: ImageInpainterKind | undefined): Preset {
+  if (kind === undefined) return preset;
+  return { ...preset, architecture: { ...preset.architecture, imageInpainter: kind } };
 }
 
 /** What training items are made of (lib/train/batches.ts loadTrainingData, lib/data/triplets.ts TripletSources):
@@ -127,6 +146,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       numResBlocks: 1,
       discriminatorWidth: 4,
       segmenterWidth: 4,
+      imageInpainter: 'edgeconnect',
     },
     // 64 px, not the training size: the paper protocol's SSIM window is 51 px. So the learned pipeline trained at
     // tiny cannot be evaluated at tiny (loadInpainter refuses the size); CI evaluates the classical fills.
@@ -150,6 +170,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       numResBlocks: 4,
       discriminatorWidth: 16,
       segmenterWidth: 16,
+      imageInpainter: 'edgeconnect',
     },
     evaluation: { size: 64, count: 400 }, // 100 a bucket: standard errors of a few tenths of a dB
     batch: 4,
@@ -182,6 +203,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       numResBlocks: 8,
       discriminatorWidth: 64,
       segmenterWidth: 64,
+      imageInpainter: 'edgeconnect',
     },
     evaluation: { size: 256, count: 5000 }, // the paper's test-set size and resolution
     batch: 4,

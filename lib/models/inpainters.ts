@@ -8,12 +8,22 @@
 //   (3+1+K+1 -> 3). EdgeConnect's image generator has no mask channel; the paper lists M_G among its inputs.
 //   The edges and segmentation given to it are complete maps (the inpainted ones composited outside the hole with
 //   the known ones, see composite()), so they are not masked here.
+//   Our variant 'telea-refiner' (not the paper's; the shipped cpu weights, checkpoints/README.md): the hole is
+//   pre-filled by Telea's method T(I, M) instead of white, and the output is T + tanh(G(x)), clipped to [0, 1]:
+//       I_I = clip(T(I, M) + tanh(G([T(I, M), E, S, M])), 0, 1)
+//   With G's output layer at zero it is Telea's fill exactly (resetOutputLayer), so fine-tuning starts at Telea's
+//   score and learns the correction. At 64 px and width 16 the EdgeConnect form loses to Telea on photographs in
+//   every bucket (results/table1): the small network spends its capacity re-deriving the smooth continuation Telea
+//   already gives. T is computed on the CPU and is a constant of the graph (no gradient through it); the mask keeps
+//   its gradient path through the mask channel and the compositing.
 // - Discriminators are conditioned like EdgeConnect's edge discriminator (Eq. 2: D_E(E_I, I_G)): the edge and
 //   segmentation discriminators see their map concatenated with the gray ground-truth image; the image
 //   discriminator sees the RGB image alone.
 import * as tf from '@tensorflow/tfjs';
 import { Generator } from './generator';
 import { Discriminator } from './discriminator';
+import type { ImageInpainterKind } from '../config/presets';
+import { inpaintTelea } from '../inpaint/telea';
 
 export interface InpainterConfig {
   /** base width C of the generator */
@@ -105,14 +115,39 @@ export class SegmentationInpainter {
   }
 }
 
+/** Telea's fill (radius 3, the Table I baseline's) of each image of the batch: [B,H,W,3], mask [B,H,W,1] binary. */
+export function teleaFill(image: tf.Tensor4D, mask: tf.Tensor4D): tf.Tensor4D {
+  const [b, h, w, c] = image.shape;
+  const pixels = image.dataSync();
+  const holes = mask.dataSync();
+  const out = new Float32Array(pixels.length);
+  for (let i = 0; i < b; i++) {
+    const data = Float32Array.from(pixels.subarray(i * h * w * c, (i + 1) * h * w * c));
+    const m = Uint8Array.from(holes.subarray(i * h * w, (i + 1) * h * w));
+    const filled = inpaintTelea({ height: h, width: w, channels: c, data }, { height: h, width: w, data: m });
+    out.set(filled.data, i * h * w * c);
+  }
+  return tf.tensor4d(out, [b, h, w, c]);
+}
+
 export class ImageInpainter {
   readonly generator: Generator;
 
   constructor(
     readonly numClasses: number,
     config: InpainterConfig,
+    readonly kind: ImageInpainterKind = 'edgeconnect',
   ) {
     this.generator = new Generator({ inChannels: 3 + 1 + numClasses + 1, outChannels: 3, ...config });
+  }
+
+  /** Zeroes G's output convolution: a Telea refiner then returns Telea's fill exactly. How a refiner starts from an
+   *  EdgeConnect image inpainter's weights (its features are kept, its output layer meant another thing). */
+  resetOutputLayer(): void {
+    for (const name of ['out.w', 'out.b']) {
+      const v = this.params.get(name) as tf.Variable;
+      tf.tidy(() => v.assign(tf.zerosLike(v)));
+    }
   }
 
   get params() {
@@ -137,6 +172,11 @@ export class ImageInpainter {
     assertChannels(segmentation, this.numClasses, 'segmentation', 'ImageInpainter');
     assertMask(mask, image, 'ImageInpainter');
     return tf.tidy(() => {
+      if (this.kind === 'telea-refiner') {
+        const base = teleaFill(image, mask);
+        const x = tf.concat([base, edges, segmentation, mask], 3) as tf.Tensor4D; // [B,H,W,3+1+K+1]
+        return tf.clipByValue(tf.add(base, tf.tanh(this.generator.apply(x))), 0, 1) as tf.Tensor4D;
+      }
       const x = tf.concat([fillHoles(image, mask, 1), edges, segmentation, mask], 3) as tf.Tensor4D; // [B,H,W,3+1+K+1]
       return tf.div(tf.add(tf.tanh(this.generator.apply(x)), 1), 2) as tf.Tensor4D;
     });

@@ -16,6 +16,7 @@ import { EdgeInpainter, SegmentationInpainter, ImageInpainter, composite, assert
 import { selectDifferentiableMask, straightThroughOneHot, type MaskSelectionOutput } from './differentiableMask';
 import type { Selection } from './maskSelection';
 import { prefixed } from '../nn/params';
+import type { ImageInpainterKind } from '../config/presets';
 
 export interface JointParts {
   segmenter: Segmenter | PretrainedSegmenter;
@@ -149,6 +150,8 @@ export interface JointNetworkConfig {
   segmenterWidth: number;
   inpainterWidth: number;
   numResBlocks: number;
+  /** default 'edgeconnect' */
+  imageInpainter?: ImageInpainterKind;
   seed: number;
   windowRadius?: number;
   /** the pretrained person segmenter instead of a fresh scratch one (the inpainters keep seeds seed+1..seed+3) */
@@ -164,7 +167,7 @@ export function createJointNetwork(c: JointNetworkConfig): JointNetwork {
         c.pretrainedSegmenter ?? new Segmenter({ numClasses: c.numClasses, width: c.segmenterWidth, seed: c.seed }),
       edge: new EdgeInpainter(inp(c.seed + 1)),
       segmentation: new SegmentationInpainter(c.numClasses, inp(c.seed + 2)),
-      image: new ImageInpainter(c.numClasses, inp(c.seed + 3)),
+      image: new ImageInpainter(c.numClasses, inp(c.seed + 3), c.imageInpainter),
     },
     c.windowRadius,
   );

@@ -25,6 +25,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunMeta } from '../train/loop';
 import type { Inpainter } from '../inpaint/inpainter';
+import { recordedArchitecture } from '../config/presets';
 
 /** (I, m_G, labels of I) -> the image with the selected object removed, and the mask that was filled. */
 export type Remover = (image: Raster, maskGT: Mask, labels: PanopticLabels) => Promise<{ output: Raster; mask: Mask }>;
@@ -46,7 +47,7 @@ export function loadJointRemovalNetwork(file: string): JointRemovalNetwork {
   const ckpt = exported ? exportAsCheckpoint(file) : loadCheckpoint<RunMeta>(file);
   const meta = ckpt.meta;
   if (meta.stage !== 'joint') throw new Error(`${ckpt.file}: a '${meta.stage}' checkpoint, not a joint run's`);
-  const a = meta.architecture;
+  const a = recordedArchitecture(meta.architecture);
   const pretrained: PretrainedSegmenter | undefined =
     meta.settings.segmenter === 'pretrained' ? loadPretrainedSegmenter() : undefined;
   const net = createJointNetwork({
@@ -54,6 +55,7 @@ export function loadJointRemovalNetwork(file: string): JointRemovalNetwork {
     segmenterWidth: a.segmenterWidth,
     inpainterWidth: a.inpainterWidth,
     numResBlocks: a.numResBlocks,
+    imageInpainter: a.imageInpainter,
     seed: meta.settings.modelSeed,
     pretrainedSegmenter: pretrained,
   });

@@ -14,7 +14,7 @@ import { loadCheckpoint, assignTensors, type LoadedCheckpoint, MANIFEST as RUN_M
 import type { RunMeta } from '../train/loop';
 import { repoRelative } from '../io/repoRoot';
 import { GENERATOR_PREFIX, SHIPPED_MANIFEST, loadShippedWeights } from '../io/shippedWeights';
-import type { Architecture } from '../config/presets';
+import { type Architecture, recordedArchitecture } from '../config/presets';
 import { EdgeInpainter, SegmentationInpainter, ImageInpainter } from '../models/inpainters';
 import { NUM_CLASSES } from '../data/classes';
 
@@ -84,7 +84,7 @@ function readWeights(p: string): PartWeights {
       stage: m.stage,
       preset: m.preset,
       step: m.source.step,
-      architecture: m.architecture,
+      architecture: recordedArchitecture(m.architecture),
       cannySigma: m.cannySigma,
       sha256: m.sha256,
     };
@@ -100,7 +100,7 @@ function readWeights(p: string): PartWeights {
     stage: m.stage,
     preset: m.preset,
     step: m.step,
-    architecture: m.architecture,
+    architecture: recordedArchitecture(m.architecture),
     cannySigma: m.settings.cannySigma,
     sha256: ckpt.sha256,
   };
@@ -170,7 +170,7 @@ export function loadLearnedInpainters(paths: CheckpointPaths): LearnedInpainters
   });
   const edge = new EdgeInpainter(config('edge'));
   const segmentation = new SegmentationInpainter(NUM_CLASSES, config('seg'));
-  const image = new ImageInpainter(NUM_CLASSES, config('image'));
+  const image = new ImageInpainter(NUM_CLASSES, config('image'), arch('image').imageInpainter);
   const dispose = () => [edge, segmentation, image].forEach((m) => m.params.dispose());
   try {
     assignGenerator(ckpts.edge, 'edge', edge.params.named());

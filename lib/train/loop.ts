@@ -19,7 +19,10 @@ import {
   type ImageLossTarget,
   type ImageCues,
   type DataMix,
+  type ImageInpainterKind,
   DATA_MIXES,
+  recordedArchitecture,
+  withImageInpainter,
 } from '../config/presets';
 import { repoRelative } from '../io/repoRoot';
 import type { LossWeights } from '../losses/weights';
@@ -88,6 +91,8 @@ export interface RunOptions {
   /** overrides of the preset's imageLoss (image stage) and l1Per (image and joint stages) */
   imageLoss?: ImageLossTarget;
   l1Per?: L1Normalisation;
+  /** image and joint stages: the image inpainter's design, overriding the preset's architecture (recorded there) */
+  imageInpainter?: ImageInpainterKind;
   /** progress bar on stderr (default true) */
   progress?: boolean;
   /** called after each step's log line (tests use it to watch tensors or to simulate a kill) */
@@ -278,15 +283,19 @@ function checkCompatible(
 ): void {
   const m = ckpt.meta;
   if (!m || typeof m !== 'object' || !m.architecture) throw new Error(`checkpoint ${ckpt.file}: no run metadata`);
+  const recordedArch = recordedArchitecture(m.architecture) as unknown as Record<string, unknown>;
   const problems = [
     describeDifference('stage', m.stage, stage),
-    ...Object.keys({ ...preset.architecture, ...m.architecture }).map((k) =>
-      describeDifference(
-        `architecture.${k}`,
-        (m.architecture as unknown as Record<string, unknown>)[k],
-        (preset.architecture as unknown as Record<string, unknown>)[k],
+    ...Object.keys({ ...preset.architecture, ...recordedArch })
+      // starting weights may come from another image inpainter design: startImageInpainter decides
+      .filter((k) => settings || k !== 'imageInpainter')
+      .map((k) =>
+        describeDifference(
+          `architecture.${k}`,
+          recordedArch[k],
+          (preset.architecture as unknown as Record<string, unknown>)[k],
+        ),
       ),
-    ),
   ];
   if (settings) {
     problems.push(describeDifference('preset', m.preset, preset.name));
@@ -386,19 +395,37 @@ function shippedAsInit(
   file: string,
   part: GeneratorStage,
   preset: Preset,
-): { weights: LoadedCheckpoint<unknown>; record: InitRecord } {
+): { weights: LoadedCheckpoint<unknown>; record: InitRecord; architecture: Architecture } {
   const w = loadShippedWeights(file);
   const m = w.manifest;
-  if (m.stage !== part) throw new Error(`--init-${part} ${w.file}: these are the ${m.stage} inpainter's weights`);
-  if (JSON.stringify(m.architecture) !== JSON.stringify(preset.architecture)) {
-    throw new Error(
-      `--init-${part} ${w.file}: architecture ${JSON.stringify(m.architecture)} is not the ${preset.name} preset's`,
-    );
+  if (m.stage !== part) throw new Error(`${w.file}: these are the ${m.stage} inpainter's weights, not the ${part}'s`);
+  // keys in the preset's order; the image inpainter's design may differ (startImageInpainter decides)
+  const recorded = { ...preset.architecture, ...m.architecture, imageInpainter: preset.architecture.imageInpainter };
+  if (JSON.stringify(recorded) !== JSON.stringify(preset.architecture)) {
+    throw new Error(`${w.file}: architecture ${JSON.stringify(m.architecture)} is not the ${preset.name} preset's`);
   }
   return {
     weights: { file: w.file, meta: m, sha256: m.sha256, tensors: w.tensors },
     record: { part, from: repoRelative(w.file), step: m.source.step, sha256: m.sha256, init: m.source.init },
+    architecture: m.architecture,
   };
+}
+
+/** After the image inpainter's starting weights are assigned: weights of an EdgeConnect image inpainter start a Telea
+ *  refiner with its output layer at zero (ImageInpainter.resetOutputLayer), so the run starts at Telea's fill;
+ *  a refiner's weights do not start an EdgeConnect inpainter (their output means a correction, not an image). */
+function startImageInpainter(model: StageModel, from: ImageInpainterKind, to: ImageInpainterKind, file: string) {
+  if (from === to) return;
+  if (from !== 'edgeconnect' || to !== 'telea-refiner') {
+    throw new Error(
+      `${file} holds a '${from}' image inpainter; this run trains a '${to}' one: pass --image-inpainter ${from}`,
+    );
+  }
+  for (const name of ['image.out.w', 'image.out.b']) {
+    const v = model.variables.get(name);
+    if (!v) throw new Error(`startImageInpainter: this run has no variable '${name}'`);
+    tf.tidy(() => v.assign(tf.zerosLike(v)));
+  }
 }
 
 /** The preset with the run's seed: modelSeed becomes S and dataSeed moves by as much (S = the preset's modelSeed,
@@ -410,7 +437,10 @@ export function withSeed(preset: Preset, seed: number | undefined): Preset {
 }
 
 export async function runTraining(options: RunOptions): Promise<RunResult> {
-  const o = { ...options, preset: withSeed(withWeights(options.preset, jointWeightOverrides(options)), options.seed) };
+  if (options.imageInpainter !== undefined && options.stage !== 'image' && options.stage !== 'joint')
+    throw new Error(`--image-inpainter applies to the image and joint stages only`);
+  const preset0 = withImageInpainter(options.preset, options.imageInpainter);
+  const o = { ...options, preset: withSeed(withWeights(preset0, jointWeightOverrides(options)), options.seed) };
   const { stage, preset } = o;
   const backend = o.backend ?? { name: tf.getBackend(), native: false };
   const settings = settingsOf(o);
@@ -486,6 +516,16 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       sha256: ckpt.sha256,
       init: ckpt.meta.init,
     });
+    /** an inpainter's generator from exported weights (its discriminator starts fresh) */
+    const startFromExport = (file: string, part: GeneratorStage) => {
+      const shipped = shippedAsInit(file, part, preset);
+      assignTensors(shipped.weights, modelTensors(model, [PART_PREFIXES[part][0]]), false);
+      if (part === 'image') {
+        const from = recordedArchitecture(shipped.architecture).imageInpainter;
+        startImageInpainter(model, from, preset.architecture.imageInpainter, shipped.weights.file);
+      }
+      init.push(shipped.record);
+    };
     if (o.resume) {
       const ckpt = loadCheckpoint<RunMeta>(o.out);
       if (ckpt.meta?.averagedFrom)
@@ -511,7 +551,12 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       }
     } else {
       fs.rmSync(logFile, { force: true });
-      if (o.init) {
+      if (o.init && isShippedExport(o.init)) {
+        // exported generator weights start an inpainter stage as they start a part with --init-<part>
+        if (stage !== 'edge' && stage !== 'seg' && stage !== 'image')
+          throw new Error(`--init ${o.init}: exported weights start the edge, seg and image stages only`);
+        startFromExport(o.init, stage);
+      } else if (o.init) {
         const ckpt = loadCheckpoint<RunMeta>(o.init);
         checkCompatible(ckpt, stage, preset, null);
         // the stage's own networks (an image stage with inpainted cues also holds the cue networks: --init-edge/-seg)
@@ -520,13 +565,15 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
           modelTensors(model, stage in PART_PREFIXES ? PART_PREFIXES[stage as PartName] : undefined),
           false,
         );
+        if (stage === 'image' || stage === 'joint') {
+          const from = recordedArchitecture(ckpt.meta.architecture).imageInpainter;
+          startImageInpainter(model, from, preset.architecture.imageInpainter, ckpt.file);
+        }
         init.push(initRecord(stage, ckpt));
       }
       for (const [part, file] of Object.entries(o.initParts ?? {}) as [PartName, string][]) {
         if (part !== 'segmenter' && isShippedExport(file)) {
-          const shipped = shippedAsInit(file, part, preset);
-          assignTensors(shipped.weights, modelTensors(model, [PART_PREFIXES[part][0]]), false);
-          init.push(shipped.record);
+          startFromExport(file, part);
           continue;
         }
         const ckpt = loadCheckpoint<RunMeta>(file);
@@ -539,6 +586,10 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
           );
         }
         assignTensors(ckpt, modelTensors(model, PART_PREFIXES[part]), false);
+        if (part === 'image') {
+          const from = recordedArchitecture(ckpt.meta.architecture).imageInpainter;
+          startImageInpainter(model, from, preset.architecture.imageInpainter, ckpt.file);
+        }
         init.push(initRecord(part, ckpt));
       }
     }

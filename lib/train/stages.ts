@@ -176,7 +176,7 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
     });
   }
   if (stage === 'image') {
-    const G = new ImageInpainter(a.numClasses, inp(3));
+    const G = new ImageInpainter(a.numClasses, inp(3), a.imageInpainter);
     const D = createImageDiscriminator(dis(13));
     // inpainted cues: the frozen pretrained inpainters, fed as lib/pipeline/inpaintingNetwork.ts
     // feeds them at test time
@@ -225,6 +225,7 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
     segmenterWidth: a.segmenterWidth,
     inpainterWidth: a.inpainterWidth,
     numResBlocks: a.numResBlocks,
+    imageInpainter: a.imageInpainter,
     seed,
     pretrainedSegmenter: o.segmenter === 'pretrained' ? loadPretrainedSegmenter() : undefined,
   });
