@@ -34,7 +34,7 @@ case_ 'reproduce --threads abc' tsx lib/cli/reproduce.ts --threads abc --inpaint
 case_ 'reproduce --only table1,' tsx lib/cli/reproduce.ts --only table1,
 case_ 'reproduce --inpainter bogus' tsx lib/cli/reproduce.ts --inpainter bogus
 case_ 'select-checkpoint --candidates A,' tsx lib/cli/selectCheckpoint.ts --part image --candidates checkpoints/cpu/image, \
-  --checkpoints edge=checkpoints/cpu/edge,seg=checkpoints/cpu/seg
+  --checkpoints edge=checkpoints/cpu/edge,segInpainter=checkpoints/cpu/segInpainter
 case_ 'figures --results' tsx lib/cli/figures.ts --results
 case_ 'figures --preset bogus' tsx lib/cli/figures.ts --preset bogus
 case_ 'export-weights (no run)' tsx lib/cli/exportWeights.ts

@@ -20,7 +20,7 @@ const stat = (metric: string, bucket: string, mean: number, protocol = 'paper'):
 
 test('validation spec: its own seed (not the test set, not a training seed), exact masks, paper protocol', () => {
   const ckpt = { path: 'x', stage: 'image', preset: 'cpu', step: 1, sha256: 'ab' };
-  const spec = validationSpec('cpu', 'image-1-ab', { edge: ckpt, seg: ckpt, image: ckpt });
+  const spec = validationSpec('cpu', 'image-1-ab', { edge: ckpt, segInpainter: ckpt, image: ckpt });
   assert.equal(spec.testSet.seed, VALIDATION_SEED);
   assert.notEqual(VALIDATION_SEED, TEST_SEED);
   assert.notEqual(table1Spec('cpu', 'telea').testSet.seed, spec.testSet.seed);

@@ -39,7 +39,11 @@ let nets: LearnedInpainters;
 before(async () => {
   await initBackend({ backend: 'wasm', threads: 1, log: false });
   const root = tmp();
-  dirs = { edge: path.join(root, 'edge'), seg: path.join(root, 'seg'), image: path.join(root, 'image') };
+  dirs = {
+    edge: path.join(root, 'edge'),
+    segInpainter: path.join(root, 'segInpainter'),
+    image: path.join(root, 'image'),
+  };
   for (const stage of INPAINTER_PARTS)
     await runTraining({ preset, stage, out: dirs[stage], steps: 2, progress: false });
   nets = loadLearnedInpainters(dirs);
@@ -63,7 +67,7 @@ test(
   () => {
     const parts = {
       edge: [nets.edge, 'model.edge.'],
-      seg: [nets.segmentation, 'model.segInpaint.'],
+      segInpainter: [nets.segmentation, 'model.segInpaint.'],
       image: [nets.image, 'model.image.'],
     } as const;
     for (const part of INPAINTER_PARTS) {
@@ -82,7 +86,7 @@ test(
     assert.equal(nets.size, 64);
     assert.equal(nets.cannySigma, preset.cannySigma);
     assert.equal(nets.checkpoints.image.step, 2);
-    assert.match(nets.checkpoints.seg.sha256, /^[0-9a-f]{64}$/);
+    assert.match(nets.checkpoints.segInpainter.sha256, /^[0-9a-f]{64}$/);
   },
 );
 
@@ -212,12 +216,12 @@ test('bad inputs and mismatched checkpoints give errors naming the problem and t
     /mask is empty/,
   );
 
-  const segFile = path.join(dirs.seg, 'ckpt.json');
+  const segFile = path.join(dirs.segInpainter, 'ckpt.json');
   assert.throws(
-    () => loadLearnedInpainters({ ...dirs, edge: dirs.seg }),
+    () => loadLearnedInpainters({ ...dirs, edge: dirs.segInpainter }),
     (e: Error) =>
       e.message.includes(segFile) &&
-      e.message.includes("is a 'seg' checkpoint; the edge inpainter needs a checkpoint of the 'edge' stage"),
+      e.message.includes("is a 'segInpainter' checkpoint; the edge inpainter needs a checkpoint of the 'edge' stage"),
   );
   const missing = path.join(tmp(), 'nothing');
   assert.throws(
@@ -245,7 +249,10 @@ test('bad inputs and mismatched checkpoints give errors naming the problem and t
       e.message.includes(path.join(all32.edge, 'ckpt.json')) &&
       /trained at 32x32, the test set is 64x64/.test(e.message),
   );
-  assert.throws(() => loadInpainter('ours', { size: 64 }), /needs checkpoints of the edge, seg and image stages/);
+  assert.throws(
+    () => loadInpainter('ours', { size: 64 }),
+    /needs checkpoints of the edge, segInpainter and image stages/,
+  );
   assert.throws(
     () => checkSpec(table1Spec('tiny', 'ours')),
     /checkpoints are recorded for the learned inpainter 'ours' and only for it/,
@@ -297,7 +304,10 @@ test(
     // other weights under the same experiment name are refused, not mixed in
     const other = {
       ...spec,
-      checkpoints: { ...choice.checkpoints!, seg: { ...choice.checkpoints!.seg, sha256: '0'.repeat(64) } },
+      checkpoints: {
+        ...choice.checkpoints!,
+        segInpainter: { ...choice.checkpoints!.segInpainter, sha256: '0'.repeat(64) },
+      },
     };
     await assert.rejects(runExperiment(other, { inpainter, resultsDir, progress: false }), /holds a different spec/);
     choice.dispose();

@@ -219,13 +219,13 @@ test(
     const edgeRun = tmp();
     const segRun = tmp();
     fakeCheckpoint(edgeRun, 'edge', 3, ['model.edge.a']);
-    fakeCheckpoint(segRun, 'seg', 3, ['model.segInpaint.a']);
+    fakeCheckpoint(segRun, 'segInpainter', 3, ['model.segInpaint.a']);
     const out = path.join(tmp(), 'edge');
     exportGeneratorWeights(edgeRun, { out, command: 'test' });
     const edgeWeights = fs.readFileSync(path.join(out, 'weights.json'));
     assert.throws(
       () => exportGeneratorWeights(segRun, { out, command: 'test' }),
-      /holds exported edge weights; a seg export does not replace them/,
+      /holds exported edge weights; a segInpainter export does not replace them/,
     );
     assert.ok(fs.readFileSync(path.join(out, 'weights.json')).equals(edgeWeights));
     exportGeneratorWeights(edgeRun, { out, command: 'test' }); // the same part again is fine

@@ -140,7 +140,11 @@ const filesOf = (dir: string) =>
 before(async () => {
   await initBackend({ backend: 'wasm', threads: 1, log: false });
   const root = tmp();
-  runs = { edge: path.join(root, 'edge'), seg: path.join(root, 'seg'), image: path.join(root, 'image') };
+  runs = {
+    edge: path.join(root, 'edge'),
+    segInpainter: path.join(root, 'segInpainter'),
+    image: path.join(root, 'image'),
+  };
   for (const stage of INPAINTER_PARTS)
     await runTraining({ preset, stage, out: runs[stage], steps: 2, progress: false });
   shipped = shippedWeightsPaths(path.join(tmp(), 'tiny')) as CheckpointPaths;
@@ -215,7 +219,7 @@ test(
     const { manifest } = exportGeneratorWeights(runs.edge, { out, command: 'b' });
     assert.deepEqual(fs.readdirSync(out).sort(), [manifest.bin, 'weights.json'].sort());
     assert.throws(
-      () => exportGeneratorWeights(runs.seg, { out: runs.edge, command: 'x' }),
+      () => exportGeneratorWeights(runs.segInpainter, { out: runs.edge, command: 'x' }),
       /holds a training run \(ckpt\.json\); choose another folder/,
     );
   },
@@ -223,7 +227,7 @@ test(
 
 test('loadLearnedInpainters loads exported float16 folders, run folders, and a mix; records name the manifests', () => {
   const a = loadLearnedInpainters(shipped);
-  const b = loadLearnedInpainters({ ...runs, seg: shipped.seg });
+  const b = loadLearnedInpainters({ ...runs, segInpainter: shipped.segInpainter });
   try {
     for (const part of INPAINTER_PARTS) {
       const m = JSON.parse(fs.readFileSync(path.join(shipped[part], 'weights.json'), 'utf8')) as ShippedManifest;
@@ -236,7 +240,7 @@ test('loadLearnedInpainters loads exported float16 folders, run folders, and a m
       });
     }
     assert.equal(b.checkpoints.edge.path, path.join(runs.edge, 'ckpt.json'));
-    assert.equal(b.checkpoints.seg.path, path.join(shipped.seg, 'weights.json'));
+    assert.equal(b.checkpoints.segInpainter.path, path.join(shipped.segInpainter, 'weights.json'));
     assert.deepEqual([a.size, a.cannySigma], [64, preset.cannySigma]);
     // the seg generator of b came from float16: same values as a's
     for (const [name, v] of b.segmentation.params.named())
@@ -337,9 +341,9 @@ test('damaged or mismatched exports: errors name the file and the problem', () =
       e.message.includes(path.join(shipped.image, 'weights.json')) &&
       e.message.includes("is a 'image' checkpoint; the edge inpainter needs a checkpoint of the 'edge' stage"),
   );
-  const small = copy('seg', (m) => (m.architecture.size = 32));
+  const small = copy('segInpainter', (m) => (m.architecture.size = 32));
   assert.throws(
-    () => loadLearnedInpainters({ ...shipped, seg: small }),
+    () => loadLearnedInpainters({ ...shipped, segInpainter: small }),
     (e: Error) =>
       e.message.includes(path.join(small, 'weights.json')) &&
       /disagree on the image size: .* is 64x64, .* is 32x32/.test(e.message),
@@ -400,7 +404,10 @@ test(
     assert.equal(stepsIncludingInit(src(500, [rec(8000, [rec(14250)])])), 22750);
     assert.equal(stepsIncludingInit(src(500)), 500); // written before init was recorded
     // an image run on inpainted cues (--cues inpainted) records the frozen edge and seg checkpoints beside its --init
-    assert.equal(stepsIncludingInit(src(500, [rec(8000), rec(14750, [], 'edge'), rec(3000, [], 'seg')])), 8500);
+    assert.equal(
+      stepsIncludingInit(src(500, [rec(8000), rec(14750, [], 'edge'), rec(3000, [], 'segInpainter')])),
+      8500,
+    );
   },
 );
 

@@ -38,7 +38,11 @@ const BUCKETS = ['0-10%', '10-20%', '20-30%', '30-40%'];
 const near = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 const tables = loadPaperTables();
 const record = { path: 'x/ckpt.json', stage: 'edge', preset: 'cpu', step: 1, sha256: '0' };
-const checkpoints = { edge: record, seg: { ...record, stage: 'seg' }, image: { ...record, stage: 'image' } };
+const checkpoints = {
+  edge: record,
+  segInpainter: { ...record, stage: 'segInpainter' },
+  image: { ...record, stage: 'image' },
+};
 
 /** An experiment of `arm` on `testSet`: 8 images, two a bucket; value(image, mask) gives the PSNR. */
 function experiment(
@@ -394,13 +398,14 @@ test('windowMeans: means of each loss over windows of `every` steps, the last on
 test('findArms: arm folders by name, also under DIR/<table>; a missing part or no arm is one clear error', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'arms-'));
   for (const arm of ['random-s0', 'object-s0', 'notes'])
-    for (const p of ['edge', 'seg', 'image']) fs.mkdirSync(path.join(root, 'table2', arm, p), { recursive: true });
+    for (const p of ['edge', 'segInpainter', 'image'])
+      fs.mkdirSync(path.join(root, 'table2', arm, p), { recursive: true });
   const arms = findArms('table2', root);
   assert.deepEqual(
     arms.map((a) => a.name),
     ['object-s0', 'random-s0'],
   );
-  assert.equal(arms[1].checkpoints.seg, path.join(root, 'table2', 'random-s0', 'seg'));
+  assert.equal(arms[1].checkpoints.segInpainter, path.join(root, 'table2', 'random-s0', 'segInpainter'));
   assert.deepEqual(
     findArms('table2', path.join(root, 'table2')).map((a) => a.name),
     ['object-s0', 'random-s0'],

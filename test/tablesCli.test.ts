@@ -84,7 +84,10 @@ test(
     );
     assert.equal(spec.arm, 'random-s0');
     assert.equal(spec.inpainter, 'ours');
-    assert.equal(spec.checkpoints.seg.path, path.join(arms, 'table2', 'random-s0', 'seg', 'ckpt.json'));
+    assert.equal(
+      spec.checkpoints.segInpainter.path,
+      path.join(arms, 'table2', 'random-s0', 'segInpainter', 'ckpt.json'),
+    );
     const rows = readResultRows(path.join(results, 'table3', 'table3-pairs16-tiny', 'per_image.jsonl'));
     assert.equal(rows.length, 8 * 4); // 8 images x exact mask x (PSNR, SSIM) x (paper, common)
     assert.ok(rows.every((r) => r.mask === 'gt+0' && Number.isFinite(r.value)));
@@ -117,5 +120,5 @@ test('reproduce: a table of arms without --arms, or arms without all parts, is o
   fs.mkdirSync(path.join(partial, 'object-s0', 'edge'), { recursive: true });
   const missing = reproduce(['--only', 'table2', '--arms', partial]);
   assert.notEqual(missing.status, 0);
-  assert.match(missing.stderr, /table2 arm object-s0: no seg\/ in/);
+  assert.match(missing.stderr, /table2 arm object-s0: no segInpainter\/ in/);
 });

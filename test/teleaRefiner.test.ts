@@ -146,12 +146,16 @@ test('image stage: a refiner started from an EdgeConnect run starts at zero outp
     'the other layers keep the EdgeConnect weights',
   );
   // the network the pipeline builds from it is a refiner: with the zero output layer, its fill is Telea's
-  const cue = async (stage: 'edge' | 'seg') => {
+  const cue = async (stage: 'edge' | 'segInpainter') => {
     const out = tmp();
     await runTraining({ preset: tiny, progress: false, stage, out, steps: 1 });
     return out;
   };
-  const loaded = loadLearnedInpainters({ edge: await cue('edge'), seg: await cue('seg'), image: refiner });
+  const loaded = loadLearnedInpainters({
+    edge: await cue('edge'),
+    segInpainter: await cue('segInpainter'),
+    image: refiner,
+  });
   assert.equal(loaded.image.kind, 'telea-refiner');
   loaded.dispose();
   // the same start from its float16 export (--init of exported weights)

@@ -14,9 +14,10 @@ import { buildStage } from '../lib/train/stages';
 import { makeBatch, disposeBatch } from '../lib/train/batches';
 import { ImageInpainter } from '../lib/models/inpainters';
 import { averageCheckpoints } from '../lib/train/averageCheckpoints';
-import { exportGeneratorWeights } from '../lib/io/shippedWeights';
+import { exportGeneratorWeights, readShippedManifest } from '../lib/io/shippedWeights';
 import { readLossLog } from '../lib/train/log';
 import { loadCheckpoint } from '../lib/train/checkpoint';
+import { repoPath } from '../lib/io/repoRoot';
 
 const tiny = PRESETS.tiny;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'train-test-'));
@@ -118,9 +119,9 @@ test(
     await run({ stage: 'edge', out: dir, steps: 1 });
     const file = path.join(dir, 'ckpt.json');
     await assert.rejects(
-      run({ stage: 'seg', out: dir, steps: 2, resume: true }),
+      run({ stage: 'segInpainter', out: dir, steps: 2, resume: true }),
       (e: Error) =>
-        e.message.includes(file) && e.message.includes('stage is "edge" in the checkpoint, "seg" in this run'),
+        e.message.includes(file) && e.message.includes('stage is "edge" in the checkpoint, "segInpainter" in this run'),
     );
     await assert.rejects(
       run({ stage: 'edge', out: dir, steps: 2, resume: true, masks: 'random' }),
@@ -246,7 +247,7 @@ test(
     assert.equal(loadCheckpoint<RunMeta>(overridden).meta.settings.imageLoss, other);
     assert.equal(loadCheckpoint<RunMeta>(overridden).meta.settings.l1Per, 'batch');
     await assert.rejects(
-      run({ stage: 'seg', out: tmp(), steps: 1, l1Per: 'batch' }),
+      run({ stage: 'segInpainter', out: tmp(), steps: 1, l1Per: 'batch' }),
       /--l1-per applies to the image and joint stages only/,
     );
     const ft = tmp();
@@ -363,10 +364,10 @@ test(
     const edge = tmp();
     const seg = tmp();
     await run({ stage: 'edge', out: edge, steps: 1 });
-    await run({ stage: 'seg', out: seg, steps: 1 });
+    await run({ stage: 'segInpainter', out: seg, steps: 1 });
     await assert.rejects(
       run({ stage: 'image', out: tmp(), steps: 1, cues: 'inpainted' }),
-      /needs the pretrained edge and seg inpainters: --init-edge CKPT --init-seg CKPT/,
+      /needs the pretrained edge and seg inpainters: --init-edge CKPT --init-segInpainter CKPT/,
     );
     await assert.rejects(
       run({ stage: 'edge', out: tmp(), steps: 1, cues: 'inpainted' }),
@@ -375,12 +376,19 @@ test(
     const gt = tmp();
     await run({ stage: 'image', out: gt, steps: 1 });
     const dir = tmp();
-    await run({ stage: 'image', out: dir, steps: 2, cues: 'inpainted', init: gt, initParts: { edge, seg } });
+    await run({
+      stage: 'image',
+      out: dir,
+      steps: 2,
+      cues: 'inpainted',
+      init: gt,
+      initParts: { edge, segInpainter: seg },
+    });
     const ckpt = loadCheckpoint<RunMeta>(dir);
     assert.equal(ckpt.meta.settings.imageCues, 'inpainted');
     assert.deepEqual(
       ckpt.meta.init.map((r) => r.part),
-      ['image', 'edge', 'seg'],
+      ['image', 'edge', 'segInpainter'],
     );
     const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
     const sources = { edge: loadCheckpoint(edge), seg: loadCheckpoint(seg) };
@@ -519,8 +527,31 @@ test(
     assert.equal(rec.step, 2);
     assert.match(rec.from, /weights\.json$/);
     await assert.rejects(
-      run({ stage: 'joint', out: tmp(), steps: 1, initParts: { seg: shipped } }),
+      run({ stage: 'joint', out: tmp(), steps: 1, initParts: { segInpainter: shipped } }),
       /these are the edge inpainter's weights/,
     );
   },
 );
+
+test("runs and exports recorded before the rename (stage 'seg') read as the segInpainter stage", async () => {
+  const dir = tmp();
+  await run({ stage: 'segInpainter', out: dir, steps: 1 });
+  const file = path.join(dir, 'ckpt.json');
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  manifest.meta.stage = 'seg';
+  manifest.meta.init = [{ part: 'seg', from: 'x', step: 1, sha256: '0', init: [{ part: 'seg', init: [] }] }];
+  fs.writeFileSync(file, JSON.stringify(manifest));
+  const meta = loadCheckpoint<RunMeta>(dir).meta;
+  assert.equal(meta.stage, 'segInpainter');
+  assert.equal(meta.init[0].part, 'segInpainter');
+  assert.equal(meta.init[0].init[0].part, 'segInpainter');
+  manifest.meta.init = [];
+  fs.writeFileSync(file, JSON.stringify(manifest));
+  const resumed = await run({ stage: 'segInpainter', out: dir, steps: 2, resume: true });
+  assert.equal(resumed.step, 2);
+  assert.equal(loadCheckpoint<RunMeta>(dir).meta.stage, 'segInpainter', 'the resumed run records the new name');
+  // the shipped segmentation inpainter was exported before the rename: its manifest says 'seg'
+  const shipped = repoPath('checkpoints', 'cpu', 'segInpainter');
+  assert.equal(JSON.parse(fs.readFileSync(path.join(shipped, 'weights.json'), 'utf8')).stage, 'seg');
+  assert.equal(readShippedManifest(shipped).manifest.stage, 'segInpainter');
+});

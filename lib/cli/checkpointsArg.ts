@@ -1,4 +1,4 @@
-// The --checkpoints argument of the evaluation CLIs: 'edge=DIR,seg=DIR,image=DIR' -> a path per inpainter part.
+// The --checkpoints argument of the evaluation CLIs: 'edge=DIR,segInpainter=DIR,image=DIR' -> a path per inpainter part.
 import { type CheckpointPaths, INPAINTER_PARTS, type InpainterPart } from '../pipeline/learnedInpainters';
 
 /** Each part at most once; every part in `required` (default: all three) must be given. */

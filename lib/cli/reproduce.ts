@@ -1,6 +1,6 @@
 // npm run reproduce -- [--preset tiny|cpu|paper] [--only table1,table2,table3]
 //                      [--test-set procedural|photo-test|vtest[,...]]
-//                      [--inpainter telea[,meanFill,ours]] [--checkpoints edge=DIR,seg=DIR,image=DIR]
+//                      [--inpainter telea[,meanFill,ours]] [--checkpoints edge=DIR,segInpainter=DIR,image=DIR]
 //                      [--arms DIR] [--results DIR] [--backend wasm|cpu|...] [--threads N]
 //
 // Runs the tables' experiments (lib/eval/experiments.ts TABLES) and writes results/[<table>/]<experiment>/ (per-image
@@ -82,7 +82,7 @@ const REPRODUCE_CLI: CliSpec = {
     },
     checkpoints: {
       type: 'string',
-      value: 'edge=DIR,seg=DIR,image=DIR',
+      value: 'edge=DIR,segInpainter=DIR,image=DIR',
       help: "table1, table5: the learned pipeline's weights (run folders or exports; table5: checkpoints/cpu)",
     },
     arms: {
@@ -125,7 +125,7 @@ function parseArgs(argv: string[]): Args | null {
   // fail before any work on an unknown name, a learned inpainter without weights, or a table without its arms
   for (const name of inpainters) {
     if (name === LEARNED_INPAINTER && !checkpoints)
-      throw new Error(`--inpainter ${LEARNED_INPAINTER} needs --checkpoints edge=DIR,seg=DIR,image=DIR`);
+      throw new Error(`--inpainter ${LEARNED_INPAINTER} needs --checkpoints edge=DIR,segInpainter=DIR,image=DIR`);
     if (name !== LEARNED_INPAINTER) resolveInpainter(name);
   }
   const arms: Partial<Record<TableName, Arm[]>> = {};

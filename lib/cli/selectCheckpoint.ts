@@ -1,4 +1,4 @@
-// npm run select-checkpoint -- --part edge|seg|image --candidates DIR[,DIR...] --checkpoints edge=DIR,seg=DIR,image=DIR
+// npm run select-checkpoint -- --part edge|segInpainter|image --candidates DIR[,DIR...] --checkpoints edge=DIR,segInpainter=DIR,image=DIR
 //                               [--preset cpu] [--threads N]
 //
 // Scores each candidate checkpoint of one part (the others fixed by --checkpoints; the part's entry there is
@@ -24,7 +24,8 @@ import { type CliSpec, parseCli, runCli, choiceArg, integerArg, listArg } from '
 
 const SELECT_CLI: CliSpec = {
   name: 'select-checkpoint',
-  usage: '--part edge|seg|image --candidates DIR[,DIR...] --checkpoints edge=DIR,seg=DIR,image=DIR [--preset cpu]',
+  usage:
+    '--part edge|segInpainter|image --candidates DIR[,DIR...] --checkpoints edge=DIR,segInpainter=DIR,image=DIR [--preset cpu]',
   summary: 'Scores candidate checkpoints of one part on the validation split (never the test set) and picks the best.',
   options: {
     part: { type: 'string', value: INPAINTER_PARTS.join('|'), help: 'the part whose candidates are scored (required)' },

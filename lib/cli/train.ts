@@ -1,4 +1,4 @@
-// npm run train -- --stage edge|seg|image|segmenter|joint --preset tiny|cpu|paper [options]
+// npm run train -- --stage edge|segInpainter|image|segmenter|joint --preset tiny|cpu|paper [options]
 //
 // Trains one stage (lib/train/loop.ts). The options, their defaults and checks are in TRAIN_CLI below
 // (`npm run train -- --help` prints them). Ctrl-C says which checkpoint is kept and how to continue.
@@ -20,7 +20,7 @@ import type { LossWeights } from '../losses/weights';
 import { hasCheckpoint, MANIFEST } from '../train/checkpoint';
 import { type CliSpec, parseCli, integerArg, numberArg, choiceArg, runCli } from './args';
 
-const PARTS: PartName[] = ['edge', 'seg', 'image', 'segmenter'];
+const PARTS: PartName[] = ['edge', 'segInpainter', 'image', 'segmenter'];
 
 export const TRAIN_CLI: CliSpec = {
   name: 'train',
@@ -74,7 +74,7 @@ export const TRAIN_CLI: CliSpec = {
       value: 'CKPT',
       help: 'joint stage (or image stage with --cues inpainted): pretrained edge inpainter',
     },
-    'init-seg': { type: 'string', value: 'CKPT', help: 'likewise, the segmentation inpainter' },
+    'init-segInpainter': { type: 'string', value: 'CKPT', help: 'likewise, the segmentation inpainter' },
     'init-image': { type: 'string', value: 'CKPT', help: 'joint stage: the image inpainter' },
     'init-segmenter': { type: 'string', value: 'CKPT', help: 'joint stage: the segmenter' },
     segmenter: {

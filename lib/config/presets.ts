@@ -17,8 +17,26 @@ import { NUM_CLASSES } from '../data/classes';
 import type { L1Normalisation } from '../losses/reconstruction';
 
 export type PresetName = 'tiny' | 'cpu' | 'paper';
-export const STAGES = ['edge', 'seg', 'image', 'segmenter', 'joint'] as const;
+export const STAGES = ['edge', 'segInpainter', 'image', 'segmenter', 'joint'] as const;
 export type StageName = (typeof STAGES)[number];
+
+/** A stage or part name as a checkpoint records it: the segmentation inpainter's was 'seg' until it was renamed, as
+ *  'seg' also named the segmenter (whose tensors keep the prefix 'seg.'). */
+export function recordedStageName(name: string): string {
+  return name === 'seg' ? 'segInpainter' : name;
+}
+
+/** Recorded metadata (a run's meta, an export's source) under today's stage names: its `stage`, and the `part` of
+ *  every init record, recursively. */
+export function withRecordedStageNames<T>(meta: T): T {
+  if (!meta || typeof meta !== 'object') return meta;
+  const m = meta as Record<string, unknown>;
+  const out = { ...m };
+  if (typeof m.stage === 'string') out.stage = recordedStageName(m.stage);
+  if (typeof m.part === 'string') out.part = recordedStageName(m.part);
+  if (Array.isArray(m.init)) out.init = m.init.map(withRecordedStageNames);
+  return out as T;
+}
 
 /** What the image inpainter's pretraining losses see: its raw output I_I over the whole image (EdgeConnect), or
  *  I_I composited with the known pixels, I_I * M + I * (1 - M) (the image the user gets; the joint stage always). */
@@ -26,7 +44,7 @@ export type ImageLossTarget = 'output' | 'composite';
 
 /** The cues the image stage trains on: the ground truth's (Canny(I_G), labels of I_G; EdgeConnect's inpainting
  *  model) or the pretrained edge and segmentation inpainters' outputs, as the pipeline feeds it at test time
- *  (EdgeConnect's "edge-inpaint" model 3; the cue networks are loaded with --init-edge / --init-seg and frozen). */
+ *  (EdgeConnect's "edge-inpaint" model 3; the cue networks are loaded with --init-edge / --init-segInpainter and frozen). */
 export type ImageCues = 'gt' | 'inpainted';
 
 /** The image inpainter's design (lib/models/inpainters.ts ImageInpainter): 'edgeconnect', the paper's (holes filled
@@ -152,9 +170,9 @@ export const PRESETS: Record<PresetName, Preset> = {
     // tiny cannot be evaluated at tiny (loadInpainter refuses the size); CI evaluates the classical fills.
     evaluation: { size: 64, count: 8 },
     batch: 2,
-    steps: { edge: 4, seg: 4, image: 4, segmenter: 4, joint: 4 },
+    steps: { edge: 4, segInpainter: 4, image: 4, segmenter: 4, joint: 4 },
     checkpointEvery: 2,
-    lr: { edge: 1e-3, seg: 1e-3, image: 1e-3, segmenter: 1e-3, joint: 1e-4 },
+    lr: { edge: 1e-3, segInpainter: 1e-3, image: 1e-3, segmenter: 1e-3, joint: 1e-4 },
     pairs: 64,
     cannySigma: 1,
     imageLoss: 'composite', // tiny follows cpu, so CI runs its paths
@@ -174,9 +192,9 @@ export const PRESETS: Record<PresetName, Preset> = {
     },
     evaluation: { size: 64, count: 400 }, // 100 a bucket: standard errors of a few tenths of a dB
     batch: 4,
-    steps: { edge: 10000, seg: 10000, image: 10000, segmenter: 10000, joint: 5000 },
+    steps: { edge: 10000, segInpainter: 10000, image: 10000, segmenter: 10000, joint: 5000 },
     checkpointEvery: 250,
-    lr: { edge: 1e-4, seg: 1e-4, image: 1e-4, segmenter: 1e-3, joint: 2e-5 },
+    lr: { edge: 1e-4, segInpainter: 1e-4, image: 1e-4, segmenter: 1e-3, joint: 2e-5 },
     pairs: 20000,
     cannySigma: 1,
     // The style loss is computed on the discriminator's activations (the paper's L_IS; VGG19 cannot be had),
@@ -207,9 +225,9 @@ export const PRESETS: Record<PresetName, Preset> = {
     },
     evaluation: { size: 256, count: 5000 }, // the paper's test-set size and resolution
     batch: 4,
-    steps: { edge: 300000, seg: 300000, image: 300000, segmenter: 300000, joint: 100000 },
+    steps: { edge: 300000, segInpainter: 300000, image: 300000, segmenter: 300000, joint: 100000 },
     checkpointEvery: 1000,
-    lr: { edge: 1e-5, seg: 1e-5, image: 1e-5, segmenter: 1e-5, joint: 1e-5 },
+    lr: { edge: 1e-5, segInpainter: 1e-5, image: 1e-5, segmenter: 1e-5, joint: 1e-5 },
     pairs: 118287, // the number of COCO training images the paper uses
     cannySigma: 2,
     imageLoss: 'output', // EdgeConnect

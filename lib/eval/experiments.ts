@@ -17,7 +17,7 @@
 // 256x256, i.e. by d * R / 256 px at resolution R (signed-distance threshold, lib/eval/experiment.ts), PSNR and
 // SSIM on the whole image under both protocols (paper: gray, uniform 51x51 SSIM window; common: RGB, 11x11
 // Gaussian), per mask-ratio bucket.
-// table2, table3 (paper Tables II, III): one arm (a set of edge, seg and image checkpoints) per experiment, exact
+// table2, table3 (paper Tables II, III): one arm (a set of edge, segInpainter and image checkpoints) per experiment, exact
 // masks, the same metrics; see table2Spec and table3Spec.
 //
 // table4, table5 (paper Tables IV, V): removal in the automatic setting (m_G selects the segment, the remover
@@ -167,7 +167,7 @@ export function validationSpec(
   };
 }
 
-/** The spec factory of a table whose experiments are arms (each a set of edge, seg and image checkpoints): the
+/** The spec factory of a table whose experiments are arms (each a set of edge, segInpainter and image checkpoints): the
  *  learned inpainter as "inpainting network only" (ground-truth labels as the cue), on the table's masks, under
  *  both protocols. Tables II and III differ only in their name, paper table and masks. */
 const armTableSpec =
@@ -420,12 +420,12 @@ export interface InpainterChoice {
 export function loadInpainter(name: string, o: { size: number; checkpoints?: CheckpointPaths }): InpainterChoice {
   if (name !== LEARNED_INPAINTER) return { inpainter: resolveInpainter(name), dispose: () => {} };
   if (!o.checkpoints)
-    throw new Error(`inpainter '${LEARNED_INPAINTER}' needs checkpoints of the edge, seg and image stages`);
+    throw new Error(`inpainter '${LEARNED_INPAINTER}' needs checkpoints of the edge, segInpainter and image stages`);
   const nets = loadLearnedInpainters(o.checkpoints);
   if (nets.size !== o.size) {
     nets.dispose();
     throw new Error(
-      `checkpoint ${nets.checkpoints.edge.path} (and its edge/seg/image siblings) was trained at ` +
+      `checkpoint ${nets.checkpoints.edge.path} (and its edge/segInpainter/image siblings) was trained at ` +
         `${nets.size}x${nets.size}, the test set is ${o.size}x${o.size}`,
     );
   }

@@ -1,4 +1,4 @@
-// Shipped weights: the generator of one pretraining stage (edge, seg or image), taken from a run's latest checkpoint
+// Shipped weights: the generator of one pretraining stage (edge, segInpainter or image), taken from a run's latest checkpoint
 // (lib/train/checkpoint.ts) without the discriminator and Adam state, stored as IEEE float16 (./float16.ts): about a
 // ninth of the checkpoint (cpu preset: 0.75 MB of 6.7 MB). One folder per stage, checkpoints/<preset>/<stage>/:
 //   weights.json                  manifest: stage, preset, architecture, Canny sigma, the source checkpoint (path,
@@ -27,7 +27,7 @@ import {
 } from '../train/checkpoint';
 import { readLossLog } from '../train/log';
 import type { RunMeta, InitRecord, AveragedSource } from '../train/loop';
-import type { Architecture } from '../config/presets';
+import { type Architecture, recordedStageName, withRecordedStageNames } from '../config/presets';
 import { writeFileAtomic, writeJsonAtomic } from './atomicWrite';
 import { repoPath, repoRelative, repoRoot } from './repoRoot';
 import { encodeFloat16, decodeFloat16 } from './float16';
@@ -35,17 +35,22 @@ import { encodeFloat16, decodeFloat16 } from './float16';
 export const SHIPPED_FORMAT = 'inpainting-mask-optimization/generator-weights';
 export const SHIPPED_MANIFEST = 'weights.json';
 
-export type GeneratorStage = 'edge' | 'seg' | 'image';
+export type GeneratorStage = 'edge' | 'segInpainter' | 'image';
 /** Checkpoint-name prefix of each stage's generator (the names lib/train/stages.ts gives them). */
 export const GENERATOR_PREFIX: Record<GeneratorStage, string> = {
   edge: 'model.edge.',
-  seg: 'model.segInpaint.',
+  segInpainter: 'model.segInpaint.',
   image: 'model.image.',
 };
 
 /** The stages an export holds: one generator, or a joint run's four networks (JOINT_PREFIXES). */
 export type ExportedStage = GeneratorStage | 'joint';
-export const JOINT_PREFIXES = ['model.seg.', GENERATOR_PREFIX.edge, GENERATOR_PREFIX.seg, GENERATOR_PREFIX.image];
+export const JOINT_PREFIXES = [
+  'model.seg.',
+  GENERATOR_PREFIX.edge,
+  GENERATOR_PREFIX.segInpainter,
+  GENERATOR_PREFIX.image,
+];
 
 /** Final losses are the mean of this many last logged steps (single steps are noisy: batch 4, GAN losses). */
 export const FINAL_LOSS_STEPS = 100;
@@ -234,7 +239,8 @@ export function readShippedManifest(p: string): { file: string; manifest: Shippe
         `dtype ${String(m?.dtype)})`,
     );
   }
-  return { file, manifest: m };
+  const named = { ...m, stage: recordedStageName(m.stage) as ExportedStage, source: withRecordedStageNames(m.source) };
+  return { file, manifest: named };
 }
 
 /** Reads and verifies exported weights (their folder or weights.json); any damage is an error naming the file. */
@@ -250,9 +256,13 @@ export function loadShippedWeights(p: string): ShippedWeights {
   return { file, manifest: m, tensors };
 }
 
-/** The three stage folders of an export: <dir>/edge, <dir>/seg, <dir>/image. */
+/** The three stage folders of an export: <dir>/edge, <dir>/segInpainter, <dir>/image. */
 export function shippedWeightsPaths(dir: string): Record<GeneratorStage, string> {
-  return { edge: path.join(dir, 'edge'), seg: path.join(dir, 'seg'), image: path.join(dir, 'image') };
+  return {
+    edge: path.join(dir, 'edge'),
+    segInpainter: path.join(dir, 'segInpainter'),
+    image: path.join(dir, 'image'),
+  };
 }
 
 /**

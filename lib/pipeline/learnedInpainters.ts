@@ -18,8 +18,8 @@ import { type Architecture, recordedArchitecture } from '../config/presets';
 import { EdgeInpainter, SegmentationInpainter, ImageInpainter } from '../models/inpainters';
 import { NUM_CLASSES } from '../data/classes';
 
-export type InpainterPart = 'edge' | 'seg' | 'image';
-export const INPAINTER_PARTS: readonly InpainterPart[] = ['edge', 'seg', 'image'];
+export type InpainterPart = 'edge' | 'segInpainter' | 'image';
+export const INPAINTER_PARTS: readonly InpainterPart[] = ['edge', 'segInpainter', 'image'];
 
 /** Weights of each part: a run directory or its ckpt.json, or an exported folder or its weights.json. */
 export type CheckpointPaths = Record<InpainterPart, string>;
@@ -169,12 +169,12 @@ export function loadLearnedInpainters(paths: CheckpointPaths): LearnedInpainters
     seed: 0,
   });
   const edge = new EdgeInpainter(config('edge'));
-  const segmentation = new SegmentationInpainter(NUM_CLASSES, config('seg'));
+  const segmentation = new SegmentationInpainter(NUM_CLASSES, config('segInpainter'));
   const image = new ImageInpainter(NUM_CLASSES, config('image'), arch('image').imageInpainter);
   const dispose = () => [edge, segmentation, image].forEach((m) => m.params.dispose());
   try {
     assignGenerator(ckpts.edge, 'edge', edge.params.named());
-    assignGenerator(ckpts.seg, 'seg', segmentation.params.named());
+    assignGenerator(ckpts.segInpainter, 'segInpainter', segmentation.params.named());
     assignGenerator(ckpts.image, 'image', image.params.named());
   } catch (e) {
     dispose();
@@ -191,7 +191,7 @@ export function loadLearnedInpainters(paths: CheckpointPaths): LearnedInpainters
     size,
     numClasses: NUM_CLASSES,
     cannySigma,
-    checkpoints: { edge: record('edge'), seg: record('seg'), image: record('image') },
+    checkpoints: { edge: record('edge'), segInpainter: record('segInpainter'), image: record('image') },
     dispose,
   };
 }

@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
+import { withRecordedStageNames } from '../config/presets';
 
 export const CHECKPOINT_FORMAT = 'inpainting-mask-optimization/train-checkpoint';
 export const MANIFEST = 'ckpt.json';
@@ -198,7 +199,7 @@ export function loadCheckpoint<M>(p: string): LoadedCheckpoint<M> {
     const n = e.shape.reduce((a, b) => a * b, 1);
     tensors.set(e.name, { shape: e.shape, values: all.subarray(e.offset / 4, e.offset / 4 + n) });
   }
-  return { file, meta: m.meta, tensors, sha256: m.sha256 };
+  return { file, meta: withRecordedStageNames(m.meta), tensors, sha256: m.sha256 };
 }
 
 /**

@@ -45,7 +45,7 @@ import { Progress } from './progress';
 import { lockRunDir } from './runLock';
 import { type GeneratorStage, SHIPPED_MANIFEST, loadShippedWeights } from '../io/shippedWeights';
 
-export type PartName = 'edge' | 'seg' | 'image' | 'segmenter';
+export type PartName = 'edge' | 'segInpainter' | 'image' | 'segmenter';
 
 export interface RunOptions {
   stage: StageName;
@@ -81,7 +81,7 @@ export interface RunOptions {
   resume?: boolean;
   /** start from the weights of a checkpoint of the same stage (fine-tuning: Table III); optimizer starts fresh */
   init?: string;
-  /** joint stage: the pretrained parts (checkpoints of the edge, seg, image and segmenter stages); image stage with
+  /** joint stage: the pretrained parts (checkpoints of the edge, segInpainter, image and segmenter stages); image stage with
    *  inpainted cues: the edge and seg checkpoints that provide them */
   initParts?: Partial<Record<PartName, string>>;
   /** image stage: ground-truth (default) or inpainted cues */
@@ -179,7 +179,7 @@ export interface RunResult {
 
 const PART_PREFIXES: Record<PartName, string[]> = {
   edge: ['edge.', 'D_E.'],
-  seg: ['segInpaint.', 'D_S.'],
+  segInpainter: ['segInpaint.', 'D_S.'],
   image: ['image.', 'D_I.'],
   segmenter: ['seg.'],
 };
@@ -222,7 +222,7 @@ function settingsOf(o: RunOptions): TrainingSettings {
   const joint = o.stage === 'joint';
   const masks = o.masks ?? 'object';
   if (masks === 'random' && (o.stage === 'segmenter' || joint)) {
-    throw new Error(`--masks random applies to the inpainter stages (edge, seg, image), not to '${o.stage}'`);
+    throw new Error(`--masks random applies to the inpainter stages (edge, segInpainter, image), not to '${o.stage}'`);
   }
   if (!joint && (o.mel === false || o.alpha !== undefined))
     throw new Error(`--no-mel and --alpha apply to the joint stage only`);
@@ -453,18 +453,18 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   }
   if (o.resume && (o.init || o.initParts))
     throw new Error('--resume continues a run from its own checkpoint; do not combine it with --init');
-  const cueParts: PartName[] = ['edge', 'seg'];
+  const cueParts: PartName[] = ['edge', 'segInpainter'];
   if (settings.imageCues === 'inpainted') {
     const given = Object.keys(o.initParts ?? {}) as PartName[];
     if (!o.resume && !cueParts.every((p) => given.includes(p)))
       throw new Error(
         'the image stage with inpainted cues needs the pretrained edge and seg inpainters: ' +
-          '--init-edge CKPT --init-seg CKPT',
+          '--init-edge CKPT --init-segInpainter CKPT',
       );
     const extra = given.filter((p) => !cueParts.includes(p));
     if (extra.length)
       throw new Error(
-        `the image stage takes only the cue networks (--init-edge, --init-seg), not --init-${extra.join(', --init-')}`,
+        `the image stage takes only the cue networks (--init-edge, --init-segInpainter), not --init-${extra.join(', --init-')}`,
       );
   } else if (o.initParts && stage !== 'joint')
     throw new Error(
@@ -553,8 +553,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       fs.rmSync(logFile, { force: true });
       if (o.init && isShippedExport(o.init)) {
         // exported generator weights start an inpainter stage as they start a part with --init-<part>
-        if (stage !== 'edge' && stage !== 'seg' && stage !== 'image')
-          throw new Error(`--init ${o.init}: exported weights start the edge, seg and image stages only`);
+        if (stage !== 'edge' && stage !== 'segInpainter' && stage !== 'image')
+          throw new Error(`--init ${o.init}: exported weights start the edge, segInpainter and image stages only`);
         startFromExport(o.init, stage);
       } else if (o.init) {
         const ckpt = loadCheckpoint<RunMeta>(o.init);

@@ -5,7 +5,7 @@
 // Choices where the paper is vague:
 // - edge:  input gray(source), Canny(source), mask; target E_G = Canny(I_G); D_E sees [edges, gray(I_G)] (Eq. 2).
 //          The raw output goes to D_E, as EdgeConnect does.
-// - seg:   input the one-hot ground-truth labels of the source (the segmenter is trained separately), mask;
+// - segInpainter: input the one-hot ground-truth labels of the source (the segmenter is trained separately), mask;
 //          target the labels of I_G; D_S sees [probabilities, gray(I_G)].
 // - image: independent pretraining with the ground-truth cues (Canny(I_G), labels of I_G), as EdgeConnect trains its
 //          inpainting model on ground-truth edges before joint training. Its losses see either the raw output
@@ -165,7 +165,7 @@ export function buildStage(stage: StageName, p: Preset, o: StageOptions): StageM
       return { loss: l.loss, terms: { gan: l.terms.gan, fm: l.terms.featureMatching }, critics: [c] };
     });
   }
-  if (stage === 'seg') {
+  if (stage === 'segInpainter') {
     const G = new SegmentationInpainter(a.numClasses, inp(2));
     const D = createSegmentationDiscriminator(a.numClasses, dis(12));
     return make({ segInpaint: G }, [{ name: 'D_S', D }], (b) => {

@@ -24,6 +24,6 @@ for arm in "$@"; do
     train segmenter "runs/table4/$arm" "$STEPS" --segmenter pretrained --checkpoint-every 50
   else
     train joint "runs/table4/$arm" "$STEPS" --checkpoint-every 50 --weights lambdaIG=0,lambdaIF=0,lambdaIS=0 \
-      "${mel[@]}" --init-edge checkpoints/cpu/edge --init-seg checkpoints/cpu/seg --init-image checkpoints/cpu/image
+      "${mel[@]}" --init-edge checkpoints/cpu/edge --init-segInpainter checkpoints/cpu/segInpainter --init-image checkpoints/cpu/image
   fi
 done
