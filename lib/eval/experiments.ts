@@ -196,7 +196,7 @@ export const table3Spec = armTableSpec('table3', 'table3_finetune_size', () => [
 
 /** What `npm run reproduce --only NAME` runs. Table I scores inpainters by name (the learned one with
  *  --checkpoints); the later tables score arms: the sub-folders of --arms DIR whose names match `arm`, each
- *  holding edge/, seg/ and image/ (training runs or exports). Results go to results/<folder>/<experiment>/. */
+ *  holding edge/, segInpainter/ and image/ (training runs or exports). Results go to results/<folder>/<experiment>/. */
 export interface TableExperiments {
   paperTable: PaperTableName;
   folder: string; // '' = results/ itself (Table I's place)
@@ -365,7 +365,8 @@ export function findArms(table: TableName, dir: string): Arm[] {
     for (const p of INPAINTER_PARTS) {
       if (!fs.existsSync(a.checkpoints[p]))
         throw new Error(
-          `${table} arm ${a.name}: no ${p}/ in ${path.join(root, a.name)} (expected edge/, seg/, image/)`,
+          `${table} arm ${a.name}: no ${p}/ in ${path.join(root, a.name)} ` +
+            `(expected ${INPAINTER_PARTS.map((q) => `${q}/`).join(', ')})`,
         );
     }
   return arms;
