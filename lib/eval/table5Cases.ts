@@ -2,16 +2,29 @@
 // the per-image paired PSNR gain (paper protocol) of ours over our inpainting network on the segmenter's mask (k = 0);
 // the n largest gains are the successes (Fig. 4), the n smallest the failures (Fig. 5). Each case is then drawn
 // (casePanel): I, the truth I_G, and the output and mask of ours, ours w/o MEL and the segmenter-mask baseline, the
-// masks against m_G (white kept, orange added, blue missed). Drawing needs the test set (the photo library) and the
-// joint weights (runs, or their exports); the picks need only the committed results.
+// masks against m_G (white kept, orange added, blue missed). Drawing (table5CasePanels) needs the test set (the photo
+// library, vtest.avi), the shipped joint network (ours), the w/o MEL run and the shipped inpainters, each checked
+// against the SHA-256 its row records, so a picture shows the weights its numbers come from; the picks need only the
+// committed results.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ExperimentResults } from './experiment';
 import type { Table5Row } from './table5';
 import { removalRows } from './table4';
-import { TABLE5_JOINT_ARMS } from './experiments';
+import { type Checkpoints, TABLE5_JOINT_ARMS, loadInpainter } from './experiments';
+import { psnr } from './psnr';
 import { openTestSet } from '../data/triplets';
-import type { Remover } from '../pipeline/jointRemoval';
+import { LEARNED_INPAINTER } from '../inpaint/inpainter';
+import { shippedWeightsDir, shippedWeightsPaths } from '../io/shippedWeights';
+import { repoPath } from '../io/repoRoot';
+import { type Remover, jointRemover, loadJointRemovalNetwork, segmenterMaskRemover } from '../pipeline/jointRemoval';
 import { maskChange } from '../viz/images';
 import { type PicturePanel, picturePanel } from '../viz/panel';
+
+/** The row the gain is measured against: our inpainting network on the pretrained segmenter's mask, k = 0. */
+const BASELINE = 'segmask-ours-k0';
+/** How maskChange colours a mask against m_G. */
+const MASK_LEGEND = 'white: in m_G and the mask, orange: added outside m_G, blue: part of m_G left out';
 
 export interface Case {
   image: number;
@@ -23,7 +36,7 @@ export interface Case {
 export function pickCases(rows: Table5Row[], n = 3): { success: Case[]; failure: Case[] } {
   const of = (key: string) => rows.find((r) => r.key === key)?.experiment;
   const ours = of(TABLE5_JOINT_ARMS.ours);
-  const base = of('segmask-ours-k0');
+  const base = of(BASELINE);
   if (!ours || !base) return { success: [], failure: [] };
   const psnr = (e: ExperimentResults) => new Map(removalRows(e, 'psnr', 'paper').map((r) => [r.image, r]));
   const b = psnr(base);
@@ -34,7 +47,8 @@ export function pickCases(rows: Table5Row[], n = 3): { success: Case[]; failure:
   return { success: cases.slice(0, n), failure: cases.slice(-n).reverse() };
 }
 
-/** One row per case: I, I_G, then each remover's output and its mask against m_G. */
+/** One row per case: I (captioned with the case's gain), I_G (its bucket), then each remover's output (PSNR against
+ *  I_G, paper protocol) and its mask against m_G. */
 export async function casePanel(
   name: string,
   testSet: ExperimentResults['spec']['testSet'],
@@ -47,14 +61,107 @@ export async function casePanel(
   for (const c of cases) {
     const t = await itemAt(c.image);
     const row = [t.image, t.background];
-    const caption = [`item ${c.image} (${c.bucket}), gain ${c.gain.toFixed(2)} dB`, 'I_G'];
+    const caption = [`item ${c.image}: ${c.gain >= 0 ? '+' : ''}${c.gain.toFixed(2)} dB`, `I_G (${c.bucket})`];
     for (const r of removers) {
       const { output, mask } = await r.remover(t.image, t.mask, t.labels);
       row.push(output, maskChange(t.mask, mask));
-      caption.push(r.label, `${r.label}: mask`);
+      caption.push(`${r.label} ${psnr(output, t.background, { protocol: 'paper' }).value.toFixed(1)} dB`, 'its mask');
     }
     rows.push(row);
     captions.push(caption);
   }
-  return picturePanel(name, rows, captions);
+  return picturePanel(
+    name,
+    rows,
+    captions,
+    [],
+    rows.map(() => 2),
+  );
+}
+
+/** The joint runs and inpainters the pictures are drawn with: ours as shipped (the float16 export of its run), ours
+ *  w/o MEL as its run (not shipped: scripts/experiments/table4.sh nomel recreates it). */
+export const CASE_WEIGHTS = { ours: 'checkpoints/cpu/joint', noMel: 'runs/table4/nomel' };
+
+const short = (sha: string) => `${sha.slice(0, 12)}...`;
+const shas = (c: { sha256: string } | Checkpoints | undefined): string[] =>
+  !c
+    ? []
+    : 'sha256' in c
+      ? [c.sha256 as string]
+      : Object.values(c)
+          .map((r) => r.sha256)
+          .sort();
+
+/** The weights a row's numbers were computed with must be those drawn: a joint run's SHA-256, or the three
+ *  inpainters' of a segmenter-mask row. */
+function checkWeights(row: Table5Row, drawn: { sha256: string } | Checkpoints | undefined): void {
+  const spec = row.experiment.spec;
+  const recorded = shas(spec.removal?.method === 'joint' ? spec.removal.checkpoint : spec.checkpoints);
+  if (recorded.length === 0 || recorded.join() !== shas(drawn).join())
+    throw new Error(
+      `${spec.name}: its results were computed with other weights than those at hand (SHA-256 ` +
+        `${recorded.map(short).join(', ')} recorded, ${shas(drawn).map(short).join(', ')} here): recompute the ` +
+        'row or restore its weights',
+    );
+}
+
+/**
+ * Figs. 4 and 5 on one test set: the cases pickCases picks, drawn with ours, ours w/o MEL and our inpainting network
+ * on the pretrained segmenter's mask (k = 0), each checked to be the weights its row records; `lines` state the rule
+ * and the weights. `panels` is empty when no case is picked yet (no results at this preset) or the w/o MEL run is
+ * missing; `lines` then say which.
+ */
+export async function table5CasePanels(rows: Table5Row[], n = 3): Promise<{ panels: PicturePanel[]; lines: string[] }> {
+  const { success, failure } = pickCases(rows, n);
+  if (success.length === 0) return { panels: [], lines: ['no cases yet: Table V has no ours / segmenter-mask rows'] };
+  const noMelDir = repoPath(CASE_WEIGHTS.noMel);
+  if (!fs.existsSync(path.join(noMelDir, 'ckpt.json')))
+    return {
+      panels: [],
+      lines: [
+        `${CASE_WEIGHTS.noMel} is missing (bash scripts/experiments/table4.sh nomel): the committed figures stand`,
+      ],
+    };
+  const row = (key: string) => rows.find((r) => r.key === key)!;
+  const testSet = row(BASELINE).experiment.spec.testSet;
+  const ours = loadJointRemovalNetwork(repoPath(CASE_WEIGHTS.ours));
+  const noMel = loadJointRemovalNetwork(noMelDir);
+  const choice = loadInpainter(LEARNED_INPAINTER, {
+    size: testSet.size,
+    checkpoints: shippedWeightsPaths(shippedWeightsDir('cpu')),
+  });
+  try {
+    checkWeights(row(TABLE5_JOINT_ARMS.ours), ours.checkpoint);
+    checkWeights(row(TABLE5_JOINT_ARMS.noMel), noMel.checkpoint);
+    checkWeights(row(BASELINE), choice.checkpoints);
+    const removers = [
+      { label: 'ours', remover: jointRemover(ours) },
+      { label: 'w/o MEL', remover: jointRemover(noMel) },
+      { label: 'seg. mask', remover: segmenterMaskRemover(choice.inpainter, 0) },
+    ];
+    const set = testSet.kind;
+    const lines = [
+      `rule: the per-image paired PSNR gain (paper protocol, from the results) of ours over our inpainting network on ` +
+        `the pretrained segmenter's mask (k = 0) on ${set}; the ${n} largest are the successes, the ${n} smallest the ` +
+        'failures',
+      `weights, each the one its row of Table V records: ours ${CASE_WEIGHTS.ours} (the float16 export of SHA-256 ` +
+        `${short(ours.checkpoint.sha256)}), w/o MEL ${CASE_WEIGHTS.noMel} (SHA-256 ${short(noMel.checkpoint.sha256)}), ` +
+        'the segmenter mask filled by the shipped inpainters (checkpoints/cpu/{edge,seg,image})',
+      `masks against m_G: ${MASK_LEGEND}; each output's PSNR is measured on the picture (the export moves ours by ` +
+        'a few mask pixels from the run the gain comes from)',
+    ];
+    const suffix = set === 'photo-test' ? '' : `_${set.replace(/\W/g, '_')}`;
+    return {
+      panels: [
+        await casePanel(`fig4_success${suffix}`, testSet, success, removers),
+        await casePanel(`fig5_failure${suffix}`, testSet, failure, removers),
+      ],
+      lines,
+    };
+  } finally {
+    ours.dispose();
+    noMel.dispose();
+    choice.dispose();
+  }
 }
