@@ -3,10 +3,14 @@
 //   results/<name>/spec.json         the spec (a re-run with a different spec under the same name is refused)
 //   results/<name>/per_image.jsonl   one row per (image, mask, metric, protocol)   (lib/eval/resultRows.ts)
 //   results/<name>/by_bucket.csv     mean, standard error and count per mask-ratio bucket (lib/eval/resultRows.ts)
-// Resumable: rows already on disk are not computed again; an image whose rows are all present is skipped without
-// generating it, an image done in part computes only its missing masks. Rows are flushed atomically at most every
-// `flushSeconds` and whenever the run stops (also on an error), so an interrupted run loses at most that much work
-// and a re-run finishes it with identical results.
+// The rows are the spec's metrics and, beside every SSIM under 'paper', SSIM under 'paper-scaled' (the window scaled
+// to the image; lib/eval/protocol.ts SSIM_COMPANION, scoredMetrics here). The spec does not list the companion, so
+// results written before it existed keep their spec and still load as finished.
+// Resumable: rows already on disk are not computed again; an image whose rows (the companion's too) are all present
+// is skipped without generating it, an image done in part computes only its missing masks. An older experiment that
+// is resumed thus computes its images again: the companion covers all of an experiment's images or none of them.
+// Rows are flushed atomically at most every `flushSeconds` and whenever the run stops (also on an error), so an
+// interrupted run loses at most that much work and a re-run finishes it with identical results.
 //
 // Masks. 'gt' with d256 = d: the ground-truth mask thresholded at signed distance d * R / 256 at resolution R
 // (lib/image/morphology thresholdSignedDistance: {p : phi(p) <= d}). The paper's d is in pixels at 256x256; at
@@ -48,7 +52,7 @@ import { Progress } from '../train/progress';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
 import { psnr } from './psnr';
 import { ssim } from './ssim';
-import { type MetricProtocolName, METRIC_PROTOCOLS } from './protocol';
+import { type MetricProtocolName, METRIC_PROTOCOLS, SSIM_COMPANION, ssimSettingsAt } from './protocol';
 import {
   type MaskStats,
   type ResultRow,
@@ -116,6 +120,20 @@ export function maskKey(m: MaskSpec): string {
   return m.kind === 'gt' ? `gt${m.d256 >= 0 ? '+' : ''}${m.d256}` : m.kind;
 }
 
+const metricKey = (m: { metric: string; protocol: string }): string => `${m.metric}|${m.protocol}`;
+
+/** What a run scores: the spec's metrics, each SSIM with a companion (SSIM_COMPANION) followed by the companion's
+ *  SSIM unless the spec lists it itself. */
+export function scoredMetrics(metrics: MetricSpec[]): MetricSpec[] {
+  const listed = new Set(metrics.map(metricKey));
+  return metrics.flatMap((m): MetricSpec[] => {
+    const companion = m.metric === 'ssim' ? SSIM_COMPANION[m.protocol] : undefined;
+    return companion && !listed.has(metricKey({ metric: 'ssim', protocol: companion }))
+      ? [m, { metric: 'ssim', protocol: companion }]
+      : [m];
+  });
+}
+
 export function checkSpec(spec: ExperimentSpec): void {
   const where = `experiment '${spec.name}'`;
   if (!/^[\w.-]+$/.test(spec.name)) throw new Error(`${where}: name must use letters, digits, _ . - only`);
@@ -139,7 +157,7 @@ export function checkSpec(spec: ExperimentSpec): void {
     throw new Error(`${where}: a 'selected' mask and a removal spec go together (one without the other)`);
   const keys = spec.masks.map(maskKey);
   if (new Set(keys).size !== keys.length) throw new Error(`${where}: duplicate masks ${keys.join(', ')}`);
-  for (const m of spec.metrics) {
+  for (const m of scoredMetrics(spec.metrics)) {
     if (m.metric === 'lpipsLike') {
       if (m.protocol !== inceptionProtocol(INCEPTION_INPUT_SIZE))
         throw new Error(`${where}: lpipsLike's protocol is '${inceptionProtocol(INCEPTION_INPUT_SIZE)}'`);
@@ -148,12 +166,12 @@ export function checkSpec(spec: ExperimentSpec): void {
     const p = METRIC_PROTOCOLS[m.protocol];
     if (!p) throw new Error(`${where}: unknown protocol '${m.protocol}'`);
     if (m.metric !== 'psnr' && m.metric !== 'ssim') throw new Error(`${where}: unknown metric '${m.metric}'`);
-    if (m.metric === 'ssim' && size < p.ssim.winSize) {
+    const { winSize } = ssimSettingsAt(p.ssim, size, size);
+    if (m.metric === 'ssim' && size < winSize)
       throw new Error(
-        `${where}: SSIM under the '${m.protocol}' protocol needs images of at least ${p.ssim.winSize} px, ` +
+        `${where}: SSIM under the '${m.protocol}' protocol needs images of at least ${winSize} px, ` +
           `test images are ${size} px`,
       );
-    }
   }
 }
 
@@ -225,14 +243,15 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
   const rows = new Map<string, ResultRow>();
   for (const r of readResultRows(rowsFile)) rows.set(rowKey(r), r);
 
+  const metrics = scoredMetrics(spec.metrics);
   const maskOrder = new Map(spec.masks.map((m, i) => [maskKey(m), i]));
-  const metricOrder = new Map(spec.metrics.map((m, i) => [`${m.metric}|${m.protocol}`, i]));
+  const metricOrder = new Map(metrics.map((m, i) => [metricKey(m), i]));
   const flush = (): void => {
     const sorted = [...rows.values()].sort(
       (a, b) =>
         a.image - b.image ||
         maskOrder.get(a.mask)! - maskOrder.get(b.mask)! ||
-        metricOrder.get(`${a.metric}|${a.protocol}`)! - metricOrder.get(`${b.metric}|${b.protocol}`)!,
+        metricOrder.get(metricKey(a))! - metricOrder.get(metricKey(b))!,
     );
     writeResultRows(rowsFile, sorted);
   };
@@ -248,7 +267,7 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
   try {
     for (let index = 0; index < count; index++) {
       const missing = spec.masks.filter((m) =>
-        spec.metrics.some((x) => !rows.has(rowKey({ image: index, mask: maskKey(m), ...x }))),
+        metrics.some((x) => !rows.has(rowKey({ image: index, mask: maskKey(m), ...x }))),
       );
       if (missing.length === 0) {
         skipped++;
@@ -278,7 +297,7 @@ export async function runExperiment(spec: ExperimentSpec, opts: RunOptions): Pro
           if (!opts.inpainter) throw new Error(`experiment '${spec.name}': mask ${maskKey(m)} needs opts.inpainter`);
           output = await inpaintComposited(opts.inpainter, input, labels, hole);
         }
-        for (const x of spec.metrics) {
+        for (const x of metrics) {
           const score =
             x.metric === 'lpipsLike'
               ? await lpipsLikeInception(output, truth)
@@ -326,7 +345,7 @@ export interface ExperimentResults {
 }
 
 export interface LoadedExperiment extends ExperimentResults {
-  /** test images with every row of the spec (each mask x metric) */
+  /** test images with every row of the spec (each mask x metric the spec lists; companion SSIMs not counted) */
   imagesDone: number;
 }
 
@@ -349,8 +368,9 @@ export function loadResults(dir: string): LoadedExperiment[] {
         );
       }
       const rows = readResultRows(rowsFile);
+      const listed = new Set(spec.metrics.map(metricKey));
       const perImage = new Map<number, number>();
-      for (const r of rows) perImage.set(r.image, (perImage.get(r.image) ?? 0) + 1);
+      for (const r of rows) if (listed.has(metricKey(r))) perImage.set(r.image, (perImage.get(r.image) ?? 0) + 1);
       const expected = spec.masks.length * spec.metrics.length;
       const imagesDone = [...perImage.values()].filter((n) => n >= expected).length;
       return rows.length ? [{ spec, rows, imagesDone }] : [];

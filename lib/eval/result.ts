@@ -8,7 +8,9 @@ export type MetricRegion = 'whole-image' | 'masked-region';
 
 export interface MetricResult {
   metric: MetricName;
-  protocol: string; // 'paper' | 'common' for PSNR/SSIM; 'inceptionV3-nsfwjs@<input size>' for the network metrics
+  // 'paper' | 'common' for PSNR/SSIM and 'paper-scaled' for SSIM (lib/eval/protocol.ts);
+  // 'inceptionV3-nsfwjs@<input size>' for the network metrics
+  protocol: string;
   region: MetricRegion;
   value: number;
 }

@@ -20,7 +20,7 @@ export interface ResultRow {
   dPixels: number | null; // the same at this resolution: d256 * size / 256
   holeRatio: number; // share of the image the inpainter filled
   metric: string; // 'psnr' | 'ssim'
-  protocol: string; // 'paper' | 'common'
+  protocol: string; // 'paper' | 'common'; 'paper-scaled' (SSIM only) beside every SSIM under 'paper'
   region: string; // 'whole-image' (as the paper)
   value: number; // may be +Infinity (PSNR of identical images)
   maskStats?: MaskStats; // 'selected' masks: the filled mask against m_G (lib/eval/experiment.ts)

@@ -15,10 +15,15 @@
 //      increases"). The thresholds, 1 dB and 0.025 SSIM per 2 px, are 2 to 2.5 times the steepest slope in the
 //      paper's Table I (0.42 dB, 0.0125 SSIM per 2 px), so the paper's table passes with room to spare.
 // d is always the paper's d, in pixels at 256x256 (our masks at R px are thresholded at d * R / 256).
+//
+// Protocols: the findings and the headline numbers are under the paper protocol as it is. Its SSIM window (51 px,
+// made for 256x256) covers most of a 64-px image, so where results have them the report shows beside it the SSIM
+// of its named variant 'paper-scaled', the window scaled to the image (lib/eval/protocol.ts), and says so.
 import type { Figure } from '../viz/figure';
 import { type BucketStat, bucketStats } from './resultRows';
 import type { ExperimentResults, ExperimentSpec } from './experiment';
 import { MASK_RATIO_BUCKETS } from '../data/buckets';
+import { METRIC_PROTOCOLS, SSIM_COMPANION, ssimSettingsAt } from './protocol';
 import { type OursSeries, PAPER_LABEL, type PaperTables, paperSeries, paperVsOurs } from './paperTables';
 
 export type Table1Metric = 'psnr' | 'ssim';
@@ -267,8 +272,74 @@ type Metric = 'psnr' | 'ssim';
 const METRIC_TITLES: Record<Metric, string> = { psnr: 'PSNR (dB)', ssim: 'SSIM' };
 const PROTOCOL_NOTES: Record<string, string> = {
   paper: 'paper protocol: grayscale, SSIM uniform 51x51 window, whole image',
+  'paper-scaled': 'paper-scaled variant: grayscale, SSIM uniform window scaled to 51·R/256 px, whole image',
   common: 'common protocol: RGB, SSIM Gaussian 11x11 window, whole image',
 };
+
+/** The SSIM companion of `protocol` (paper -> paper-scaled) when some experiment has its rows. */
+function companionShown(metric: Metric, protocol: string, experiments: ExperimentResults[]): string | undefined {
+  const companion = metric === 'ssim' ? SSIM_COMPANION[protocol as keyof typeof SSIM_COMPANION] : undefined;
+  return companion && experiments.some((e) => e.rows.some((r) => r.metric === 'ssim' && r.protocol === companion))
+    ? companion
+    : undefined;
+}
+
+/** The protocols the report shows for a metric, in order: paper, its companion (when rows have it), common. */
+function reportProtocols(metric: Metric, experiments: ExperimentResults[]): string[] {
+  const companion = companionShown(metric, 'paper', experiments);
+  return ['paper', ...(companion ? [companion] : []), 'common'];
+}
+
+const sizesOf = (experiments: ExperimentResults[]): number[] =>
+  [...new Set(experiments.map((e) => e.spec.testSet.size))].sort((a, b) => a - b);
+
+/** 'n x n at R px' for the companion's window at each size. */
+function scaledWindows(protocol: string, sizes: number[]): string {
+  const s = METRIC_PROTOCOLS[protocol as keyof typeof METRIC_PROTOCOLS].ssim;
+  return sizes
+    .map((R) => {
+      const w = ssimSettingsAt(s, R, R).winSize;
+      return `${w}x${w} at ${R} px`;
+    })
+    .join(', ');
+}
+
+/** The text under the paper protocol's SSIM: what its 51-px window does at the experiments' sizes, which protocol
+ *  the headline uses, and the scaled-window variant beside it (or why it is missing). */
+export function paperSsimNote(experiments: ExperimentResults[]): string {
+  const w = METRIC_PROTOCOLS.paper.ssim.winSize;
+  const variant = SSIM_COMPANION.paper!;
+  const sizes = sizesOf(experiments);
+  const atSize = (R: number): string => {
+    const n = R - w + 1;
+    const share = `${Math.round((100 * w) / R)} % of its side`;
+    return w > R / 2
+      ? `At ${R}x${R} it covers most of the image (${share}): each SSIM value compares statistics of most of the ` +
+          `image rather than local structure, and the map is averaged over only the ${n}x${n} positions where the ` +
+          'whole window fits, so holes near the border barely count (a pixel near a border lies in few of the ' +
+          'averaged windows).'
+      : `At ${R}x${R} it spans ${share}; the map is averaged over the ${n}x${n} positions where it fits.`;
+  };
+  const scaled = sizes
+    .map((R) => {
+      const v = ssimSettingsAt(METRIC_PROTOCOLS[variant].ssim, R, R).winSize;
+      return `${v}x${v} at ${R}x${R}, averaged over ${R - v + 1}x${R - v + 1} positions`;
+    })
+    .join('; ');
+  return [
+    `SSIM under the paper protocol uses EdgeConnect's uniform ${w}x${w} window, made for 256x256 images.`,
+    ...sizes.map(atSize),
+    '**The headline (the paper-protocol tables, the solid lines of table1_ssim and the findings) uses the paper ' +
+      'protocol as it is.**',
+    companionShown('ssim', 'paper', experiments)
+      ? `Beside it, **${variant}** is the same SSIM with the window scaled to the image, ${w}·R/256 px rounded to ` +
+        `the nearest odd integer (${scaled}), so that each window covers the share of the image it covers at ` +
+        '256x256; it weights holes near the border about as little as the paper protocol does (lib/eval/protocol.ts).'
+      : `These results have no SSIM under **${variant}** (the window scaled to the image: ${scaled}): they were ` +
+        'scored before it existed; re-running their experiments (`npm run reproduce -- --only table1`) adds it.',
+  ].join('\n');
+}
+
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
 /** 'ours: telea (400 @64px)': 'ours:' marks our measurement (of any inpainter: 'ours: ours' is our network's). */
@@ -297,6 +368,7 @@ export function table1Figure(
   protocol = 'paper',
 ): Figure {
   const paper = paperSeries(tables, 'table1_mask_size', metric);
+  const companion = companionShown(metric, protocol, experiments);
   const data: Array<Record<string, unknown>> = [];
   MASK_RATIO_BUCKETS.forEach((b, k) => {
     const axes = { xaxis: `x${k === 0 ? '' : k + 1}`, yaxis: `y${k === 0 ? '' : k + 1}` };
@@ -315,30 +387,35 @@ export function table1Figure(
       ...axes,
     });
     experiments.forEach((e, i) => {
-      const pts = oursSeries(e, metric, protocol)
-        .points.filter((p) => p.bucket === b.label)
-        .sort((p, q) => Number(p.x) - Number(q.x));
-      data.push({
-        type: 'scatter',
-        mode: 'lines+markers',
-        name: `${seriesLabel(e.spec)} (${protocol} protocol)`,
-        legendgroup: e.spec.name,
-        showlegend: k === 0,
-        uid: `${e.spec.name}-${k}`,
-        x: pts.map((p) => p.x),
-        y: pts.map((p) => p.mean),
-        error_y: { type: 'data', array: pts.map((p) => p.se ?? 0), visible: true, thickness: 1 },
-        line: { color: COLOURS[i % COLOURS.length] },
-        marker: { size: 6 },
-        ...axes,
-      });
+      const colour = COLOURS[i % COLOURS.length];
+      for (const p of companion ? [protocol, companion] : [protocol]) {
+        const pts = oursSeries(e, metric, p)
+          .points.filter((q) => q.bucket === b.label)
+          .sort((q, r) => Number(q.x) - Number(r.x));
+        if (p === companion && pts.length === 0) continue;
+        data.push({
+          type: 'scatter',
+          mode: 'lines+markers',
+          name: `${seriesLabel(e.spec)} (${p} ${p === companion ? 'variant' : 'protocol'})`,
+          legendgroup: p === companion ? `${e.spec.name}-${p}` : e.spec.name,
+          showlegend: k === 0,
+          uid: p === companion ? `${e.spec.name}-${p}-${k}` : `${e.spec.name}-${k}`,
+          x: pts.map((q) => q.x),
+          y: pts.map((q) => q.mean),
+          error_y: { type: 'data', array: pts.map((q) => q.se ?? 0), visible: true, thickness: 1 },
+          line: p === companion ? { color: colour, dash: 'dot' } : { color: colour },
+          marker: { size: 6 },
+          ...axes,
+        });
+      }
     });
   });
   const layout: Record<string, unknown> = {
     title: {
       text:
         `Table I: ${METRIC_TITLES[metric]} vs mask offset d, per mask-ratio bucket ` +
-        `(ours: ${PROTOCOL_NOTES[protocol]})`,
+        `(ours: ${PROTOCOL_NOTES[protocol]}` +
+        `${companion ? `; dotted: ${companion}, window ${scaledWindows(companion, sizesOf(experiments))}` : ''})`,
       font: { size: 13 },
     },
     grid: { rows: 1, columns: MASK_RATIO_BUCKETS.length, pattern: 'independent' },
@@ -385,7 +462,7 @@ export function table1Markdown(experiments: ExperimentResults[], tables: PaperTa
     '',
   ];
   for (const metric of ['psnr', 'ssim'] as Metric[]) {
-    for (const protocol of ['paper', 'common']) {
+    for (const protocol of reportProtocols(metric, experiments)) {
       const digits = metric === 'psnr' ? 2 : 3;
       const t = paperVsOurs(
         'table1_mask_size',
@@ -400,6 +477,7 @@ export function table1Markdown(experiments: ExperimentResults[], tables: PaperTa
       parts.push(
         `## ${METRIC_TITLES[metric]}, ours under the ${PROTOCOL_NOTES[protocol]}`,
         '',
+        ...(metric === 'ssim' && protocol === 'paper' ? [paperSsimNote(experiments), ''] : []),
         t.toMarkdown({ format }).trim(),
         '',
       );
@@ -416,7 +494,7 @@ export function table1Csv(experiments: ExperimentResults[], tables: PaperTables)
     const stats = bucketStats(e.rows);
     for (const metric of ['psnr', 'ssim'] as Metric[]) {
       const paper = paperSeries(tables, 'table1_mask_size', metric);
-      for (const protocol of ['paper', 'common']) {
+      for (const protocol of reportProtocols(metric, experiments)) {
         for (const p of oursSeries(e, metric, protocol, stats).points) {
           const quoted = paper.find((q) => q.bucket === p.bucket && q.x === p.x)?.value;
           lines.push(
