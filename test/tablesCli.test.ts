@@ -89,7 +89,7 @@ test(
       path.join(arms, 'table2', 'random-s0', 'segInpainter', 'ckpt.json'),
     );
     const rows = readResultRows(path.join(results, 'table3', 'table3-pairs16-tiny', 'per_image.jsonl'));
-    assert.equal(rows.length, 8 * 4); // 8 images x exact mask x (PSNR, SSIM) x (paper, common)
+    assert.equal(rows.length, 8 * 5); // 8 images x exact mask x (PSNR, SSIM) x (paper, common) + paper-scaled SSIM
     assert.ok(rows.every((r) => r.mask === 'gt+0' && Number.isFinite(r.value)));
     const curves = JSON.parse(fs.readFileSync(path.join(results, 'table2', 'curves.json'), 'utf8'));
     assert.deepEqual(Object.keys(curves.arms), ['object-s0', 'random-s0']);
