@@ -1,10 +1,11 @@
 // The figures of notebooks/07_what_if_dilation.ipynb: one image's mask dilated by a constant d (a Euclidean disk of
 // radius d px), every hole filled by our learned inpainters and by Telea through removeFromPhoto (the function
 // behind `npm run remove -- --dilate d`), shown as a plotly slider over d and as an image table; and the
-// whole-image PSNR (paper protocol) against I_G per d, over test images of every mask-ratio bucket, with the
-// pretrained person segmenter's mask placed at its area-equivalent d = (|m| - |M_G|) / (outline length of M_G),
-// the d a uniform dilation of that area would have. The test images are the held-out procedural split (TEST_SEED).
-import * as fs from 'node:fs';
+// whole-image PSNR (paper protocol) against I_G per d, over test images of every mask-ratio bucket, with two masks
+// other than a constant dilation placed at their mean dilation (Table IV's measure, lib/eval/maskMetrics.ts
+// meanOffset: the mean signed distance of the mask's boundary to M_G, which M_G dilated by d px scores d): the
+// joint network's learned mask (checkpoints/cpu/joint, the 'ours' of Tables IV and V) and the pretrained person
+// segmenter's. The test images are the held-out procedural split (TEST_SEED).
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { type ImageBytes, bytesToRaster, rasterToBytes, readImageBytes } from '../image/io';
@@ -12,12 +13,19 @@ import { type Mask, type Raster, maskArea } from '../image/raster';
 import { resize } from '../image/resize';
 import { type Triplet, makeTriplet } from '../data/triplets';
 import { MASK_RATIO_BUCKETS } from '../data/buckets';
-import { TEST_SEED } from '../eval/experiments';
+import { TABLE5_JOINT_ARMS, TEST_SEED, tableResults } from '../eval/experiments';
 import { psnr } from '../eval/psnr';
+import { maskMetrics } from '../eval/maskMetrics';
+import { table4Cells } from '../eval/table4';
 import { type LearnedInpainters, loadLearnedInpainters } from '../pipeline/learnedInpainters';
 import { shippedWeightsDir, shippedWeightsPaths } from '../io/shippedWeights';
 import { photoHole, removeFromPhoto } from '../pipeline/photoRemoval';
-import { segmenterMask } from '../pipeline/jointRemoval';
+import {
+  type JointRemovalNetwork,
+  jointRemover,
+  loadJointRemovalNetwork,
+  segmenterMask,
+} from '../pipeline/jointRemoval';
 import { repoPath, repoRelative } from '../io/repoRoot';
 import type { Figure } from './figure';
 import { type Picture, imageRowPng, maskChange, maskOverlay } from './images';
@@ -30,11 +38,17 @@ export const D_STEPS = [0, 1, 2, 3, 4, 5, 6];
 /** Test images per mask-ratio bucket of the mean curve, per preset. */
 export const IMAGES_PER_BUCKET: Record<string, number> = { tiny: 1, cpu: 10 };
 
-/** The shipped cpu-preset weights, at either preset. */
-export function dilationInpainters(): { nets: LearnedInpainters; line: string } {
+/** The shipped cpu-preset weights, at either preset: the inpainters the sweep fills with, and the joint network
+ *  whose learned mask the curve places. */
+export function dilationInpainters(): { nets: LearnedInpainters; joint: JointRemovalNetwork; line: string } {
   const dir = shippedWeightsDir('cpu');
   const nets = loadLearnedInpainters(shippedWeightsPaths(dir));
-  return { nets, line: `weights ${repoRelative(dir)} (${nets.size}x${nets.size})` };
+  const joint = loadJointRemovalNetwork(path.join(dir, 'joint'));
+  return {
+    nets,
+    joint,
+    line: `weights ${repoRelative(dir)} (${nets.size}x${nets.size}; the joint network ${repoRelative(dir)}/joint)`,
+  };
 }
 
 export interface Step {
@@ -165,32 +179,6 @@ export async function tripletSweep(
   };
 }
 
-/** Markdown saying why the learned mask is missing, or null when checkpoints/cpu/joint exists. */
-export function learnedMaskNote(): string | null {
-  const dir = repoPath('checkpoints', 'cpu', 'joint');
-  if (fs.existsSync(dir)) return null;
-  return (
-    `**No learned mask yet:** \`${repoRelative(dir)}\` does not exist — the joint network ` +
-    '(segmenter + inpainters trained end to end with the mask expansion loss) has been trained only at the tiny ' +
-    "preset, in the tests. The chart shows the ground-truth mask M_G (d = 0) and the pretrained segmenter's mask " +
-    'instead.'
-  );
-}
-
-/** Pixels of m with a 4-neighbour outside m, the image border counting as outside: M_G's outline length. */
-function outline(m: Mask): number {
-  let n = 0;
-  for (let y = 0; y < m.height; y++) {
-    for (let x = 0; x < m.width; x++) {
-      const i = y * m.width + x;
-      if (!m.data[i]) continue;
-      const edge = x === 0 || y === 0 || x === m.width - 1 || y === m.height - 1;
-      if (edge || !m.data[i - 1] || !m.data[i + 1] || !m.data[i - m.width] || !m.data[i + m.width]) n++;
-    }
-  }
-  return n;
-}
-
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const se = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1) / v.length);
 
@@ -200,15 +188,27 @@ export interface DilationCurve {
   items: number[];
   /** PSNR per d, one value per item */
   perD: { ours: number[]; telea: number[] }[];
-  /** the segmenter's mask, where it finds the person: area-equivalent d and PSNR of ours */
-  seg: { d: number[]; psnr: number[] };
+  /** a mask other than M_G dilated, on the items where it is neither empty nor the whole image: its mean dilation
+   *  (px), the share of M_G it covers and the PSNR of its fill, per item */
+  seg: MaskPoint;
+  /** the joint network's mask: filled by the joint network itself (Table IV's 'ours'), and by the sweep's inpainters */
+  learned: MaskPoint & { psnrShipped: number[] };
   lines: string[];
 }
 
-/** PSNR per d over IMAGES_PER_BUCKET[preset] test images per bucket (the test split cycles the buckets), and the
- *  pretrained segmenter's mask (the component overlapping M_G most) filled by ours. */
+export interface MaskPoint {
+  d: number[];
+  coverage: number[];
+  psnr: number[];
+}
+
+/** PSNR per d over IMAGES_PER_BUCKET[preset] test images per bucket (the test split cycles the buckets); the
+ *  pretrained segmenter's mask (the component overlapping M_G most) filled by ours; the joint network's mask (given
+ *  M_G, as in Table IV) filled by the joint network and by ours. The lines add Table IV's learned-mask description of
+ *  the same network on the real test sets (results/table4), where this preset has it. */
 export async function dilationCurve(
   nets: LearnedInpainters,
+  joint: JointRemovalNetwork,
   preset: string,
   ds: readonly number[] = D_STEPS,
 ): Promise<DilationCurve> {
@@ -216,7 +216,17 @@ export async function dilationCurve(
     throw new Error(`PRESET must be one of ${Object.keys(IMAGES_PER_BUCKET).join(', ')}, got '${preset}'`);
   const items = Array.from({ length: IMAGES_PER_BUCKET[preset] * MASK_RATIO_BUCKETS.length }, (_, i) => i);
   const perD = ds.map(() => ({ ours: [] as number[], telea: [] as number[] }));
-  const seg = { d: [] as number[], psnr: [] as number[] };
+  const seg: MaskPoint = { d: [], coverage: [], psnr: [] };
+  const learned = { d: [] as number[], coverage: [] as number[], psnr: [] as number[], psnrShipped: [] as number[] };
+  const fillable = (m: Mask) => maskArea(m) > 0 && maskArea(m) < m.data.length;
+  const ours = async (t: Triplet, m: Mask) =>
+    dB(
+      bytesToRaster(
+        (await removeFromPhoto(rasterToBytes(t.image), m, { method: 'ours', nets, labels: t.labels })).output,
+      ),
+      t.background,
+    );
+  const removeJoint = jointRemover(joint);
   for (const item of items) {
     const t = makeTriplet(TEST_SEED, item, { height: nets.size, width: nets.size, split: 'test' });
     const steps = await sweep(nets, rasterToBytes(t.image), t.mask, ds, t.labels);
@@ -225,16 +235,46 @@ export async function dilationCurve(
       perD[k].telea.push(dB(s.telea, t.background));
     });
     const m = await segmenterMask(t.image, t.mask);
-    if (maskArea(m) > 0 && maskArea(m) < m.data.length) {
-      const r = await removeFromPhoto(rasterToBytes(t.image), m, { method: 'ours', nets, labels: t.labels });
-      seg.d.push((maskArea(m) - maskArea(t.mask)) / outline(t.mask));
-      seg.psnr.push(dB(bytesToRaster(r.output), t.background));
+    if (fillable(m)) {
+      const q = maskMetrics(m, t.mask);
+      seg.d.push(q.meanOffset);
+      seg.coverage.push(q.coverage);
+      seg.psnr.push(await ours(t, m));
+    }
+    const j = await removeJoint(t.image, t.mask, t.labels);
+    if (fillable(j.mask)) {
+      const q = maskMetrics(j.mask, t.mask);
+      learned.d.push(q.meanOffset);
+      learned.coverage.push(q.coverage);
+      learned.psnr.push(dB(j.output, t.background));
+      learned.psnrShipped.push(await ours(t, j.mask));
     }
   }
-  const line =
-    `${items.length} test images (items 0-${items.length - 1}); ` +
-    `the segmenter finds the person in ${seg.d.length} of them`;
-  return { preset, ds, items, perD, seg, lines: [line] };
+  const lines = [
+    `${items.length} test images (items 0-${items.length - 1}); the pretrained segmenter finds the person in ` +
+      `${seg.d.length} of them, the joint network in ${learned.d.length}`,
+  ];
+  const described = (p: MaskPoint) =>
+    `mean dilation ${mean(p.d).toFixed(2)} px (Table IV's measure), covering ${(100 * mean(p.coverage)).toFixed(1)} % ` +
+    'of M_G on average';
+  if (seg.d.length > 0)
+    lines.push(
+      `the pretrained segmenter's mask: ${described(seg)}, PSNR ${mean(seg.psnr).toFixed(2)} dB filled by ours`,
+    );
+  if (learned.d.length > 0)
+    lines.push(
+      `the joint network's mask: ${described(learned)}, PSNR ${mean(learned.psnr).toFixed(2)} dB with its own fill, ` +
+        `${mean(learned.psnrShipped).toFixed(2)} dB filled by ours (M_G filled by ours: ` +
+        `${mean(perD[0].ours).toFixed(2)} dB)`,
+    );
+  for (const c of table4Cells(tableResults('table4', preset), 'psnr').filter((x) => x.arm === TABLE5_JOINT_ARMS.ours)) {
+    const all = c.masks.find((m) => m.bucket === 'all')!;
+    lines.push(
+      `Table IV (results/table4, arm ${c.arm}) on ${c.testSet}: mean dilation ${all.meanDilation.toFixed(2)} px, ` +
+        `PSNR ${c.averaged.mean.toFixed(2)} dB (bucket-averaged; another test set, not on this curve)`,
+    );
+  }
+  return { preset, ds, items, perD, seg, learned, lines };
 }
 
 /** The mean curve with its standard errors, the one image's curve, M_G's point and the segmenter's mask's point. */
@@ -286,24 +326,27 @@ export function psnrVsDPanel(c: DilationCurve, one: { item: number; steps: Step[
       marker: { symbol: 'star', size: 16, color: 'black' },
     },
   ];
-  const { seg } = c;
-  if (seg.d.length > 0) {
+  const point = (name: string, d: number[], y: number[], symbol: string, colour: string) => {
+    if (d.length === 0) return;
     traces.push({
       type: 'scatter',
       mode: 'markers',
-      name: `pretrained segmenter's mask, ours (mean of ${seg.d.length})`,
-      x: [mean(seg.d)],
-      y: [mean(seg.psnr)],
-      marker: { symbol: 'diamond', size: 14, color: '#2ca02c' },
-      error_x: seg.d.length > 1 ? { type: 'data', array: [se(seg.d)], visible: true } : undefined,
-      error_y: seg.d.length > 1 ? { type: 'data', array: [se(seg.psnr)], visible: true } : undefined,
+      name: `${name} (mean of ${d.length})`,
+      x: [mean(d)],
+      y: [mean(y)],
+      marker: { symbol, size: 14, color: colour },
+      error_x: d.length > 1 ? { type: 'data', array: [se(d)], visible: true } : undefined,
+      error_y: d.length > 1 ? { type: 'data', array: [se(y)], visible: true } : undefined,
     });
-  }
+  };
+  point("pretrained segmenter's mask, ours", c.seg.d, c.seg.psnr, 'diamond', '#2ca02c');
+  point("learned mask (joint network), the joint network's fill", c.learned.d, c.learned.psnr, 'square', '#9467bd');
+  point('learned mask (joint network), ours', c.learned.d, c.learned.psnrShipped, 'square-open', '#9467bd');
   const figure: Figure = {
     data: traces,
     layout: {
       title: { text: `PSNR against the dilation d (${c.preset} preset: ${n} test images at 64 px, paper protocol)` },
-      xaxis: { title: { text: 'dilation d (px at 64 px; area-equivalent d for the marked masks)' } },
+      xaxis: { title: { text: 'dilation d (px at 64 px; for the marked masks their mean dilation from M_G)' } },
       yaxis: { title: { text: 'PSNR against I_G (dB)' } },
       legend: { orientation: 'h', y: -0.25 },
       margin: { b: 140 },
