@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { findJointArms } from '../lib/eval/experiments';
 import type { ExperimentResults, RemovalSpec } from '../lib/eval/experiment';
 import type { ResultRow } from '../lib/eval/resultRows';
-import { c6Verdicts, paperC6, parseTable4Arm, table4Markdown } from '../lib/eval/table4';
+import { c6Verdicts, paperC6, parseTable4Arm, refinerMelGain, table4Markdown } from '../lib/eval/table4';
 import { c7Verdict, c8Verdict, chooseK, paperC7C8, table5Markdown, table5Rows } from '../lib/eval/table5';
 import { TABLE5_LPS_SEGMENTER } from '../lib/eval/experiments';
 import { MASK_RATIO_BUCKETS } from '../lib/data/buckets';
@@ -232,4 +232,20 @@ test('Table IV arms: joint run folders named alphaA or nomel, each with a checkp
   assert.deepEqual([parseTable4Arm('alpha0.03'), parseTable4Arm('nomel')], [0.03, null]);
   assert.throws(() => findJointArms(path.join(dir, 'table4', 'other')), /no table4 arm folders/);
   fs.rmSync(dir, { recursive: true });
+});
+
+test("refiner arms: outside C6, shown as rows, their MEL gain paired; 'refiner-' parses as its alpha", () => {
+  assert.equal(parseTable4Arm('refiner-alpha0.03'), 0.03);
+  assert.equal(parseTable4Arm('refiner-nomel'), null);
+  const paper = alphaArms([30, 31, 30.2, 29.5], [0.1, 0.5, 1, 1.5]);
+  const refiner = (arm: string, score: number) =>
+    exp({ table: 'table4_alpha', arm, inpainter: 'joint', removal: joint, testSet: 'photo-test', score: () => score });
+  // a refiner arm at an end of the alpha axis scoring far above every paper arm must not move C6's optimum
+  const withRefiner = [...paper, refiner('refiner-alpha0.07', 40), refiner('refiner-alpha0.03', 33)];
+  const [v] = c6Verdicts(withRefiner, 'psnr');
+  assert.deepEqual([v.best, v.alphas], [0.03, [0.01, 0.03, 0.05, 0.07]]);
+  assert.match(table4Markdown(withRefiner, 'psnr'), /\| photo-test \| refiner-alpha0\.07 \|/);
+  assert.deepEqual(refinerMelGain(withRefiner, 'psnr'), [], 'no refiner-nomel arm: no gain line');
+  const gain = refinerMelGain([...withRefiner, refiner('refiner-nomel', 32.5)], 'psnr');
+  assert.deepEqual(gain, ['MEL on the refiner (photo-test, psnr paper): alpha 0.03 - no MEL 0.50 ± 0.00: MEL helps']);
 });

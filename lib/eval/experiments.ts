@@ -28,6 +28,7 @@
 // segmentation cue (Table I's "inpainting network only" row).
 import {
   type ExperimentSpec,
+  LPIPS_LIKE_PROTOCOL,
   type RemovalSpec,
   type LoadedExperiment,
   type MaskSpec,
@@ -47,6 +48,7 @@ import {
 import { edgeConnectInpainter } from '../pipeline/inpaintingNetwork';
 import { PRESETS, type PresetName } from '../config/presets';
 import type { TestSetKind, TestSetSpec } from '../data/triplets';
+import { MASK_RATIO_BUCKETS } from '../data/buckets';
 import type { PaperTableName } from './paperTables';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -282,6 +284,47 @@ export const TABLE5_SEGMENTER = 'mediapipe-selfie';
 export const TABLE5_LPS_SEGMENTER = 'mediapipe-selfie-lps';
 export const TABLE5_LPS_RUN = 'segmenter-lps';
 
+/** Table V's perceptual scores (issue 16, item 4): PSNR (paper protocol, to set the subset beside the full set)
+ *  and the LPIPS-like distance per image; the FID-like score of the same outputs is written beside the rows
+ *  (lib/eval/fidLike.ts fidLikeOfRemoval). */
+export const TABLE5_PERCEPTUAL_METRICS: MetricSpec[] = [
+  { metric: 'psnr', protocol: 'paper' },
+  { metric: 'lpipsLike', protocol: LPIPS_LIKE_PROTOCOL },
+];
+
+/** A Table V row's perceptual experiment: its removal (a segmenter-mask row, or a joint arm with `arm`) on
+ *  `perBucket` items a bucket of the test set, since InceptionV3 costs about 1 s an image on one core. The items:
+ *  photo-test's first 4 x perBucket, the same as the full set's (its items depend on the index alone); vtest's
+ *  are its own, stratified over the test range for that count (vtest items depend on the count). */
+export function table5PerceptualSpec(
+  preset: string,
+  o: { inpainter: string; removal: RemovalSpec; checkpoints?: Checkpoints; arm?: string },
+  testSet: string,
+  perBucket: number,
+): ExperimentSpec {
+  const full = testSetSpec(preset, testSet);
+  const count = perBucket * MASK_RATIO_BUCKETS.length;
+  if (!Number.isInteger(perBucket) || perBucket < 2 || count > full.count)
+    throw new Error(
+      `table5 perceptual: ${perBucket} items a bucket; at least 2 (FID-like needs 2 a set) and at most ` +
+        `${full.count / MASK_RATIO_BUCKETS.length} at preset ${preset}`,
+    );
+  const joint = o.removal.method === 'joint';
+  if (joint !== (o.arm !== undefined)) throw new Error('table5 perceptual: a joint removal goes with its arm name');
+  const row = o.removal.method === 'joint' ? o.arm : `${segmaskName(o.removal)}-${o.inpainter}-k${o.removal.k}`;
+  return {
+    name: `table5-perceptual${count}-${row}-${preset}-${testSet}`,
+    table: 'table5_sota',
+    inpainter: o.inpainter,
+    arm: o.arm,
+    checkpoints: o.checkpoints,
+    testSet: { ...full, count },
+    removal: o.removal,
+    masks: [{ kind: 'selected' }],
+    metrics: TABLE5_PERCEPTUAL_METRICS,
+  };
+}
+
 export const TABLES = {
   table1: {
     paperTable: 'table1_mask_size',
@@ -306,7 +349,7 @@ export const TABLES = {
   table4: {
     paperTable: 'table4_alpha',
     folder: 'table4',
-    arm: /^(?:alpha(\d*\.?\d+)|nomel)$/,
+    arm: /^(?:refiner-)?(?:alpha(\d*\.?\d+)|nomel)$/,
     testSets: ['photo-test', 'vtest'],
     spec: (preset, o, testSet) => {
       if (!o.arm || !o.removal) throw new Error('a Table IV arm needs its name and removal');

@@ -9,6 +9,9 @@
 // (per image, same items; bucket means averaged, s.e. = sqrt(sum of the buckets' s.e.^2) / B). Also reported, not
 // part of C6: whether the masks grow with alpha (mean dilation over all items rising at every step of alpha).
 // The paper's Table IV (means over all buckets only, quoted) has its optimum at 0.03 (PSNR 30.87 vs 30.68 / 30.47).
+// Arms named 'refiner-alpha0.03', 'refiner-nomel' are the same joint training on our Telea-refiner image inpainter
+// (lib/models/inpainters.ts; the shipped one) instead of the paper's EdgeConnect one: their own rows, outside C6,
+// and their MEL gain (refiner-alpha0.03 - refiner-nomel, paired) reported beside.
 import type { ExperimentResults } from './experiment';
 import { type BucketStat, type ResultRow, bucketStats, pairedDifferenceByBucket } from './resultRows';
 import { type LearnedMaskSummary, describeMaskStats } from './learnedMasks';
@@ -18,7 +21,10 @@ import { TABLES } from './experiments';
 export const TABLE4_THRESHOLDS = { z: 2 };
 export type RemovalMetric = 'psnr' | 'ssim';
 
-/** 'alpha0.03' -> 0.03, 'nomel' -> null (lambda_X = 0). */
+/** Whether an arm's joint network has the paper's EdgeConnect image inpainter (not a 'refiner-' arm). */
+export const isPaperDesignArm = (arm: string): boolean => !arm.startsWith('refiner-');
+
+/** 'alpha0.03' (or 'refiner-alpha0.03') -> 0.03, 'nomel' -> null (lambda_X = 0). */
 export function parseTable4Arm(arm: string): number | null {
   const m = TABLES.table4.arm.exec(arm);
   if (!m) throw new Error(`'${arm}' is not a Table IV arm (expected alphaA or nomel)`);
@@ -107,7 +113,7 @@ export interface C6Verdict {
 /** C6 per test set; rows by arm name from `exps` (the alpha arms; 'nomel' is not on the alpha axis). */
 export function c6Verdicts(exps: ExperimentResults[], metric: RemovalMetric, protocol = 'paper'): C6Verdict[] {
   const { z } = TABLE4_THRESHOLDS;
-  const cells = table4Cells(exps, metric, protocol).filter((c) => c.alpha !== null);
+  const cells = table4Cells(exps, metric, protocol).filter((c) => c.alpha !== null && isPaperDesignArm(c.arm));
   const testSets = [...new Set(cells.map((c) => c.testSet))];
   const byTest = (t: string) => exps.filter((e) => e.spec.testSet.kind === t && e.spec.arm);
   return testSets.flatMap((testSet) => {
@@ -148,6 +154,25 @@ export function c6Verdicts(exps: ExperimentResults[], metric: RemovalMetric, pro
   });
 }
 
+/** MEL's gain on the refiner arms, per test set: refiner-alpha0.03 - refiner-nomel, paired per image, averaged over
+ *  the buckets (the paper's alpha; none when either arm is missing). */
+export function refinerMelGain(exps: ExperimentResults[], metric: RemovalMetric, protocol = 'paper'): string[] {
+  const { z } = TABLE4_THRESHOLDS;
+  const testSets = [...new Set(exps.map((e) => e.spec.testSet.kind))];
+  return testSets.flatMap((testSet) => {
+    const arm = (name: string) => exps.find((e) => e.spec.testSet.kind === testSet && e.spec.arm === name);
+    const [ours, noMel] = [arm('refiner-alpha0.03'), arm('refiner-nomel')];
+    if (!ours || !noMel) return [];
+    const gap = pairedGap(removalRows(ours, metric, protocol), removalRows(noMel, metric, protocol)).averaged;
+    const f = (x: number) => x.toFixed(metric === 'psnr' ? 2 : 4);
+    const se = gap.se === null ? '-' : f(gap.se);
+    const verdict = gap.se !== null && gap.mean > z * gap.se ? 'MEL helps' : 'MEL does not help by > 2 s.e.';
+    return [
+      `MEL on the refiner (${testSet}, ${metric} ${protocol}): alpha 0.03 - no MEL ${f(gap.mean)} ± ${se}: ${verdict}`,
+    ];
+  });
+}
+
 /** C6 on the paper's quoted Table IV (means only, no s.e.: interior optimum alone). */
 export function paperC6(tables: PaperTables = loadPaperTables(), metric: RemovalMetric = 'psnr'): string {
   const t = tables.table4_alpha as { alpha: number[]; psnr: number[]; ssim: number[] };
@@ -178,7 +203,7 @@ export function table4Markdown(
   ];
   for (const c of cells) {
     const all = c.masks.find((m) => m.bucket === 'all')!;
-    const q = c.alpha === null ? -1 : paper.alpha.indexOf(c.alpha);
+    const q = c.alpha === null || !isPaperDesignArm(c.arm) ? -1 : paper.alpha.indexOf(c.alpha);
     const cell = (b: string) => c.buckets.find((x) => x.bucket === b);
     const se = c.averaged.se === null ? '–' : f(c.averaged.se);
     lines.push(
@@ -198,7 +223,8 @@ export function table4Report(exps: ExperimentResults[], tables: PaperTables = lo
   for (const protocol of ['paper', 'common'])
     for (const metric of ['psnr', 'ssim'] as const) {
       parts.push(`## ${metric.toUpperCase()}, ${protocol} protocol\n`, table4Markdown(exps, metric, protocol, tables));
-      parts.push(...c6Verdicts(exps, metric, protocol).map((v) => `- ${v.text}`), '');
+      parts.push(...c6Verdicts(exps, metric, protocol).map((v) => `- ${v.text}`));
+      parts.push(...refinerMelGain(exps, metric, protocol).map((t) => `- ${t}`), '');
     }
   parts.push(
     '## The learned masks per bucket (mean dilation of m beyond m_G, coverage of m_G, area ratio)\n',
