@@ -67,6 +67,18 @@ test('teleaFill equals inpaintTelea on each image of the batch', () => {
   tf.dispose(Object.values(x));
 });
 
+test('teleaFill: an image without a hole is itself, one that is all hole is white', () => {
+  const x = inputs();
+  const empty = tf.zeros([2, S, S, 1]) as tf.Tensor4D;
+  const full = tf.concat([tf.zeros([1, S, S, 1]), tf.ones([1, S, S, 1])]) as tf.Tensor4D;
+  assert.deepEqual(teleaFill(x.image, empty).dataSync(), x.image.dataSync());
+  const f = teleaFill(x.image, full).dataSync();
+  const n = S * S * 3;
+  assert.deepEqual(f.subarray(0, n), x.image.dataSync().subarray(0, n));
+  assert.ok(f.subarray(n).every((v) => v === 1));
+  tf.dispose([empty, full, ...Object.values(x)]);
+});
+
 test('a refiner with its output layer at zero returns Telea fill exactly; with random weights it corrects it', () => {
   const x = inputs();
   const before = tf.memory().numTensors;

@@ -115,7 +115,9 @@ export class SegmentationInpainter {
   }
 }
 
-/** Telea's fill (radius 3, the Table I baseline's) of each image of the batch: [B,H,W,3], mask [B,H,W,1] binary. */
+/** Telea's fill (radius 3, the Table I baseline's) of each image of the batch: [B,H,W,3], mask [B,H,W,1] binary.
+ *  An image without a hole is itself (the joint network's selected mask can be empty); one that is all hole has
+ *  nothing to propagate and is filled white, as EdgeConnect fills holes. */
 export function teleaFill(image: tf.Tensor4D, mask: tf.Tensor4D): tf.Tensor4D {
   const [b, h, w, c] = image.shape;
   const pixels = image.dataSync();
@@ -124,8 +126,14 @@ export function teleaFill(image: tf.Tensor4D, mask: tf.Tensor4D): tf.Tensor4D {
   for (let i = 0; i < b; i++) {
     const data = Float32Array.from(pixels.subarray(i * h * w * c, (i + 1) * h * w * c));
     const m = Uint8Array.from(holes.subarray(i * h * w, (i + 1) * h * w));
-    const filled = inpaintTelea({ height: h, width: w, channels: c, data }, { height: h, width: w, data: m });
-    out.set(filled.data, i * h * w * c);
+    const area = m.reduce((s, v) => s + v, 0);
+    const filled =
+      area === 0
+        ? data
+        : area === m.length
+          ? data.fill(1)
+          : inpaintTelea({ height: h, width: w, channels: c, data }, { height: h, width: w, data: m }).data;
+    out.set(filled, i * h * w * c);
   }
   return tf.tensor4d(out, [b, h, w, c]);
 }
