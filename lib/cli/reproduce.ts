@@ -14,6 +14,10 @@
 // in the automatic setting; Table V the pretrained segmenter's mask (+ k px) filled by Telea, the mean fill and our
 // shipped inpainters (--checkpoints, default checkpoints/cpu), k chosen on the photo validation split, and the joint
 // runs 'alpha0.03' and 'nomel' of --arms (into results/table4, the same experiments as Table IV's).
+// --perceptual N (with --only table5): instead, Table V's LPIPS-like and FID-like scores, on N items a bucket of each
+// test set (InceptionV3 costs about 1 s an image on one core): the segmenter-mask rows at k = 0 and at the k* the
+// finished validation results chose, and the joint arms, 'alpha0.03' also as its shipped export
+// checkpoints/<preset>/joint when --arms holds no such run (results/table5/table5-perceptual<4N>-<row>-...).
 // The checkpoints must be of the test set's resolution. Figures and tables are rebuilt by `npm run figures`.
 import { initBackend, BACKENDS, type BackendName } from '../backend/index';
 import {
@@ -30,12 +34,15 @@ import {
   type TableExperiments,
   evalPreset,
   findArms,
+  table5PerceptualSpec,
   findJointArms,
   loadInpainter,
   resolveInpainter,
   testSetSpec,
 } from '../eval/experiments';
 import { trainingCurves, writeTrainingCurves } from '../eval/trainingCurves';
+import { fidLikeOfRemoval } from '../eval/fidLike';
+import { chooseK, table5Results } from '../eval/table5';
 import { type ExperimentSpec, resultsDir, runExperiment } from '../eval/experiment';
 import type { Inpainter } from '../inpaint/inpainter';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
@@ -93,6 +100,11 @@ const REPRODUCE_CLI: CliSpec = {
     results: { type: 'string', value: 'DIR', help: 'results folder (default results/, or RESULTS_DIR)' },
     backend: { type: 'string', value: BACKENDS.join('|'), help: "tfjs backend (default: initBackend's choice)" },
     threads: { type: 'string', value: 'N', help: 'wasm threads' },
+    perceptual: {
+      type: 'string',
+      value: 'N',
+      help: "table5: its rows' LPIPS-like and FID-like scores on N items a bucket, instead of its PSNR/SSIM runs",
+    },
   },
 };
 
@@ -108,6 +120,7 @@ interface Args {
   results: string;
   backend?: BackendName;
   threads?: number;
+  perceptual?: number; // table5: items a bucket of the perceptual experiments
 }
 
 function parseArgs(argv: string[]): Args | null {
@@ -140,7 +153,7 @@ function parseArgs(argv: string[]): Args | null {
     jointArms = findJointArms(o.arms);
     if (only.includes('table5'))
       for (const a of Object.values(TABLE5_JOINT_ARMS))
-        if (!jointArms.some((j) => j.name === a))
+        if (!jointArms.some((j) => j.name === a) && !(o.perceptual && a === TABLE5_JOINT_ARMS.ours))
           throw new Error(`--only table5 needs the joint run '${a}' in --arms ${o.arms} (Table V's ours / w/o MEL)`);
   }
   const testSets = listArg('test-set', o['test-set']);
@@ -148,6 +161,9 @@ function parseArgs(argv: string[]): Args | null {
   for (const t of testSets ?? []) if (!t.startsWith('coco:')) testSetSpec('tiny', t);
   const preset = o.preset ?? 'tiny';
   evalPreset(preset);
+  const perceptual = integerArg('perceptual', o.perceptual);
+  if (perceptual !== undefined && (only.length !== 1 || only[0] !== 'table5'))
+    throw new Error('--perceptual goes with --only table5');
   return {
     preset,
     only,
@@ -160,6 +176,7 @@ function parseArgs(argv: string[]): Args | null {
     results: o.results ?? resultsDir(),
     backend: choiceArg('backend', o.backend, BACKENDS),
     threads: integerArg('threads', o.threads),
+    perceptual,
   };
 }
 
@@ -199,6 +216,10 @@ async function main(): Promise<void> {
     const def: TableExperiments = TABLES[table];
     const dir = path.join(results, def.folder);
     const testSets = args.testSets ?? def.testSets;
+    if (table === 'table5' && args.perceptual !== undefined) {
+      await runTable5Perceptual(args, args.perceptual);
+      continue;
+    }
     if (table === 'table4' || table === 'table5') {
       await runRemovalTable(table, args);
       continue;
@@ -315,6 +336,63 @@ async function runRemovalTable(table: 'table4' | 'table5', args: Args): Promise<
     } finally {
       net.dispose();
     }
+  }
+}
+
+/** Table V's perceptual experiments (--perceptual N): every row's removers are loaded first (weights fixed before
+ *  any run), then per test set each row's LPIPS-like run and its FID-like score. */
+async function runTable5Perceptual(args: Args, perBucket: number): Promise<void> {
+  const { preset, results } = args;
+  const { size } = evalPreset(preset);
+  const dir = path.join(results, TABLES.table5.folder);
+  const chosen = chooseK(table5Results(preset, results).table5);
+  if (!chosen) console.error('reproduce: no finished Table V validation results: k* unknown, only k = 0 is scored');
+  const ks = [...new Set([0, chosen?.k ?? 0])];
+  const segmenter = loadPretrainedSegmenter();
+  const checkpoints = args.checkpoints ?? (shippedWeightsPaths(shippedWeightsDir(preset)) as CheckpointPaths);
+  const fills = TABLE5_FILLS.map((fill) => ({ fill, choice: loadInpainter(fill, { size, checkpoints }) }));
+  // parseArgs found every joint arm under --arms but 'ours', which may be its shipped export
+  const runOf = (name: string) =>
+    args.jointArms!.find((a) => a.name === name)?.run ?? path.join(shippedWeightsDir(preset), 'joint');
+  const nets = Object.values(TABLE5_JOINT_ARMS).map((name) => ({ name, net: loadJointRemovalNetwork(runOf(name)) }));
+  try {
+    for (const { net } of nets)
+      if (net.size !== size)
+        throw new Error(
+          `${net.checkpoint.file} was trained at ${net.size}x${net.size}, the test set is ${size}x${size}`,
+        );
+    const rows = [
+      ...fills.flatMap(({ fill, choice }) =>
+        (fill === LEARNED_INPAINTER ? ks : [0]).map((k) => ({
+          o: {
+            inpainter: fill,
+            checkpoints: choice.checkpoints,
+            removal: { method: 'segmenterMask' as const, segmenter: TABLE5_SEGMENTER, k },
+          },
+          remover: segmenterMaskRemover(choice.inpainter, k, segmenter),
+        })),
+      ),
+      ...nets.map(({ name, net }) => ({
+        o: { inpainter: 'joint', arm: name, removal: { method: 'joint' as const, checkpoint: net.checkpoint } },
+        remover: jointRemover(net),
+      })),
+    ];
+    const truths = new Map<string, Float64Array[]>();
+    for (const testSet of args.testSets ?? TABLES.table5.testSets)
+      for (const { o, remover } of rows) {
+        const spec = table5PerceptualSpec(preset, o, testSet, perBucket);
+        await run(spec, { remover }, dir);
+        const t0 = Date.now();
+        const fid = await fidLikeOfRemoval(spec, remover, path.join(dir, spec.name), { truths });
+        console.error(
+          `reproduce: ${spec.name}: FID-like ${fid.all.value.toFixed(2)} over ${fid.all.count} images ` +
+            `(${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+        );
+      }
+  } finally {
+    for (const { choice } of fills) choice.dispose();
+    for (const { net } of nets) net.dispose();
+    segmenter.dispose();
   }
 }
 

@@ -12,7 +12,9 @@
 //
 // Speed (measured on this machine, input 299, one pair = one network pass over 2 images; 64x64 and 256x256 images
 // cost the same since both are resized to 299): plain tfjs-backend-wasm 0.69 s a pair (first call 1.8 s including
-// the model load); reference cpu backend 24 s a pair (first call 28 s).
+// the model load); reference cpu backend 24 s a pair (first call 28 s). With the native oneDNN kernels (wasm, one
+// thread) while two trainings shared the 2 cores: 0.8 s a pair in passes of 4 pairs; one pair a pass inside a
+// removal experiment (Table V's perceptual rows), 1.0-1.8 s an image including the removal.
 import * as tf from '@tensorflow/tfjs';
 import { type MetricImage, asRaster } from './metricInput';
 import type { MetricResult } from './result';

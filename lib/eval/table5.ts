@@ -19,6 +19,13 @@
 // The paper's quoted table through the same rules (no s.e.: orderings only): in PSNR ours > w/o MEL in every bucket,
 // but w/o MEL trails Hi-fill at 0-10 % (29.60 vs 30.43 dB), so C7 as stated fails there; the gain is largest at
 // 0-10 % (1.47 dB), so C8 fails on the paper's own PSNR too.
+//
+// Perceptual scores (issue 16 item 4; `npm run reproduce -- --only table5 --perceptual N`): each row's removal on
+// N items a bucket (lib/eval/experiments.ts table5PerceptualSpec), the LPIPS-like distance per image (mean ± s.e.
+// as PSNR) and the FID-like score of the outputs against the ground truths per bucket and over all items
+// (lib/eval/fidLike.ts fidLikeOfRemoval). Both run nsfwjs's InceptionV3: NOT comparable to the paper's LPIPS
+// (AlexNet/VGG, learned weights) and FID (the TF-FID Inception, thousands of images), which are quoted beside them
+// for their ordering only. FID-like is biased upward on small sets (compare rows at equal set sizes only).
 import * as path from 'node:path';
 import {
   type ExperimentResults,
@@ -33,6 +40,7 @@ import { bucketStats } from './resultRows';
 import { PAPER_LABEL, type PaperTables, loadPaperTables } from './paperTables';
 import { MASK_RATIO_BUCKETS } from '../data/buckets';
 import type { LearnedMaskSummary } from './learnedMasks';
+import { type FidLikeSummary, readFidLike } from './fidLike';
 import {
   TABLES,
   TABLE5_JOINT_ARMS,
@@ -45,14 +53,44 @@ import {
 
 export const TABLE5_THRESHOLDS = { z: 2 };
 
-/** The finished Table V experiments at `preset` (test sets and the validation split k is chosen on), and Table IV's
- *  (the joint rows), under `results` (default results/): what the notebook and `npm run figures` draw. */
+/** A perceptual experiment of Table V (the LPIPS-like rows) and its FID-like score (null until computed). */
+export interface Table5Perceptual {
+  experiment: ExperimentResults;
+  fid: FidLikeSummary | null;
+}
+
+const isPerceptual = (e: ExperimentResults) => e.spec.metrics.some((m) => m.metric === 'lpipsLike');
+
+/** The finished perceptual experiments under `results` (default results/) of test images of `size` px, of one set
+ *  size per test set (the largest found), with their FID-like scores. */
+export function loadTable5Perceptual(results = resultsDir(), size?: number): Table5Perceptual[] {
+  const dir = path.join(results, TABLES.table5.folder);
+  const done = loadResults(dir).filter(
+    (e) =>
+      e.spec.table === 'table5_sota' &&
+      isPerceptual(e) &&
+      e.imagesDone >= e.spec.testSet.count &&
+      (size === undefined || e.spec.testSet.size === size),
+  );
+  const largest = new Map<string, number>();
+  for (const e of done)
+    largest.set(e.spec.testSet.kind, Math.max(largest.get(e.spec.testSet.kind) ?? 0, e.spec.testSet.count));
+  return done
+    .filter((e) => e.spec.testSet.count === largest.get(e.spec.testSet.kind))
+    .map((e) => ({ experiment: e, fid: readFidLike(path.join(dir, e.spec.name)) }));
+}
+
+/** The finished Table V experiments at `preset` (test sets and the validation split k is chosen on), Table IV's
+ *  (the joint rows), and the perceptual ones (loadTable5Perceptual), under `results` (default results/): what the
+ *  notebook and `npm run figures` draw. */
 export function table5Results(
   preset: string,
   results = resultsDir(),
-): { table5: ExperimentResults[]; table4: ExperimentResults[] } {
+): { table5: ExperimentResults[]; table4: ExperimentResults[]; perceptual: Table5Perceptual[] } {
   const { size, count } = evalPreset(preset);
-  const all = loadResults(path.join(results, TABLES.table5.folder)).filter((e) => e.spec.table === 'table5_sota');
+  const all = loadResults(path.join(results, TABLES.table5.folder)).filter(
+    (e) => e.spec.table === 'table5_sota' && !isPerceptual(e),
+  );
   const validation = all.filter((e) => e.spec.testSet.kind === 'photo-validation');
   return {
     table5: [
@@ -60,6 +98,7 @@ export function table5Results(
       ...finishedExperiments(validation, size, validationCount(count)).drawn,
     ],
     table4: tableResults('table4', preset, results),
+    perceptual: loadTable5Perceptual(results, size),
   };
 }
 
@@ -249,6 +288,71 @@ export function table5Markdown(
   return `${lines.join('\n')}\n`;
 }
 
+export const PERCEPTUAL_LABEL = 'LPIPS-like / FID-like (InceptionV3-nsfwjs): not comparable to published LPIPS/FID';
+
+/** One test set's perceptual section: for each row of the PSNR table (`psnrRows`, table5Rows: so k* is the one
+ *  chosen on validation) its perceptual experiment, in the LPIPS-like table (per bucket, mean ± s.e., the paper's
+ *  LPIPS quoted) and the FID-like table (per bucket and over all items, the paper's FID quoted); the set they were
+ *  computed on and the rows without one stated. Empty without perceptual experiments on the rows' test set. */
+export function table5PerceptualSection(
+  perceptual: Table5Perceptual[],
+  psnrRows: Table5Row[],
+  tables: PaperTables = loadPaperTables(),
+): string[] {
+  const key = (e: ExperimentResults) => (e.spec.removal?.method === 'joint' ? e.spec.arm : segmaskKey(e));
+  const testSet = psnrRows[0]?.testSet;
+  const matched = psnrRows.map((r) => ({
+    r,
+    p: perceptual.find((p) => p.experiment.spec.testSet.kind === testSet && key(p.experiment) === r.key),
+  }));
+  const rows = matched.flatMap(({ r, p }) => (p ? [{ ...r, experiment: p.experiment }] : []));
+  if (rows.length === 0) return [];
+  const unscored = matched.filter((m) => !m.p).map((m) => m.r.label);
+  const { count } = rows[0].experiment.spec.testSet;
+  const perBucket = count / MASK_RATIO_BUCKETS.length;
+  const items =
+    testSet === 'photo-test'
+      ? `the first ${count} items of photo-test (${perBucket} a bucket), the same as the PSNR rows' items 0-${count - 1}`
+      : `a ${count}-item ${testSet} set (${perBucket} a bucket, stratified over the test range; not the PSNR ` +
+        "rows' items)";
+  const labels = MASK_RATIO_BUCKETS.map((b) => b.label);
+  const t = tables.table5_sota as { methods: string[] } & Record<string, Record<string, (number | null)[]>>;
+  const fidOf = (r: Table5Row) => perceptual.find((p) => p.experiment === r.experiment)?.fid ?? null;
+  const notScored = unscored.length ? ` Not scored here: ${unscored.join('; ')}.` : '';
+  const fid = [
+    `| row | ${labels.map((b) => `${b} (${perBucket} a set)`).join(' | ')} | all (${count} a set) | ` +
+      'PSNR on these items |',
+    `|---|${labels.map(() => '---|').join('')}---|---|`,
+    ...rows.map((r) => {
+      const f = fidOf(r);
+      const cell = (b: string) => f?.buckets.find((x) => x.bucket === b)?.value.toFixed(3) ?? '–';
+      const psnr = averageBuckets(bucketStats(removalRows(r.experiment, 'psnr', 'paper')));
+      return (
+        `| ${r.label} | ${labels.map(cell).join(' | ')} | ${f ? f.all.value.toFixed(3) : '–'} | ` +
+        `${psnr.mean.toFixed(2)} ± ${psnr.se === null ? '–' : psnr.se.toFixed(2)} |`
+      );
+    }),
+    ...(t.fid
+      ? t.methods.flatMap((m, i) => {
+          const v = tables.buckets.map((b) => t.fid[b][i]);
+          return v.every((x) => x === null)
+            ? []
+            : [`| ${m} (${PAPER_LABEL}, FID) | ${v.map((x) => x ?? '–').join(' | ')} | – | – |`];
+        })
+      : []),
+  ];
+  return [
+    `## ${testSet}: ${PERCEPTUAL_LABEL}\n`,
+    `On ${items}. Lower is better for both. The paper's LPIPS and FID rows are quoted for their ordering ` +
+      `only.${notScored}\n`,
+    '### LPIPS-like (unweighted unit-feature distance on 5 layers; per image, mean ± s.e. over the buckets)\n',
+    table5Markdown(rows, 'lpipsLike', LPIPS_LIKE_PROTOCOL, tables),
+    `### FID-like (Fréchet distance of pooled mixed10 features, outputs vs ground truths; one number a set, no ` +
+      `s.e.; on ${perBucket} or ${count} images it is heavily biased upward: compare rows only within a column)\n`,
+    `${fid.join('\n')}\n`,
+  ];
+}
+
 /** The segmenters evaluated on the same items (item 1 of issue 16): per row whose masks a segmenter made (the
  *  pretrained one at k = 0; each joint arm's fine-tuned one), IoU, boundary F, coverage, mean signed distance of m
  *  to m_G (px) and area ratio, per bucket and over all. */
@@ -264,6 +368,8 @@ export function table5Report(
   table5: ExperimentResults[],
   table4: ExperimentResults[],
   tables: PaperTables = loadPaperTables(),
+  // `npm run figures` passes none: the finished ones beside the default results, at table5's image size
+  perceptual: Table5Perceptual[] = loadTable5Perceptual(resultsDir(), table5[0]?.spec.testSet.size),
 ): string {
   const chosen = chooseK(table5);
   const parts = [
@@ -285,21 +391,16 @@ export function table5Report(
       for (const v of [c7Verdict(rows, metric), c8Verdict(rows, metric)]) if (v) parts.push(`- ${v.text}`);
       parts.push('');
     }
-    if (rows.some((r) => removalRows(r.experiment, 'lpipsLike', LPIPS_LIKE_PROTOCOL).length > 0))
-      parts.push(
-        `## ${testSet}: LPIPS-like (InceptionV3-nsfwjs, unweighted; lower is better; the paper's rows are ` +
-          'LPIPS on AlexNet/VGG, not comparable in value)\n',
-        table5Markdown(
-          rows.filter((r) => removalRows(r.experiment, 'lpipsLike', LPIPS_LIKE_PROTOCOL).length > 0),
-          'lpipsLike',
-          LPIPS_LIKE_PROTOCOL,
-          tables,
-        ),
-      );
+    parts.push(...table5PerceptualSection(perceptual, rows, tables));
     const segmenters = rows
       .filter((r) => ['segmask-ours-k0', 'segmasklps-ours-k0'].includes(r.key) || !r.key.startsWith('segmask'))
       .map((r) => ({
-        label: r.key === 'segmask-ours-k0' ? 'pretrained segmenter' : `${r.label} (joint run's)`,
+        label:
+          r.key === 'segmask-ours-k0'
+            ? 'pretrained segmenter'
+            : r.key === 'segmasklps-ours-k0'
+              ? 'L_PS-fine-tuned segmenter'
+              : `${r.label} (joint run's)`,
         experiment: r.experiment,
       }));
     parts.push(
