@@ -12,7 +12,7 @@
 // results/<table>/curves.json. Each table has its default test sets (--test-set overrides them for all).
 // Table IV scores the joint runs under --arms DIR (alphaA, nomel: each a joint run's folder, or DIR/table4), removing
 // in the automatic setting; Table V the pretrained segmenter's mask (+ k px) filled by Telea, the mean fill and our
-// shipped inpainters (--checkpoints, default checkpoints/cpu), k chosen on the photo validation split, and the joint
+// paper-design inpainters (--checkpoints, default checkpoints/cpu with image-edgeconnect), k chosen on the photo validation split, and the joint
 // runs 'alpha0.03' and 'nomel' of --arms (into results/table4, the same experiments as Table IV's).
 // --perceptual N (with --only table5): instead, Table V's LPIPS-like and FID-like scores, on N items a bucket of each
 // test set (InceptionV3 costs about 1 s an image on one core): the segmenter-mask rows at k = 0 and at the k* the
@@ -47,7 +47,7 @@ import { type ExperimentSpec, resultsDir, runExperiment } from '../eval/experime
 import type { Inpainter } from '../inpaint/inpainter';
 import { CLASSICAL_INPAINTERS, LEARNED_INPAINTER } from '../inpaint/inpainter';
 import type { CheckpointPaths } from '../pipeline/learnedInpainters';
-import { shippedWeightsDir, shippedWeightsPaths } from '../io/shippedWeights';
+import { paperDesignWeightsPaths, shippedWeightsDir } from '../io/shippedWeights';
 import {
   jointRemover,
   loadFineTunedSegmenter,
@@ -286,7 +286,8 @@ async function runRemovalTable(table: 'table4' | 'table5', args: Args): Promise<
       const { segmenter, checkpoint } = s.load();
       try {
         for (const fill of TABLE5_FILLS) {
-          const checkpoints = args.checkpoints ?? (shippedWeightsPaths(shippedWeightsDir('cpu')) as CheckpointPaths);
+          const checkpoints =
+            args.checkpoints ?? (paperDesignWeightsPaths(shippedWeightsDir('cpu')) as CheckpointPaths);
           const choice = loadInpainter(fill, { size, checkpoints });
           try {
             const ks = fill === LEARNED_INPAINTER ? TABLE5_K : [0];
@@ -349,7 +350,7 @@ async function runTable5Perceptual(args: Args, perBucket: number): Promise<void>
   if (!chosen) console.error('reproduce: no finished Table V validation results: k* unknown, only k = 0 is scored');
   const ks = [...new Set([0, chosen?.k ?? 0])];
   const segmenter = loadPretrainedSegmenter();
-  const checkpoints = args.checkpoints ?? (shippedWeightsPaths(shippedWeightsDir(preset)) as CheckpointPaths);
+  const checkpoints = args.checkpoints ?? (paperDesignWeightsPaths(shippedWeightsDir(preset)) as CheckpointPaths);
   const fills = TABLE5_FILLS.map((fill) => ({ fill, choice: loadInpainter(fill, { size, checkpoints }) }));
   // parseArgs found every joint arm under --arms but 'ours', which may be its shipped export
   const runOf = (name: string) =>

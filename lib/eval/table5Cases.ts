@@ -15,7 +15,7 @@ import { type Checkpoints, TABLE5_JOINT_ARMS, loadInpainter } from './experiment
 import { psnr } from './psnr';
 import { openTestSet } from '../data/triplets';
 import { LEARNED_INPAINTER } from '../inpaint/inpainter';
-import { shippedWeightsDir, shippedWeightsPaths } from '../io/shippedWeights';
+import { paperDesignWeightsPaths, shippedWeightsDir } from '../io/shippedWeights';
 import { repoPath } from '../io/repoRoot';
 import { type Remover, jointRemover, loadJointRemovalNetwork, segmenterMaskRemover } from '../pipeline/jointRemoval';
 import { maskChange } from '../viz/images';
@@ -129,7 +129,7 @@ export async function table5CasePanels(rows: Table5Row[], n = 3): Promise<{ pane
   const noMel = loadJointRemovalNetwork(noMelDir);
   const choice = loadInpainter(LEARNED_INPAINTER, {
     size: testSet.size,
-    checkpoints: shippedWeightsPaths(shippedWeightsDir('cpu')),
+    checkpoints: paperDesignWeightsPaths(shippedWeightsDir('cpu')),
   });
   try {
     checkWeights(row(TABLE5_JOINT_ARMS.ours), ours.checkpoint);
@@ -147,7 +147,7 @@ export async function table5CasePanels(rows: Table5Row[], n = 3): Promise<{ pane
         'failures',
       `weights, each the one its row of Table V records: ours ${CASE_WEIGHTS.ours} (the float16 export of SHA-256 ` +
         `${short(ours.checkpoint.sha256)}), w/o MEL ${CASE_WEIGHTS.noMel} (SHA-256 ${short(noMel.checkpoint.sha256)}), ` +
-        'the segmenter mask filled by the shipped inpainters (checkpoints/cpu/{edge,seg,image})',
+        'the segmenter mask filled by the paper-design inpainters (checkpoints/cpu/{edge,segInpainter,image-edgeconnect})',
       `masks against m_G: ${MASK_LEGEND}; each output's PSNR is measured on the picture (the export moves ours by ` +
         'a few mask pixels from the run the gain comes from)',
     ];

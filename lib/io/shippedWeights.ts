@@ -265,6 +265,13 @@ export function shippedWeightsPaths(dir: string): Record<GeneratorStage, string>
   };
 }
 
+/** The paper's inpainting network among the shipped weights: <dir>/edge, <dir>/segInpainter and the EdgeConnect
+ *  image inpainter <dir>/image-edgeconnect, which the joint runs of Tables IV and V start from and Table V's
+ *  segmenter-mask rows fill with (<dir>/image is the shipped Telea refiner, lib/models/inpainters.ts). */
+export function paperDesignWeightsPaths(dir: string): Record<GeneratorStage, string> {
+  return { ...shippedWeightsPaths(dir), image: path.join(dir, 'image-edgeconnect') };
+}
+
 /**
  * Where the shipped weights of a preset live: checkpoints/<preset> at the repository root, or WEIGHTS_DIR when set
  * (a relative WEIGHTS_DIR is taken from the repository root, whatever the working directory: notebooks run in

@@ -10,7 +10,8 @@
 # shipped checkpoints/cpu/image) in place of the paper's EdgeConnect one (checkpoints/cpu/image-edgeconnect).
 # segmenter-lps: the pretrained segmenter fine-tuned alone on L_PS (the segmenter stage), for the segmenter
 # comparison of Table V. 600 steps each (the first 300 were run, evaluated on a few items, then resumed to 600).
-# Resumable: a finished arm is skipped, a started one resumed; runs in runs/table4/ARM, one wasm thread each.
+# Resumable: a finished arm is skipped, a started one resumed; runs in runs/table4/ARM (refiner arms in
+# runs/table4-refiner/ARM), one wasm thread each.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh" # train
 cd "$(dirname "$0")/../.."
@@ -18,7 +19,11 @@ STEPS=${STEPS_JOINT:-600}
 for arm in "$@"; do
   # the paper's design: the EdgeConnect image inpainter; refiner-*: the Telea refiner (the shipped image inpainter)
   image=(--init-image checkpoints/cpu/image-edgeconnect)
-  [[ $arm == refiner-* ]] && image=(--image-inpainter telea-refiner --init-image checkpoints/cpu/image)
+  dir=runs/table4
+  if [[ $arm == refiner-* ]]; then
+    image=(--image-inpainter telea-refiner --init-image checkpoints/cpu/image)
+    dir=runs/table4-refiner # scored on their own: npm run reproduce -- --only table4 --arms runs/table4-refiner
+  fi
   case $arm in
     alpha0.0[1357] | refiner-alpha0.0[1357]) mel=(--alpha "${arm#*alpha}") ;;
     nomel | refiner-nomel) mel=(--no-mel) ;;
@@ -30,9 +35,9 @@ for arm in "$@"; do
       ;;
   esac
   if [ "$arm" = segmenter-lps ]; then
-    train segmenter "runs/table4/$arm" "$STEPS" --segmenter pretrained --checkpoint-every 50
+    train segmenter "$dir/$arm" "$STEPS" --segmenter pretrained --checkpoint-every 50
   else
-    train joint "runs/table4/$arm" "$STEPS" --checkpoint-every 50 --weights lambdaIG=0,lambdaIF=0,lambdaIS=0 \
+    train joint "$dir/$arm" "$STEPS" --checkpoint-every 50 --weights lambdaIG=0,lambdaIF=0,lambdaIS=0 \
       "${mel[@]}" "${image[@]}" --init-edge checkpoints/cpu/edge --init-segInpainter checkpoints/cpu/segInpainter
   fi
 done
