@@ -32,7 +32,7 @@ import {
   table3Markdown,
   table3Verdict,
 } from '../lib/eval/table3';
-import { windowMeans } from '../lib/eval/trainingCurves';
+import { readTrainingCurves, windowMeans, writeTrainingCurves } from '../lib/eval/trainingCurves';
 
 const BUCKETS = ['0-10%', '10-20%', '20-30%', '30-40%'];
 const near = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
@@ -444,3 +444,17 @@ test(
     assert.notDeepEqual(other.hole.data, maskedInput(testSet, 0, { kind: 'random' }, await itemAt(0)).hole.data);
   },
 );
+
+test("curves.json written before the rename ('seg') reads under segInpainter, and keeps it when arms are added", () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'curves-')), 'curves.json');
+  const curve = { steps: [100], losses: { loss: [1] } };
+  fs.writeFileSync(file, JSON.stringify({ every: 100, arms: { 'object-s0': { edge: curve, seg: curve } } }));
+  assert.deepEqual(Object.keys(readTrainingCurves(file).arms['object-s0']), ['edge', 'segInpainter']);
+  writeTrainingCurves(file, { every: 100, arms: { 'random-s0': { image: curve } } });
+  const merged = readTrainingCurves(file).arms;
+  assert.deepEqual(Object.keys(merged['object-s0']), ['edge', 'segInpainter']);
+  assert.deepEqual(Object.keys(merged['random-s0']), ['image']);
+  // the committed Table II curves hold a segInpainter curve for every arm (recorded as 'seg')
+  const committed = readTrainingCurves(path.join(__dirname, '..', 'results', 'table2', 'curves.json')).arms;
+  assert.ok(Object.values(committed).every((parts) => parts.segInpainter));
+});

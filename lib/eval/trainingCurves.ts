@@ -8,6 +8,7 @@ import { readLossLog } from '../train/log';
 import { INPAINTER_PARTS } from '../pipeline/learnedInpainters';
 import { writeJsonAtomic } from '../io/atomicWrite';
 import type { Arm } from './experiments';
+import { recordedStageName } from '../config/presets';
 
 /** One part's curve: steps[i] is the last step of window i, losses[name][i] the window's mean. */
 export interface PartCurve {
@@ -68,7 +69,7 @@ export function trainingCurves(arms: Arm[], every = 100): TrainingCurves {
 
 /** Writes the curves beside the table's results, merged with what is there (arms scored earlier keep theirs). */
 export function writeTrainingCurves(file: string, curves: TrainingCurves): void {
-  const old: TrainingCurves | null = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null;
+  const old = fs.existsSync(file) ? readTrainingCurves(file) : null;
   const arms = { ...(old && old.every === curves.every ? old.arms : {}), ...curves.arms };
   writeJsonAtomic(file, {
     every: curves.every,
@@ -80,11 +81,23 @@ export function writeTrainingCurves(file: string, curves: TrainingCurves): void 
   });
 }
 
-/** The curves in `file`; none (no arms) when the table has not been run yet. */
+/** The curves in `file`, parts under today's stage names (recordedStageName: 'seg' was the segInpainter's);
+ *  none (no arms) when the table has not been run yet. */
 export function readTrainingCurves(file: string): TrainingCurves {
   if (!fs.existsSync(file)) return { every: 100, arms: {} };
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as TrainingCurves;
+  const c = JSON.parse(fs.readFileSync(file, 'utf8')) as TrainingCurves;
+  const arms = Object.entries(c.arms).map(([arm, parts]) => [
+    arm,
+    Object.fromEntries(Object.entries(parts).map(([part, curve]) => [recordedStageName(part), curve])),
+  ]);
+  return { ...c, arms: Object.fromEntries(arms) };
 }
+
+const PART_TITLES: Record<string, string> = {
+  edge: 'edge inpainter',
+  segInpainter: 'segmentation inpainter',
+  image: 'image inpainter',
+};
 
 const COLOURS: Record<string, string> = { object: '#1f77b4', random: '#d62728' };
 
@@ -119,7 +132,7 @@ export function curvesFigure(curves: TrainingCurves, loss = 'loss'): Figure {
     legend: { orientation: 'h', y: -0.25 },
     margin: { t: 70, b: 110, l: 60, r: 20 },
     annotations: parts.map((p, k) => ({
-      text: `${p} inpainter`,
+      text: PART_TITLES[p],
       showarrow: false,
       xref: `x${k === 0 ? '' : k + 1} domain`,
       yref: `y${k === 0 ? '' : k + 1} domain`,
