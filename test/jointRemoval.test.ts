@@ -3,7 +3,9 @@
 //    fills the segment the pretrained segmenter finds on m_G: the mask it returns matches personSegments' component
 //    (an independent path: probabilities resized and thresholded vs tempered logits), pixels outside it are I's;
 //  - the segmenter-mask baseline: k px of dilation grow the mask by k px (it contains the k = 0 mask), the fill is
-//    inside the mask only; an m_G on no person removes nothing; no tensor leaks.
+//    inside the mask only; an m_G on no person removes nothing; no tensor leaks;
+//  - a segmenter-stage run loads as the segmenter it trained (from scratch or pretrained), with its weights; the
+//    scratch one's mask equals the hard mask of its joint network's selection (lib/models/differentiableMask.ts).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -17,9 +19,16 @@ import { CLASSICAL_INPAINTERS } from '../lib/inpaint/inpainter';
 import {
   jointRemover,
   loadJointRemovalNetwork,
+  loadSegmenterRun,
   segmenterMask,
   segmenterMaskRemover,
 } from '../lib/pipeline/jointRemoval';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { Segmenter } from '../lib/models/segmenter';
+import { selectDifferentiableMask } from '../lib/models/differentiableMask';
+import { DATA_MIXES, PRESETS, type Preset } from '../lib/config/presets';
+import { runTraining } from '../lib/train/loop';
 import { SIZE, jointFixture } from './jointFixture';
 
 let image: Raster;
@@ -101,3 +110,44 @@ test(
     assert.throws(() => segmenterMaskRemover(CLASSICAL_INPAINTERS.telea, -1), /k must be an integer >= 0/);
   },
 );
+
+test("a segmenter-stage run's segmenter: from scratch or pretrained as recorded, with the run's weights; the scratch one's mask is its joint network's hard selection", async () => {
+  const preset: Preset = { ...PRESETS.tiny, architecture: { ...PRESETS.tiny.architecture, size: SIZE } };
+  const train = async (segmenter: 'scratch' | 'pretrained') => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), `segmenter-${segmenter}-`));
+    await runTraining({
+      preset,
+      stage: 'segmenter',
+      segmenter,
+      data: DATA_MIXES.procedural,
+      out,
+      steps: 1,
+      progress: false,
+    });
+    return out;
+  };
+  for (const kind of ['scratch', 'pretrained'] as const) {
+    const run = await train(kind);
+    const { segmenter, checkpoint } = loadSegmenterRun(run);
+    assert.equal(segmenter instanceof Segmenter, kind === 'scratch', kind);
+    assert.equal(checkpoint.step, 1);
+    const ckpt = loadCheckpoint(run);
+    for (const [name, v] of segmenter.params.named())
+      assert.deepEqual(Array.from(v.dataSync()), Array.from(ckpt.tensors.get(`model.seg.${name}`)!.values), name);
+    if (segmenter instanceof Segmenter) {
+      const before = tf.memory().numTensors;
+      const mask = await segmenterMask(image, person, segmenter);
+      assert.equal(tf.memory().numTensors, before, 'no tensor leak');
+      const x = tf.tensor4d(image.data, [1, SIZE, SIZE, 3]);
+      const gt = tf.tensor4d(Float32Array.from(person.data), [1, SIZE, SIZE, 1]);
+      const out = segmenter.apply(x);
+      const sel = selectDifferentiableMask(out, gt);
+      assert.deepEqual(Array.from(mask.data), Array.from(sel.mask.dataSync()), 'the hard mask M of training');
+      assert.ok(maskArea(mask) > 0);
+      tf.dispose([x, gt, out.semanticLogits, out.boundaryLogits, sel.mask, sel.softMask]);
+    }
+    segmenter.dispose();
+    fs.rmSync(run, { recursive: true });
+  }
+  assert.throws(() => loadSegmenterRun(jointRun), /not a segmenter's/);
+});

@@ -17,7 +17,13 @@ import {
   type RemovalSpec,
   runExperiment,
 } from '../lib/eval/experiment';
-import { TABLE5_LPS_SEGMENTER, table5PerceptualSpec, testSetSpec } from '../lib/eval/experiments';
+import {
+  TABLE5_LPS_SEGMENTER,
+  TABLE5_SCRATCH_SEGMENTER,
+  table5PerceptualSpec,
+  testSetSpec,
+} from '../lib/eval/experiments';
+import { buildFigures } from '../lib/cli/figures';
 import { FID_LIKE_FILE, type FidLikeSummary, fidLikeOfRemoval, inceptionPoolFeatures } from '../lib/eval/fidLike';
 import { frechetDistanceOfFeatures } from '../lib/eval/frechet';
 import type { ResultRow } from '../lib/eval/resultRows';
@@ -264,7 +270,12 @@ test('perceptual experiments load apart from the PSNR ones, of the largest set s
     fs.writeFileSync(path.join(d, 'per_image.jsonl'), e.rows.map((r) => JSON.stringify(r)).join('\n'));
     if (fid) fs.writeFileSync(path.join(d, FID_LIKE_FILE), JSON.stringify(fid));
   };
-  const psnrRow = exp({ name: 'psnr-telea', inpainter: 'telea', removal: seg(0), metrics: { 'psnr|paper': () => 20 } });
+  const psnrRow = exp({
+    name: 'psnr-telea',
+    inpainter: 'telea',
+    removal: seg(0),
+    metrics: { 'psnr|paper': () => 20, 'ssim|paper': () => 0.8 },
+  });
   // the tiny preset's full count (8): a perceptual experiment of that size must not be taken for a PSNR row
   const full = perceptualRow('perceptual8-telea', 0, { inpainter: 'telea', removal: seg(0) });
   const half = perceptualRow('perceptual4-telea', 0, { inpainter: 'telea', removal: seg(0) });
@@ -288,5 +299,60 @@ test('perceptual experiments load apart from the PSNR ones, of the largest set s
     r.perceptual.map((p) => p.experiment.spec.name),
     ['perceptual8-telea'],
   );
+  // npm run figures: the perceptual experiments are no rows of Table V (nothing said of them), its report shows them
+  const out = path.join(dir, 'figures');
+  const built = await buildFigures(dir, out, 'tiny');
+  assert.deepEqual(
+    built.leftOut.filter((l) => l.includes('perceptual')),
+    [],
+  );
+  const md = fs.readFileSync(path.join(out, 'table5.md'), 'utf8');
+  assert.match(md, /### LPIPS-like[\s\S]*\| Telea \(segmenter mask\) \| 0\.1000 \|/);
   fs.rmSync(dir, { recursive: true });
+});
+
+test('C7 and C8 on the LPIPS-like distance: lower is better, so each gap is taken the other way round', () => {
+  const scratch: RemovalSpec = { method: 'segmenterMask', segmenter: TABLE5_SCRATCH_SEGMENTER, k: 0 };
+  const defs = [
+    ['telea', seg(0)],
+    ['ours', seg(0)],
+    ['ours', scratch],
+  ] as const;
+  const psnr = (inpainter: string, removal: RemovalSpec, arm?: string) =>
+    exp({ name: `t-${inpainter}-${arm}`, inpainter, removal, arm, metrics: { 'psnr|paper': () => 20 } });
+  const psnrRows = table5Rows(
+    defs.map(([f, removal]) => psnr(f, removal)),
+    ['nomel', 'alpha0.03'].map((arm) => psnr('joint', joint, arm)),
+    'photo-test',
+  );
+  assert.deepEqual(
+    psnrRows.map((r) => r.key),
+    ['segmask-telea-k0', 'segmask-ours-k0', 'segmaskscratch-ours-k0', 'nomel', 'alpha0.03'],
+  );
+  // LPIPS-like 0.1 (bucket + 1) + 0.01 r: with `sign` -1 the later rows (w/o MEL, then ours) are the better ones
+  const section = (sign: number) => {
+    const perceptual: Table5Perceptual[] = [
+      ...defs.map(([inpainter, removal], r) => ({
+        experiment: perceptualRow(`p${r}`, sign * r, { inpainter, removal }),
+        fid: null,
+      })),
+      ...['nomel', 'alpha0.03'].map((arm, j) => ({
+        experiment: perceptualRow(`p-${arm}`, sign * (3 + j), { inpainter: 'joint', removal: joint, arm }),
+        fid: null,
+      })),
+    ];
+    return table5PerceptualSection(perceptual, psnrRows).join('\n');
+  };
+  // every paired gap is exactly 0.01 a row apart (s.e. 0): C7 holds when ours < w/o MEL < each baseline
+  const better = section(-1);
+  assert.match(
+    better,
+    /- C7 \(photo-test, lpipsLike [^)]*\): w\/o MEL − ours 0\.0100 ± 0\.0000; segmask-telea-k0 − w\/o MEL 0\.0300 ± 0\.0000; segmask-ours-k0 − w\/o MEL 0\.0200 ± 0\.0000; segmaskscratch-ours-k0 − w\/o MEL 0\.0100 ± 0\.0000: holds/,
+  );
+  // MEL's gain 0.01 in every bucket: not largest at 30-40 % beyond the noise
+  assert.match(
+    better,
+    /- C8 \(photo-test, lpipsLike [^)]*\): MEL's gain w\/o MEL − ours 0-10% 0\.0100[^\n]*does not hold/,
+  );
+  assert.match(section(1), /- C7 [^\n]*w\/o MEL − ours -0\.0100 ± 0\.0000;[^\n]*: does not hold/);
 });

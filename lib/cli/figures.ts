@@ -19,7 +19,7 @@ import { table1Csv, table1Figure, table1Markdown } from '../eval/table1';
 import { table2Csv, table2Figure, table2Markdown } from '../eval/table2';
 import { table3Csv, table3Figure, table3Markdown } from '../eval/table3';
 import { table4Report } from '../eval/table4';
-import { table5Report } from '../eval/table5';
+import { isPerceptual, loadTable5Perceptual, table5Report } from '../eval/table5';
 import type { Figure } from '../viz/figure';
 import { figuresDir, writeFigure, writeIfChanged } from '../viz/exportFigure';
 import { closeFigureRenderer } from '../viz/renderFigure';
@@ -114,7 +114,12 @@ export async function buildFigures(
   }
   // Tables IV and V; Table V's k is chosen on its validation experiments (half the test count), kept beside
   const t4 = finishedExperiments(of('table4'), p?.size, p?.count);
-  const t5 = finishedExperiments(of('table5'), p?.size, p?.count);
+  // the perceptual experiments (a subset of the items each) are drawn inside Table V's report, not as its rows
+  const t5 = finishedExperiments(
+    of('table5').filter((e) => !isPerceptual(e)),
+    p?.size,
+    p?.count,
+  );
   const t5Set = t5.drawn[0]?.spec.testSet;
   const validation = t5Set
     ? finishedExperiments(
@@ -125,7 +130,11 @@ export async function buildFigures(
     : [];
   leftOut.push(...t4.leftOut, ...t5.leftOut.filter((l) => !validation.some((e) => l.startsWith(e.spec.name))));
   if (t4.drawn.length) text('table4.md', table4Report(t4.drawn, tables));
-  if (t5.drawn.length) text('table5.md', table5Report([...t5.drawn, ...validation], t4.drawn, tables));
+  if (t5.drawn.length)
+    text(
+      'table5.md',
+      table5Report([...t5.drawn, ...validation], t4.drawn, tables, loadTable5Perceptual(results, t5Set?.size)),
+    );
   return { written, unchanged, leftOut };
 }
 

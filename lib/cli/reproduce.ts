@@ -28,6 +28,8 @@ import {
   TABLE5_SEGMENTER,
   TABLE5_LPS_RUN,
   TABLE5_LPS_SEGMENTER,
+  TABLE5_SCRATCH_RUN,
+  TABLE5_SCRATCH_SEGMENTER,
   TABLES,
   TEST_SETS,
   type TableName,
@@ -38,6 +40,7 @@ import {
   findJointArms,
   loadInpainter,
   resolveInpainter,
+  segmaskName,
   testSetSpec,
 } from '../eval/experiments';
 import { trainingCurves, writeTrainingCurves } from '../eval/trainingCurves';
@@ -50,17 +53,18 @@ import type { CheckpointPaths } from '../pipeline/learnedInpainters';
 import { paperDesignWeightsPaths, shippedWeightsDir } from '../io/shippedWeights';
 import {
   jointRemover,
-  loadFineTunedSegmenter,
+  type MaskSegmenter,
+  loadSegmenterRun,
   loadJointRemovalNetwork,
   segmenterMaskRemover,
 } from '../pipeline/jointRemoval';
-import { type PretrainedSegmenter, loadPretrainedSegmenter } from '../models/pretrainedSegmenter';
+import { loadPretrainedSegmenter } from '../models/pretrainedSegmenter';
 import type { Remover } from '../pipeline/jointRemoval';
 import { parseCheckpointsArg } from './checkpointsArg';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite';
-import { repoRelative } from '../io/repoRoot';
+import { repoPath, repoRelative } from '../io/repoRoot';
 import { type CliSpec, parseCli, runCli, choiceArg, integerArg, listArg } from './args';
 
 const REPRODUCE_CLI: CliSpec = {
@@ -263,6 +267,34 @@ async function main(): Promise<void> {
   }
 }
 
+type LoadedSegmenter = { segmenter: MaskSegmenter; checkpoint?: { file: string; step: number; sha256: string } };
+
+/** Table V's segmenters and the fills their masks get: the pretrained one (every fill at k = 0, ours also at each k
+ *  of TABLE5_K: `sweep`, chosen on validation), the L_PS-fine-tuned one where its run sits beside the joint arms (the
+ *  same), and the from-scratch one trained on procedural scenes (ours at k = 0: the segmenter comparison). */
+function table5Segmenters(
+  args: Args,
+): { name: string; load: () => LoadedSegmenter; fills: string[]; sweep: boolean }[] {
+  const lpsRun = path.join(path.dirname(args.jointArms![0].run), TABLE5_LPS_RUN);
+  return [
+    {
+      name: TABLE5_SEGMENTER,
+      load: () => ({ segmenter: loadPretrainedSegmenter() }),
+      fills: TABLE5_FILLS,
+      sweep: true,
+    },
+    ...(fs.existsSync(path.join(lpsRun, 'ckpt.json'))
+      ? [{ name: TABLE5_LPS_SEGMENTER, load: () => loadSegmenterRun(lpsRun), fills: TABLE5_FILLS, sweep: true }]
+      : []),
+    {
+      name: TABLE5_SCRATCH_SEGMENTER,
+      load: () => loadSegmenterRun(repoPath(TABLE5_SCRATCH_RUN)),
+      fills: [LEARNED_INPAINTER],
+      sweep: false,
+    },
+  ];
+}
+
 /** Table IV: every joint arm on its test sets. Table V: the segmenter-mask rows (validation first, for the choice
  *  of k), then the joint arms TABLE5_JOINT_ARMS into Table IV's folder. */
 async function runRemovalTable(table: 'table4' | 'table5', args: Args): Promise<void> {
@@ -274,26 +306,16 @@ async function runRemovalTable(table: 'table4' | 'table5', args: Args): Promise<
       ? args.jointArms!
       : args.jointArms!.filter((a) => (Object.values(TABLE5_JOINT_ARMS) as string[]).includes(a.name));
   if (table === 'table5') {
-    // the pretrained segmenter's masks, and the L_PS-fine-tuned one's where its run sits beside the joint arms
-    const lpsRun = path.join(path.dirname(args.jointArms![0].run), TABLE5_LPS_RUN);
-    type Loaded = { segmenter: PretrainedSegmenter; checkpoint?: { file: string; step: number; sha256: string } };
-    const segmenters: { name: string; load: () => Loaded }[] = [
-      { name: TABLE5_SEGMENTER, load: () => ({ segmenter: loadPretrainedSegmenter() }) },
-    ];
-    if (fs.existsSync(path.join(lpsRun, 'ckpt.json')))
-      segmenters.push({ name: TABLE5_LPS_SEGMENTER, load: () => loadFineTunedSegmenter(lpsRun) });
-    for (const s of segmenters) {
+    const checkpoints = args.checkpoints ?? (paperDesignWeightsPaths(shippedWeightsDir('cpu')) as CheckpointPaths);
+    for (const s of table5Segmenters(args)) {
       const { segmenter, checkpoint } = s.load();
       try {
-        for (const fill of TABLE5_FILLS) {
-          const checkpoints =
-            args.checkpoints ?? (paperDesignWeightsPaths(shippedWeightsDir('cpu')) as CheckpointPaths);
+        for (const fill of s.fills) {
           const choice = loadInpainter(fill, { size, checkpoints });
           try {
-            const ks = fill === LEARNED_INPAINTER ? TABLE5_K : [0];
-            const sets = fill === LEARNED_INPAINTER ? ['photo-validation', ...testSets] : testSets;
-            for (const testSet of sets)
-              for (const k of ks) {
+            const sweep = s.sweep && fill === LEARNED_INPAINTER;
+            for (const testSet of sweep ? ['photo-validation', ...testSets] : testSets)
+              for (const k of sweep ? TABLE5_K : [0]) {
                 const removal = {
                   method: 'segmenterMask' as const,
                   segmenter: s.name,
@@ -346,11 +368,9 @@ async function runTable5Perceptual(args: Args, perBucket: number): Promise<void>
   const { preset, results } = args;
   const { size } = evalPreset(preset);
   const dir = path.join(results, TABLES.table5.folder);
-  const chosen = chooseK(table5Results(preset, results).table5);
-  if (!chosen) console.error('reproduce: no finished Table V validation results: k* unknown, only k = 0 is scored');
-  const ks = [...new Set([0, chosen?.k ?? 0])];
-  const segmenter = loadPretrainedSegmenter();
+  const { table5 } = table5Results(preset, results);
   const checkpoints = args.checkpoints ?? (paperDesignWeightsPaths(shippedWeightsDir(preset)) as CheckpointPaths);
+  const segmenters = table5Segmenters(args).map((s) => ({ ...s, ...s.load() }));
   const fills = TABLE5_FILLS.map((fill) => ({ fill, choice: loadInpainter(fill, { size, checkpoints }) }));
   // parseArgs found every joint arm under --arms but 'ours', which may be its shipped export
   const runOf = (name: string) =>
@@ -363,16 +383,26 @@ async function runTable5Perceptual(args: Args, perBucket: number): Promise<void>
           `${net.checkpoint.file} was trained at ${net.size}x${net.size}, the test set is ${size}x${size}`,
         );
     const rows = [
-      ...fills.flatMap(({ fill, choice }) =>
-        (fill === LEARNED_INPAINTER ? ks : [0]).map((k) => ({
-          o: {
-            inpainter: fill,
-            checkpoints: choice.checkpoints,
-            removal: { method: 'segmenterMask' as const, segmenter: TABLE5_SEGMENTER, k },
-          },
-          remover: segmenterMaskRemover(choice.inpainter, k, segmenter),
-        })),
-      ),
+      ...segmenters.flatMap((s) => {
+        const removal = (k: number) => ({
+          method: 'segmenterMask' as const,
+          segmenter: s.name,
+          k,
+          ...(s.checkpoint && { checkpoint: s.checkpoint }),
+        });
+        // k = 0, and the k chosen on validation for this segmenter's masks
+        const chosen = s.sweep ? chooseK(table5, segmaskName(removal(0))) : null;
+        if (s.sweep && !chosen)
+          console.error(`reproduce: ${s.name}: no finished validation results: k* unknown, only k = 0 is scored`);
+        return fills
+          .filter(({ fill }) => s.fills.includes(fill))
+          .flatMap(({ fill, choice }) =>
+            [...new Set([0, fill === LEARNED_INPAINTER ? (chosen?.k ?? 0) : 0])].map((k) => ({
+              o: { inpainter: fill, checkpoints: choice.checkpoints, removal: removal(k) },
+              remover: segmenterMaskRemover(choice.inpainter, k, s.segmenter),
+            })),
+          );
+      }),
       ...nets.map(({ name, net }) => ({
         o: { inpainter: 'joint', arm: name, removal: { method: 'joint' as const, checkpoint: net.checkpoint } },
         remover: jointRemover(net),
@@ -393,7 +423,7 @@ async function runTable5Perceptual(args: Args, perBucket: number): Promise<void>
   } finally {
     for (const { choice } of fills) choice.dispose();
     for (const { net } of nets) net.dispose();
-    segmenter.dispose();
+    for (const s of segmenters) s.segmenter.dispose();
   }
 }
 

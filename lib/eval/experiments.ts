@@ -235,9 +235,13 @@ export function table4Spec(preset: string, arm: string, removal: RemovalSpec, te
   };
 }
 
-/** 'segmask' for the pretrained segmenter's masks, 'segmasklps' for the L_PS-fine-tuned one's. */
+/** 'segmask' for the pretrained segmenter's masks, 'segmasklps' for the L_PS-fine-tuned one's, 'segmaskscratch' for
+ *  the from-scratch one's. */
 export const segmaskName = (removal: RemovalSpec) =>
-  removal.method === 'segmenterMask' && removal.segmenter === TABLE5_LPS_SEGMENTER ? 'segmasklps' : 'segmask';
+  removal.method !== 'segmenterMask'
+    ? 'segmask'
+    : ({ [TABLE5_LPS_SEGMENTER]: 'segmasklps', [TABLE5_SCRATCH_SEGMENTER]: 'segmaskscratch' }[removal.segmenter] ??
+      'segmask');
 
 /** Table V's segmenter-mask rows (Sec. IV-E): the pretrained segmenter's mask dilated by k px, filled by
  *  `inpainter` (its checkpoints recorded for 'ours'). `testSet` 'photo-validation' is the validation split the
@@ -283,6 +287,11 @@ export const TABLE5_SEGMENTER = 'mediapipe-selfie';
  *  the joint arms. Its rows separate what fine-tuning the segmenter gives from what joint training with MEL adds. */
 export const TABLE5_LPS_SEGMENTER = 'mediapipe-selfie-lps';
 export const TABLE5_LPS_RUN = 'segmenter-lps';
+/** The from-scratch panoptic segmenter (lib/models/segmenter.ts), trained on procedural scenes alone (10,000 cpu
+ *  steps, its resume state shipped): the comparison item 1 of issue 16 asks for. Its masks are filled by our
+ *  inpainting network at k = 0 only. */
+export const TABLE5_SCRATCH_SEGMENTER = 'scratch-procedural';
+export const TABLE5_SCRATCH_RUN = path.join('checkpoints', 'cpu', 'resume', 'segmenter-cpu');
 
 /** Table V's perceptual scores (issue 16, item 4): PSNR (paper protocol, to set the subset beside the full set)
  *  and the LPIPS-like distance per image; the FID-like score of the same outputs is written beside the rows

@@ -8,6 +8,8 @@
 //   segmasklps-*                             the same rows on the masks of the segmenter fine-tuned on L_PS alone
 //                                            (run 'segmenter-lps' beside the joint arms; its own k*): what
 //                                            fine-tuning the segmenter gives, apart from joint training and MEL
+//   segmaskscratch-ours-k0                   our network on the from-scratch segmenter's masks (trained on
+//                                            procedural scenes alone): what the pretrained segmenter brings
 //   ours w/o MEL, ours                       Table IV's joint arms 'nomel' and 'alpha0.03' (fixed in advance)
 // beside the paper's 14 rows (12 published methods, ours w/o MEL, ours), quoted.
 //
@@ -16,6 +18,7 @@
 //   C7  ours - w/o MEL > z s.e., and w/o MEL - each segmenter-mask row > z s.e.
 //   C8  MEL's gain g_b = ours - w/o MEL per bucket is largest in the largest-ratio bucket (30-40 %), and
 //       g(30-40 %) - g(0-10 %) > z sqrt(se_1^2 + se_4^2) (different images: independent).
+// On the LPIPS-like distance (lower is better) every gap is taken the other way round (w/o MEL - ours, ...).
 // The paper's quoted table through the same rules (no s.e.: orderings only): in PSNR ours > w/o MEL in every bucket,
 // but w/o MEL trails Hi-fill at 0-10 % (29.60 vs 30.43 dB), so C7 as stated fails there; the gain is largest at
 // 0-10 % (1.47 dB), so C8 fails on the paper's own PSNR too.
@@ -34,7 +37,7 @@ import {
   loadResults,
   resultsDir,
 } from './experiment';
-import type { BucketStat } from './resultRows';
+import type { BucketStat, ResultRow } from './resultRows';
 import { type Averaged, type RemovalMetric, averageBuckets, pairedGap, removalRows, maskSummary } from './table4';
 import { bucketStats } from './resultRows';
 import { PAPER_LABEL, type PaperTables, loadPaperTables } from './paperTables';
@@ -59,7 +62,8 @@ export interface Table5Perceptual {
   fid: FidLikeSummary | null;
 }
 
-const isPerceptual = (e: ExperimentResults) => e.spec.metrics.some((m) => m.metric === 'lpipsLike');
+/** A perceptual experiment of Table V (its own subset of items), not a row of the PSNR/SSIM tables. */
+export const isPerceptual = (e: ExperimentResults) => e.spec.metrics.some((m) => m.metric === 'lpipsLike');
 
 /** The finished perceptual experiments under `results` (default results/) of test images of `size` px, of one set
  *  size per test set (the largest found), with their FID-like scores. */
@@ -163,14 +167,24 @@ export function table5Rows(table5: ExperimentResults[], table4: ExperimentResult
           lps,
         )
       : []),
+    ...seg('ours', 0, 'our inpainting network (from-scratch procedural segmenter mask, k = 0)', 'segmaskscratch'),
     ...joint(TABLE5_JOINT_ARMS.noMel, 'ours w/o MEL'),
     ...joint(TABLE5_JOINT_ARMS.ours, 'ours'),
   ];
 }
 
+/** A metric of Table V's verdicts; the LPIPS-like distance is lower-better. */
+export type Table5Metric = RemovalMetric | 'lpipsLike';
+
+/** The paired per-image gap by which a beats b (a - b; b - a for the LPIPS-like distance), and how it is written. */
+function advantage(metric: Table5Metric, a: ResultRow[], b: ResultRow[]) {
+  return metric === 'lpipsLike' ? pairedGap(b, a) : pairedGap(a, b);
+}
+const minus = (metric: Table5Metric, a: string, b: string) => (metric === 'lpipsLike' ? `${b} − ${a}` : `${a} − ${b}`);
+
 export interface C7Verdict {
   testSet: string;
-  metric: RemovalMetric;
+  metric: Table5Metric;
   oursVsNoMel: Averaged;
   noMelVsBaselines: { key: string; gap: Averaged }[];
   holds: boolean;
@@ -178,9 +192,9 @@ export interface C7Verdict {
 }
 
 const beyond = (g: Averaged, z: number) => g.se !== null && g.mean > z * g.se;
-const fmt = (metric: RemovalMetric) => (x: number) => x.toFixed(metric === 'psnr' ? 2 : 4);
+const fmt = (metric: Table5Metric) => (x: number) => x.toFixed(metric === 'psnr' ? 2 : 4);
 
-export function c7Verdict(rows: Table5Row[], metric: RemovalMetric, protocol = 'paper'): C7Verdict | null {
+export function c7Verdict(rows: Table5Row[], metric: Table5Metric, protocol = 'paper'): C7Verdict | null {
   const { z } = TABLE5_THRESHOLDS;
   const of = (key: string) => rows.find((r) => r.key === key);
   const ours = of(TABLE5_JOINT_ARMS.ours);
@@ -188,34 +202,36 @@ export function c7Verdict(rows: Table5Row[], metric: RemovalMetric, protocol = '
   const baselines = rows.filter((r) => r.key.startsWith('segmask'));
   if (!ours || !noMel || baselines.length === 0) return null;
   const r = (x: Table5Row) => removalRows(x.experiment, metric, protocol);
-  const oursVsNoMel = pairedGap(r(ours), r(noMel)).averaged;
-  const noMelVsBaselines = baselines.map((b) => ({ key: b.key, gap: pairedGap(r(noMel), r(b)).averaged }));
+  const oursVsNoMel = advantage(metric, r(ours), r(noMel)).averaged;
+  const noMelVsBaselines = baselines.map((b) => ({ key: b.key, gap: advantage(metric, r(noMel), r(b)).averaged }));
   const holds = beyond(oursVsNoMel, z) && noMelVsBaselines.every((b) => beyond(b.gap, z));
   const f = fmt(metric);
   const g = (x: Averaged) => `${f(x.mean)} ± ${x.se === null ? '–' : f(x.se)}`;
   const text =
-    `C7 (${ours.testSet}, ${metric} ${protocol}; each gap > ${z} s.e.): ours − w/o MEL ${g(oursVsNoMel)}; ` +
-    noMelVsBaselines.map((b) => `w/o MEL − ${b.key} ${g(b.gap)}`).join('; ') +
+    `C7 (${ours.testSet}, ${metric} ${protocol}; each gap > ${z} s.e.): ${minus(metric, 'ours', 'w/o MEL')} ` +
+    `${g(oursVsNoMel)}; ` +
+    noMelVsBaselines.map((b) => `${minus(metric, 'w/o MEL', b.key)} ${g(b.gap)}`).join('; ') +
     `: ${holds ? 'holds' : 'does not hold'}`;
   return { testSet: ours.testSet, metric, oursVsNoMel, noMelVsBaselines, holds, text };
 }
 
 export interface C8Verdict {
   testSet: string;
-  metric: RemovalMetric;
-  gains: BucketStat[]; // ours - w/o MEL per bucket
+  metric: Table5Metric;
+  gains: BucketStat[]; // ours - w/o MEL per bucket (w/o MEL - ours on the LPIPS-like distance)
   largestAt: string;
   spread: Averaged; // g(last bucket) - g(first bucket)
   holds: boolean;
   text: string;
 }
 
-export function c8Verdict(rows: Table5Row[], metric: RemovalMetric, protocol = 'paper'): C8Verdict | null {
+export function c8Verdict(rows: Table5Row[], metric: Table5Metric, protocol = 'paper'): C8Verdict | null {
   const { z } = TABLE5_THRESHOLDS;
   const ours = rows.find((r) => r.key === TABLE5_JOINT_ARMS.ours);
   const noMel = rows.find((r) => r.key === TABLE5_JOINT_ARMS.noMel);
   if (!ours || !noMel) return null;
-  const gains = pairedGap(
+  const gains = advantage(
+    metric,
     removalRows(ours.experiment, metric, protocol),
     removalRows(noMel.experiment, metric, protocol),
   ).buckets;
@@ -229,7 +245,7 @@ export function c8Verdict(rows: Table5Row[], metric: RemovalMetric, protocol = '
   const holds = largestAt === lastLabel && beyond(spread, z);
   const f = fmt(metric);
   const text =
-    `C8 (${ours.testSet}, ${metric} ${protocol}): MEL's gain ours − w/o MEL ` +
+    `C8 (${ours.testSet}, ${metric} ${protocol}): MEL's gain ${minus(metric, 'ours', 'w/o MEL')} ` +
     gains.map((g) => `${g.bucket} ${f(g.mean)} ± ${g.se === null ? '–' : f(g.se)}`).join(', ') +
     `; largest at ${largestAt}, ${lastLabel} − ${first.bucket} ${f(spread.mean)} ± ${se === null ? '–' : f(se)} ` +
     `(needs the largest at ${lastLabel} and the spread > ${z} s.e.): ${holds ? 'holds' : 'does not hold'}`;
@@ -347,6 +363,10 @@ export function table5PerceptualSection(
       `only.${notScored}\n`,
     '### LPIPS-like (unweighted unit-feature distance on 5 layers; per image, mean ± s.e. over the buckets)\n',
     table5Markdown(rows, 'lpipsLike', LPIPS_LIKE_PROTOCOL, tables),
+    ...[c7Verdict(rows, 'lpipsLike', LPIPS_LIKE_PROTOCOL), c8Verdict(rows, 'lpipsLike', LPIPS_LIKE_PROTOCOL)].flatMap(
+      (v) => (v ? [`- ${v.text}`] : []),
+    ),
+    '',
     `### FID-like (Fréchet distance of pooled mixed10 features, outputs vs ground truths; one number a set, no ` +
       `s.e.; on ${perBucket} or ${count} images it is heavily biased upward: compare rows only within a column)\n`,
     `${fid.join('\n')}\n`,
@@ -362,14 +382,20 @@ export function segmenterEvaluation(
   return rows.map((r) => ({ label: r.label, masks: maskSummary(removalRows(r.experiment, 'psnr', 'paper')) }));
 }
 
+/** The rows whose masks show each segmenter as it is (our network at k = 0), by key. */
+const SEGMENTER_LABELS: Record<string, string> = {
+  'segmask-ours-k0': 'pretrained segmenter',
+  'segmasklps-ours-k0': 'L_PS-fine-tuned segmenter',
+  'segmaskscratch-ours-k0': 'from-scratch segmenter (procedural scenes)',
+};
+
 /** table5.md: k* and its validation scores, per test set and metric the rows beside the paper's (quoted), C7 and
  *  C8, the segmenters evaluated; the paper's C7 and C8. */
 export function table5Report(
   table5: ExperimentResults[],
   table4: ExperimentResults[],
-  tables: PaperTables = loadPaperTables(),
-  // `npm run figures` passes none: the finished ones beside the default results, at table5's image size
-  perceptual: Table5Perceptual[] = loadTable5Perceptual(resultsDir(), table5[0]?.spec.testSet.size),
+  tables: PaperTables,
+  perceptual: Table5Perceptual[],
 ): string {
   const chosen = chooseK(table5);
   const parts = [
@@ -393,16 +419,8 @@ export function table5Report(
     }
     parts.push(...table5PerceptualSection(perceptual, rows, tables));
     const segmenters = rows
-      .filter((r) => ['segmask-ours-k0', 'segmasklps-ours-k0'].includes(r.key) || !r.key.startsWith('segmask'))
-      .map((r) => ({
-        label:
-          r.key === 'segmask-ours-k0'
-            ? 'pretrained segmenter'
-            : r.key === 'segmasklps-ours-k0'
-              ? 'L_PS-fine-tuned segmenter'
-              : `${r.label} (joint run's)`,
-        experiment: r.experiment,
-      }));
+      .filter((r) => r.key in SEGMENTER_LABELS || !r.key.startsWith('segmask'))
+      .map((r) => ({ label: SEGMENTER_LABELS[r.key] ?? `${r.label} (joint run's)`, experiment: r.experiment }));
     parts.push(
       `## ${testSet}: the segmenters' masks against m_G\n`,
       '| segmenter | bucket | n | IoU | boundary F | coverage | mean signed distance px | area ratio |',

@@ -78,4 +78,8 @@ export class Segmenter {
       return { semanticLogits, boundaryLogits };
     });
   }
+
+  dispose(): void {
+    this.params.dispose();
+  }
 }

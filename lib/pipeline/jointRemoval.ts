@@ -4,7 +4,8 @@
 //   ours (a joint run, with or without MEL): segmenter(I) -> the person segment overlapping m_G most -> M ->
 //     the run's edge, segmentation and image inpainters fill M (lib/models/jointNetwork.ts, as in training)
 //   segmenter mask (+ k px): the pretrained segmenter's person component overlapping m_G most, dilated by k px
-//     (ref. [27]; k = 0 is the paper's setting for the earlier methods), filled by any inpainter (Telea, ours...)
+//     (ref. [27]; k = 0 is the paper's setting for the earlier methods), filled by any inpainter (Telea, ours...);
+//     also the from-scratch segmenter's segment, for the comparison of the segmenters
 // A Remover returns the finished image: I outside its own mask, the fill inside. Its mask may reach beyond m_G (that
 // is what MEL learns) or miss part of it (a segmenter misses limbs), so the caller must not composite over m_G.
 // An empty selection (the segmenter sees no person on m_G) removes nothing, and a mask grown over the whole image
@@ -17,7 +18,8 @@ import { grayscale } from '../image/grayscale';
 import { type PanopticLabels, semanticOneHot } from '../data/labels';
 import { type JointNetwork, createJointNetwork } from '../models/jointNetwork';
 import { type PretrainedSegmenter, loadPretrainedSegmenter, personSegments } from '../models/pretrainedSegmenter';
-import { selectPersonSegment } from '../models/maskSelection';
+import { selectPersonSegment, selectSegment } from '../models/maskSelection';
+import { Segmenter } from '../models/segmenter';
 import { type LoadedCheckpoint, assignTensors, loadCheckpoint } from '../train/checkpoint';
 import { SHIPPED_MANIFEST, loadShippedWeights } from '../io/shippedWeights';
 import { repoRelative } from '../io/repoRoot';
@@ -92,17 +94,23 @@ function exportAsCheckpoint(file: string): LoadedCheckpoint<RunMeta> {
 const toTensor = (data: ArrayLike<number>, h: number, w: number, c: number) =>
   tf.tensor4d(Float32Array.from(data), [1, h, w, c]);
 
-/** The pretrained segmenter with the weights of a segmenter-stage run (`--stage segmenter --segmenter pretrained`:
- *  fine-tuned on L_PS alone), for the segmenter-mask baselines. */
-export function loadFineTunedSegmenter(file: string): {
-  segmenter: PretrainedSegmenter;
+/** A segmenter whose masks the segmenter-mask rows fill: the pretrained person segmenter (its shipped weights, or a
+ *  run's), or the from-scratch panoptic segmenter trained on procedural scenes (lib/models/segmenter.ts). */
+export type MaskSegmenter = PretrainedSegmenter | Segmenter;
+
+/** The segmenter of a segmenter-stage run: the pretrained one fine-tuned on L_PS alone (`--segmenter pretrained`),
+ *  or the from-scratch one (the default), with the run's weights. */
+export function loadSegmenterRun(file: string): {
+  segmenter: MaskSegmenter;
   checkpoint: { file: string; step: number; sha256: string };
 } {
   const ckpt = loadCheckpoint<RunMeta>(file);
-  if (ckpt.meta.stage !== 'segmenter' || ckpt.meta.settings.segmenter !== 'pretrained') {
-    throw new Error(`${ckpt.file}: not a run of the segmenter stage on the pretrained segmenter`);
-  }
-  const segmenter = loadPretrainedSegmenter();
+  if (ckpt.meta.stage !== 'segmenter') throw new Error(`${ckpt.file}: a '${ckpt.meta.stage}' run, not a segmenter's`);
+  const a = recordedArchitecture(ckpt.meta.architecture);
+  const segmenter =
+    ckpt.meta.settings.segmenter === 'pretrained'
+      ? loadPretrainedSegmenter()
+      : new Segmenter({ numClasses: a.numClasses, width: a.segmenterWidth, seed: ckpt.meta.settings.modelSeed });
   const vars = new Map([...segmenter.params.named()].map(([k, v]) => [`model.seg.${k}`, v]));
   assignTensors(ckpt, vars, false);
   return { segmenter, checkpoint: { file: repoRelative(ckpt.file), step: ckpt.meta.step, sha256: ckpt.sha256 } };
@@ -139,16 +147,27 @@ export function jointRemover(r: JointRemovalNetwork): Remover {
   };
 }
 
-/** The pretrained segmenter's person component (P > 0.5) overlapping m_G most; empty if none overlaps. */
-export async function segmenterMask(image: Raster, maskGT: Mask, segmenter?: PretrainedSegmenter): Promise<Mask> {
+/** The segment overlapping m_G most (Sec. III-C): of the pretrained segmenter, its person component (P > 0.5),
+ *  empty if none overlaps; of the from-scratch one, its panoptic segment of any class (lib/models/maskSelection.ts
+ *  selectSegment, the hard mask its joint network fills). Default: the pretrained segmenter's shipped weights. */
+export async function segmenterMask(image: Raster, maskGT: Mask, segmenter?: MaskSegmenter): Promise<Mask> {
+  const { height: h, width: w } = image;
+  if (segmenter instanceof Segmenter) {
+    const out = tf.tidy(() => {
+      const y = segmenter.apply(toTensor(image.data, h, w, 3));
+      return { labels: tf.argMax(y.semanticLogits, -1), cut: tf.step(y.boundaryLogits) }; // boundary P > 0.5
+    });
+    const [labels, cut] = await Promise.all([out.labels.data(), out.cut.data()]);
+    tf.dispose([out.labels, out.cut]);
+    return { height: h, width: w, data: selectSegment(labels, cut, maskGT.data, h, w).mask };
+  }
   const s = await personSegments(image, { segmenter });
   const person = Uint8Array.from(s.labels, (l) => (l >= 0 ? 1 : 0));
-  const { mask } = selectPersonSegment(person, maskGT.data, image.height, image.width);
-  return { height: image.height, width: image.width, data: mask };
+  return { height: h, width: w, data: selectPersonSegment(person, maskGT.data, h, w).mask };
 }
 
 /** The segmenter's mask dilated by k px (Euclidean disk), filled by `fill`. */
-export function segmenterMaskRemover(fill: Inpainter, k: number, segmenter?: PretrainedSegmenter): Remover {
+export function segmenterMaskRemover(fill: Inpainter, k: number, segmenter?: MaskSegmenter): Remover {
   if (!(Number.isInteger(k) && k >= 0)) throw new Error(`segmenterMaskRemover: k must be an integer >= 0, got ${k}`);
   return async (image, maskGT, labels) => {
     const selected = await segmenterMask(image, maskGT, segmenter);
