@@ -24,6 +24,10 @@
 //   foldPixels(padded, x, dims, srcRow, srcCol, toPadded) MirrorPad on H and W, and its gradient
 //   transpose(x, y, shape, perm)          y = x with its axes permuted (y's axis i is x's axis perm[i]), any rank
 //   adamUpdate(w, m, v, g, k)              one Adam step in place (lib/train/adam.ts), k = float32 coefficients
+//   leakyRelu(x, y, alpha), leakyReluGrad(dy, x, dx, alpha)   y = x < 0 ? x alpha : x;  dx = x > 0 ? dy : dy alpha
+//   binary(a, b, out, op, dims)            out = a op b (0 add, 1 sub, 2 mul, 3 div) with broadcasting: dims Int32Array
+//     [k, shape[k], aStride[k], bStride[k]] over the output's (merged) axes, a stride 0 where an input broadcasts
+//   slice(x, y, xShape, box)               y = the box [begin[r], size[r]] of x (any rank r)
 //   setThreads(n), threads(), version()    OpenMP threads used by oneDNN.
 // Sizes are checked against the views' lengths, so a view detached by wasm heap growth (length 0) throws
 // instead of silently doing nothing.
@@ -416,6 +420,15 @@ Napi::Value SumMiddle(const Napi::CallbackInfo& info) {
   const int64_t outer = d[0], reduce = d[1], inner = d[2];
   const float* x = floats(info[0], outer * reduce * inner, "x");
   float* y = floats(info[1], outer * inner, "y");
+  if (inner == 1) {  // a reduction over the last axes (e.g. a softmax's): one running sum, the same order
+    for (int64_t o = 0; o < outer; o++) {
+      const float* row = x + o * reduce;
+      double acc = 0.0;
+      for (int64_t r = 0; r < reduce; r++) acc += row[r];
+      y[o] = static_cast<float>(acc);
+    }
+    return info.Env().Undefined();
+  }
   std::vector<double> acc(inner);
   for (int64_t o = 0; o < outer; o++) {
     std::fill(acc.begin(), acc.end(), 0.0);
@@ -595,6 +608,141 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// leakyRelu(x, y, alpha): y = x < 0 ? x * alpha : x, as tfjs-wasm's LeakyRelu (alpha rounded to float32).
+Napi::Value LeakyRelu(const Napi::CallbackInfo& info) {
+  const size_t n = info[0].As<Napi::Float32Array>().ElementLength();
+  const float* x = floats(info[0], n, "x");
+  float* y = floats(info[1], n, "y");
+  const float alpha = static_cast<float>(info[2].As<Napi::Number>().DoubleValue());
+  for (size_t i = 0; i < n; i++) y[i] = x[i] < 0.0f ? x[i] * alpha : x[i];
+  return info.Env().Undefined();
+}
+
+// leakyReluGrad(dy, x, dx, alpha): dx = x > 0 ? dy : dy * alpha, tfjs-core's where(greater(x, 0), dy, mul(dy, alpha)).
+Napi::Value LeakyReluGrad(const Napi::CallbackInfo& info) {
+  const size_t n = info[1].As<Napi::Float32Array>().ElementLength();
+  const float* dy = floats(info[0], n, "dy");
+  const float* x = floats(info[1], n, "x");
+  float* dx = floats(info[2], n, "dx");
+  const float alpha = static_cast<float>(info[3].As<Napi::Number>().DoubleValue());
+  for (size_t i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : dy[i] * alpha;
+  return info.Env().Undefined();
+}
+
+/** out[i] = a[i * sa] op b[i * sb] over n elements (strides 0 or 1: the compiler vectorises each case). */
+template <class Op>
+void binaryRun(const float* a, const float* b, float* out, int64_t n, int64_t sa, int64_t sb, Op op) {
+  if (sa == 1 && sb == 1) {
+    for (int64_t i = 0; i < n; i++) out[i] = op(a[i], b[i]);
+  } else if (sa == 1) {
+    const float bv = b[0];
+    for (int64_t i = 0; i < n; i++) out[i] = op(a[i], bv);
+  } else if (sb == 1) {
+    const float av = a[0];
+    for (int64_t i = 0; i < n; i++) out[i] = op(av, b[i]);
+  } else {
+    std::fill(out, out + n, op(a[0], b[0]));
+  }
+}
+
+template <class Op>
+void binaryLoop(const float* a, const float* b, float* out, const std::vector<int64_t>& shape,
+                const std::vector<int64_t>& sa, const std::vector<int64_t>& sb, Op op) {
+  const int64_t k = shape.size(), inner = shape[k - 1];
+  std::vector<int64_t> idx(k, 0);
+  size_t total = 1;
+  for (int64_t v : shape) total *= v;
+  const float* pa = a;
+  const float* pb = b;
+  for (float* o = out; o < out + total; o += inner) {
+    binaryRun(pa, pb, o, inner, sa[k - 1], sb[k - 1], op);
+    for (int64_t d = k - 2; d >= 0; d--) {  // the next outer index, last axis fastest
+      pa += sa[d];
+      pb += sb[d];
+      if (++idx[d] < shape[d]) break;
+      pa -= sa[d] * shape[d];
+      pb -= sb[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+// binary(a, b, out, op, [k, shape..., aStride..., bStride...]): elementwise float32 Add / Sub / Multiply / RealDiv
+// with broadcasting, each result one IEEE operation (the same bits as tfjs-wasm's XNNPACK kernels).
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  auto d = info[4].As<Napi::Int32Array>();
+  const int64_t k = d.ElementLength() > 0 ? d[0] : 0;
+  if (k < 1 || d.ElementLength() != static_cast<size_t>(1 + 3 * k)) {
+    throw Napi::Error::New(info.Env(), "binary dims must be [k, shape[k], aStride[k], bStride[k]]");
+  }
+  std::vector<int64_t> shape(k), sa(k), sb(k);
+  size_t n = 1, na = 1, nb = 1;
+  for (int64_t i = 0; i < k; i++) {
+    shape[i] = d[1 + i];
+    sa[i] = d[1 + k + i];
+    sb[i] = d[1 + 2 * k + i];
+    if (shape[i] < 1) throw Napi::Error::New(info.Env(), "binary: sizes must be >= 1");
+    n *= shape[i];
+    na += (shape[i] - 1) * sa[i];
+    nb += (shape[i] - 1) * sb[i];
+  }
+  if ((sa[k - 1] != 0 && sa[k - 1] != 1) || (sb[k - 1] != 0 && sb[k - 1] != 1)) {
+    throw Napi::Error::New(info.Env(), "binary: the last axis' strides must be 0 or 1");
+  }
+  const float* a = floats(info[0], na, "a");
+  const float* b = floats(info[1], nb, "b");
+  float* out = floats(info[2], n, "out");
+  switch (info[3].As<Napi::Number>().Int32Value()) {
+    case 0: binaryLoop(a, b, out, shape, sa, sb, [](float x, float y) { return x + y; }); break;
+    case 1: binaryLoop(a, b, out, shape, sa, sb, [](float x, float y) { return x - y; }); break;
+    case 2: binaryLoop(a, b, out, shape, sa, sb, [](float x, float y) { return x * y; }); break;
+    case 3: binaryLoop(a, b, out, shape, sa, sb, [](float x, float y) { return x / y; }); break;
+    default: throw Napi::Error::New(info.Env(), "binary: op must be 0 (add), 1 (sub), 2 (mul) or 3 (div)");
+  }
+  return info.Env().Undefined();
+}
+
+// slice(x, y, xShape, [begin[r], size[r]]): y = x[begin : begin + size] along every axis, copied in runs along the
+// last axis (tfjs-wasm's Slice copies a strided 4-D slice one JS subarray per run: ~3 ms for one channel of
+// [4,64,64,8]).
+Napi::Value Slice(const Napi::CallbackInfo& info) {
+  auto shapeArg = info[2].As<Napi::Int32Array>();
+  auto boxArg = info[3].As<Napi::Int32Array>();
+  const int64_t r = shapeArg.ElementLength();
+  if (r < 1 || boxArg.ElementLength() != static_cast<size_t>(2 * r)) {
+    throw Napi::Error::New(info.Env(), "slice: xShape [r] and box [begin[r], size[r]] needed");
+  }
+  std::vector<int64_t> dims(r), begin(r), size(r), stride(r);
+  size_t nx = 1, ny = 1;
+  for (int64_t i = 0; i < r; i++) {
+    dims[i] = shapeArg[i];
+    begin[i] = boxArg[i];
+    size[i] = boxArg[r + i];
+    if (begin[i] < 0 || size[i] < 1 || begin[i] + size[i] > dims[i]) {
+      throw Napi::Error::New(info.Env(), "slice: the box must lie inside x and hold elements");
+    }
+    nx *= dims[i];
+    ny *= size[i];
+  }
+  for (int64_t i = r - 1, s = 1; i >= 0; s *= dims[i], i--) stride[i] = s;
+  const float* x = floats(info[0], nx, "x");
+  float* y = floats(info[1], ny, "y");
+  const int64_t inner = size[r - 1];
+  std::vector<int64_t> idx(r, 0);
+  const float* src = x;
+  for (int64_t i = 0; i < r; i++) src += begin[i] * stride[i];
+  for (float* out = y; out < y + ny; out += inner) {
+    std::copy(src, src + inner, out);
+    for (int64_t d = r - 2; d >= 0; d--) {
+      src += stride[d];
+      if (++idx[d] < size[d]) break;
+      src -= stride[d] * size[d];
+      idx[d] = 0;
+    }
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::Error::New(info.Env(), "setThreads: need a positive integer");
@@ -624,6 +772,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("foldPixels", Napi::Function::New(env, FoldPixels));
   exports.Set("transpose", Napi::Function::New(env, Transpose));
   exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
+  exports.Set("leakyRelu", Napi::Function::New(env, LeakyRelu));
+  exports.Set("leakyReluGrad", Napi::Function::New(env, LeakyReluGrad));
+  exports.Set("binary", Napi::Function::New(env, Binary));
+  exports.Set("slice", Napi::Function::New(env, Slice));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("version", Napi::Function::New(env, Version));
