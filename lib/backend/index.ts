@@ -5,7 +5,8 @@
 //   TFJS_BACKEND=cpu TFJS_THREADS=1 npm test                 // forced from the environment
 //
 // On wasm it registers the training kernels tfjs-wasm lacks or runs slowly (Conv2DBackpropFilter, a fast
-// Conv2DBackpropInput, fused instance norm, a one-pass MirrorPad gradient) and runs the threaded-SIMD
+// Conv2DBackpropInput, fused instance norm, a one-pass MirrorPad gradient, spectral norm's power iteration and
+// sigma as single kernels) and runs the threaded-SIMD
 // binary with `threads` workers. On every backend it registers gradients that tfjs-core gets wrong or
 // lacks: Conv2D with dilation (tfjs-core asserts dilation 1) and MirrorPad (tfjs-core's drops the borders), and
 // Relu / Relu6 gradients that use one fused kernel where the native one is registered.
@@ -32,6 +33,15 @@ import {
   useNativeAdam,
   useNativeKernels,
 } from './native';
+import {
+  registerSpectralNormGradient,
+  SPECTRAL_POWER_ITERATION,
+  SPECTRAL_SIGMA,
+  SPECTRAL_SIGMA_GRAD,
+  spectralPowerIterationWasm,
+  spectralSigmaGradWasm,
+  spectralSigmaWasm,
+} from './spectralNorm';
 import { unrefWorkers, withNodeWorkerFiles } from './wasmThreads';
 
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -69,6 +79,9 @@ export const WASM_KERNELS = {
   DepthwiseConv2dNativeBackpropInput: depthwiseConv2dNativeBackpropInputWasm,
   DepthwiseConv2dNativeBackpropFilter: depthwiseConv2dNativeBackpropFilterWasm,
   Identity: identityWasm,
+  [SPECTRAL_POWER_ITERATION]: spectralPowerIterationWasm,
+  [SPECTRAL_SIGMA]: spectralSigmaWasm,
+  [SPECTRAL_SIGMA_GRAD]: spectralSigmaGradWasm,
 } as const;
 
 let current: BackendInfo | undefined;
@@ -101,6 +114,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   registerMirrorPadGradient();
   registerInstanceNormGradient();
   registerActivationGradients();
+  registerSpectralNormGradient();
   const reasons: string[] = [];
   const candidates = forced ? [forced] : BACKENDS;
   for (const name of candidates) {

@@ -6,9 +6,19 @@
 // [kh,kw,in,out], so Wt = reshape(W, [kh*kw*in, out]) is W_mat transposed with its columns in
 // (kh,kw,in) order instead of torch's (in,kh,kw): u (length out) is identical to torch's weight_u,
 // v (length kh*kw*in) is torch's weight_v permuted into (kh,kw,in) order.
+//
+// On wasm both the power iteration and sigma are single kernels (lib/backend/spectralNorm.ts: the same kernels the
+// composed ops below run, called directly, so the same numbers bit for bit); elsewhere they are composed from tf ops.
 import * as tf from '@tensorflow/tfjs';
+import {
+  registerSpectralNormGradient,
+  SPECTRAL_NORM_EPS,
+  SPECTRAL_POWER_ITERATION,
+  SPECTRAL_SIGMA,
+} from '../backend/spectralNorm';
 
-export const SPECTRAL_NORM_EPS = 1e-12;
+export { SPECTRAL_NORM_EPS };
+registerSpectralNormGradient();
 
 function normalize(x: tf.Tensor1D): tf.Tensor1D {
   return tf.div(x, tf.maximum(tf.norm(x), SPECTRAL_NORM_EPS));
@@ -30,6 +40,16 @@ export function spectralNormWeight(w: tf.Tensor4D, u: tf.Variable, v: tf.Variabl
   const n = w.shape[0] * w.shape[1] * w.shape[2];
   if (u.size !== out || v.size !== n) {
     throw new Error(`spectralNorm: state sizes u ${u.size}, v ${v.size} do not match weight [${w.shape}]`);
+  }
+  const fused = [w, u, v].every((t) => t.dtype === 'float32') && tf.getKernel(SPECTRAL_SIGMA, tf.getBackend());
+  if (fused) {
+    if (training) {
+      const [uNew, vNew] = tf.engine().runKernel(SPECTRAL_POWER_ITERATION, { w, u, v }) as tf.Tensor[];
+      v.assign(vNew);
+      u.assign(uNew);
+      tf.dispose([uNew, vNew]);
+    }
+    return tf.tidy(() => tf.div(w, tf.engine().runKernel(SPECTRAL_SIGMA, { w, u, v }) as tf.Scalar) as tf.Tensor4D);
   }
   return tf.tidy(() => {
     const wt = tf.reshape(w, [n, out]) as tf.Tensor2D;
