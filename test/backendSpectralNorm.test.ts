@@ -53,7 +53,7 @@ function run(shape: [number, number, number, number]): Float32Array[] {
   const { value, grads } = tf.variableGrads(() => {
     let loss = tf.scalar(0);
     for (const xi of x) {
-      const wsn = spectralNormWeight(w, u, v, true);
+      const wsn = spectralNormWeight(w as tf.Tensor as tf.Tensor4D, u, v, true);
       outs.push(tf.keep(wsn.clone()));
       loss = tf.add(loss, tf.sum(tf.square(tf.conv2d(xi, wsn, 2, 'same'))));
     }
