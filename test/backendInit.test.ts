@@ -50,6 +50,7 @@ test('automatic choice falls back to wasm when tfjs-node is not installed, and s
       'DepthwiseConv2dNativeBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter',
       'Identity',
+      'Cast',
       'SpectralNormPowerIteration',
       'SpectralNormSigma',
       'SpectralNormSigmaGrad',

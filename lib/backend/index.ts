@@ -15,7 +15,7 @@ import { registerActivationGradients } from './activationGradient';
 import { conv2dBackpropFilterWasm } from './conv2dBackpropFilter';
 import { conv2dBackpropInputWasm } from './conv2dBackpropInput';
 import { dilatedKernelBackends, registerConv2DGradient } from './conv2dGradient';
-import { identityWasm } from './identity';
+import { castWasm, identityWasm } from './identity';
 import {
   INSTANCE_NORM,
   INSTANCE_NORM_GRAD,
@@ -79,6 +79,7 @@ export const WASM_KERNELS = {
   DepthwiseConv2dNativeBackpropInput: depthwiseConv2dNativeBackpropInputWasm,
   DepthwiseConv2dNativeBackpropFilter: depthwiseConv2dNativeBackpropFilterWasm,
   Identity: identityWasm,
+  Cast: castWasm,
   [SPECTRAL_POWER_ITERATION]: spectralPowerIterationWasm,
   [SPECTRAL_SIGMA]: spectralSigmaWasm,
   [SPECTRAL_SIGMA_GRAD]: spectralSigmaGradWasm,
