@@ -372,9 +372,12 @@ async function runTable5Perceptual(args: Args, perBucket: number): Promise<void>
   const checkpoints = args.checkpoints ?? (paperDesignWeightsPaths(shippedWeightsDir(preset)) as CheckpointPaths);
   const segmenters = table5Segmenters(args).map((s) => ({ ...s, ...s.load() }));
   const fills = TABLE5_FILLS.map((fill) => ({ fill, choice: loadInpainter(fill, { size, checkpoints }) }));
-  // parseArgs found every joint arm under --arms but 'ours', which may be its shipped export
+  // 'ours' is its shipped export (what a clean checkout has: the run itself is not shipped), so the same command
+  // scores the same weights whether or not runs/table4/alpha0.03 is there; w/o MEL is its run (parseArgs found it)
   const runOf = (name: string) =>
-    args.jointArms!.find((a) => a.name === name)?.run ?? path.join(shippedWeightsDir(preset), 'joint');
+    name === TABLE5_JOINT_ARMS.ours
+      ? path.join(shippedWeightsDir(preset), 'joint')
+      : args.jointArms!.find((a) => a.name === name)!.run;
   const nets = Object.values(TABLE5_JOINT_ARMS).map((name) => ({ name, net: loadJointRemovalNetwork(runOf(name)) }));
   try {
     for (const { net } of nets)
