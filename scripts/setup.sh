@@ -28,8 +28,8 @@ else
   npm ci
 fi
 
-# 2. Jupyter (nbconvert executes notebooks headlessly) and chromium (static figure export).
-DEB_PKGS="jupyter-core jupyter-client jupyter-nbconvert python3-nbconvert python3-nbclient python3-ipykernel chromium libdnnl-dev ffmpeg"
+# 2. Jupyter (nbconvert executes notebooks headlessly), chromium and the figures' font (static figure export).
+DEB_PKGS="jupyter-core jupyter-client jupyter-nbconvert python3-nbconvert python3-nbclient python3-ipykernel chromium fonts-dejavu-core libdnnl-dev ffmpeg"
 if command -v dpkg >/dev/null && command -v apt-get >/dev/null; then
   missing=""
   for p in $DEB_PKGS; do

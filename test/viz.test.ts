@@ -4,11 +4,21 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { displayBundle, figureBundle, figureJson, imageRowPng, PLOTLY_MIME } from '../lib/viz';
+import { FIGURE_FONT } from '../lib/viz/figure';
 
 test('figureJson turns typed arrays into plain arrays', () => {
   const fig = figureJson({ data: [{ y: new Float32Array([0.5, 1.5]), x: [1, 2] }], layout: { title: { text: 't' } } });
   assert.deepEqual(fig.data[0].y, [0.5, 1.5]);
   assert.deepEqual(JSON.parse(JSON.stringify(fig)), fig);
+});
+
+test("figureJson names the figures' font unless the layout names its own; other font settings are kept", () => {
+  assert.equal(FIGURE_FONT, 'DejaVu Sans');
+  assert.deepEqual(figureJson({ data: [] }).layout, { font: { family: FIGURE_FONT } });
+  assert.deepEqual(figureJson({ data: [], layout: { font: { size: 9 } } }).layout, {
+    font: { family: FIGURE_FONT, size: 9 },
+  });
+  assert.deepEqual(figureJson({ data: [], layout: { font: { family: 'serif' } } }).layout?.font, { family: 'serif' });
 });
 
 test('figureJson rejects string titles anywhere and malformed figures', () => {
@@ -27,7 +37,7 @@ test('figureBundle: plotly JSON + PNG + text, and no PNG key when there is no re
   const bundle = figureBundle(fig, png);
   assert.deepEqual(Object.keys(bundle).sort(), ['application/vnd.plotly.v1+json', 'image/png', 'text/plain']);
   assert.equal(PLOTLY_MIME, 'application/vnd.plotly.v1+json');
-  assert.deepEqual(bundle[PLOTLY_MIME], fig);
+  assert.deepEqual(bundle[PLOTLY_MIME], { ...fig, layout: { ...fig.layout, font: { family: FIGURE_FONT } } });
   assert.deepEqual(Buffer.from(bundle['image/png'] as string, 'base64'), png);
   assert.match(bundle['text/plain'] as string, /loss/);
   assert.deepEqual(Object.keys(figureBundle(fig, null)).sort(), ['application/vnd.plotly.v1+json', 'text/plain']);

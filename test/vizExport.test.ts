@@ -40,6 +40,8 @@ test('renderFigure draws the trace into a PNG of the requested size, and SVG wit
   const svg = await renderFigure(fig, 'svg', { width: 300, height: 200 });
   assert.match(svg, /^<svg/);
   assert.match(svg, /render check/);
+  assert.match(svg, /font-family: ?"?'?DejaVu Sans/, 'in the named font, not whatever arial resolves to');
+  assert.doesNotMatch(svg, /Open Sans/);
 });
 
 test('renderFigure rejects a string title before launching anything', { skip }, async () => {

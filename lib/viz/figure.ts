@@ -24,8 +24,15 @@ function checkTitles(value: unknown, path: string): void {
   }
 }
 
-// Returns the figure as plain JSON after checking its shape. Typed arrays become arrays
-// (JSON.stringify would turn a Float32Array into {"0": ...}).
+/** The font every figure is drawn in unless it names its own. Named, so that a rendering does not depend on which
+ *  fonts are installed: plotly's default list ("Open Sans", verdana, arial) resolves to whatever fontconfig finds,
+ *  and installing fonts-liberation2 (pulled in by python3-skimage) turned arial into Liberation Sans and changed the
+ *  width of every legend in the committed SVG and PNG figures. DejaVu Sans is what that list resolved to before
+ *  (fonts-dejavu-core, which scripts/setup.sh installs). */
+export const FIGURE_FONT = 'DejaVu Sans';
+
+// Returns the figure as plain JSON after checking its shape, in FIGURE_FONT unless its layout names a font family.
+// Typed arrays become arrays (JSON.stringify would turn a Float32Array into {"0": ...}).
 export function figureJson(fig: Figure): Figure {
   if (!fig || !Array.isArray(fig.data)) throw new Error('figure must be {data: [...traces], layout?: {...}}');
   checkTitles(fig.layout, 'layout');
@@ -35,7 +42,9 @@ export function figureJson(fig: Figure): Figure {
       ? Array.from(value as unknown as ArrayLike<number>)
       : value,
   );
-  return JSON.parse(text) as Figure;
+  const json = JSON.parse(text) as Figure;
+  const font = (json.layout?.font ?? {}) as Record<string, unknown>;
+  return { ...json, layout: { ...json.layout, font: { family: FIGURE_FONT, ...font } } };
 }
 
 export interface HeatmapLevel {
