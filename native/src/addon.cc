@@ -544,9 +544,10 @@ Napi::Value ClippedReluGrad(const Napi::CallbackInfo& info) {
   const float* x = floats(info[1], n, "x");
   float* dx = floats(info[2], n, "dx");
   const float max = static_cast<float>(info[3].As<Napi::Number>().DoubleValue());
-  for (size_t i = 0; i < n; i++) {
-    const float m = std::isnan(x[i]) ? x[i] : (x[i] > 0.0f && x[i] <= max ? 1.0f : 0.0f);
-    dx[i] = dy[i] * m;
+  for (size_t i = 0; i < n; i++) {  // selects, vectorised (see leakyRelu)
+    const float v = x[i];
+    const float inside = (v > 0.0f) & (v <= max) ? 1.0f : 0.0f;
+    dx[i] = dy[i] * (v != v ? v : inside);
   }
   return info.Env().Undefined();
 }
@@ -631,7 +632,13 @@ Napi::Value LeakyRelu(const Napi::CallbackInfo& info) {
   const float* x = floats(info[0], n, "x");
   float* y = floats(info[1], n, "y");
   const float alpha = static_cast<float>(info[2].As<Napi::Number>().DoubleValue());
-  for (size_t i = 0; i < n; i++) y[i] = x[i] < 0.0f ? x[i] * alpha : x[i];
+  // both sides computed, then selected: vectorised (binding.gyp's -fno-trapping-math lets the compiler compute the
+  // product where it is not used); a branch on the sign mispredicts on half of the activations (~5 ms for
+  // [4,128,128,16], 25x the vector loop; tfjs-wasm's LeakyRelu takes as long)
+  for (size_t i = 0; i < n; i++) {
+    const float v = x[i], scaled = v * alpha;
+    y[i] = v < 0.0f ? scaled : v;
+  }
   return info.Env().Undefined();
 }
 
@@ -642,7 +649,10 @@ Napi::Value LeakyReluGrad(const Napi::CallbackInfo& info) {
   const float* x = floats(info[1], n, "x");
   float* dx = floats(info[2], n, "dx");
   const float alpha = static_cast<float>(info[3].As<Napi::Number>().DoubleValue());
-  for (size_t i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : dy[i] * alpha;
+  for (size_t i = 0; i < n; i++) {  // vectorised, as leakyRelu
+    const float g = dy[i], scaled = g * alpha;
+    dx[i] = x[i] > 0.0f ? g : scaled;
+  }
   return info.Env().Undefined();
 }
 
