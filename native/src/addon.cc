@@ -16,7 +16,8 @@
 //   avgPoolGrad(dy, dx, [N, H, W, C, Ho, Wo, kh, kw, sh, sw])   dx = the gradient of an unpadded average pool
 //   clippedReluGrad(dy, x, dx, max)        dx = dy * [0 < x <= max]: Relu's (max = inf) and Relu6's gradient
 //   batchMatMul(a, b, c, dims)            c[i] = op(a[i]) op(b[i]), dims Int32Array [batchA, batchB, M, N, K,
-//     transposeA, transposeB] (a batch of 1 broadcasts); row-major dnnl_sgemm per batch entry.
+//     transposeA, transposeB] (a batch of 1 broadcasts); row-major dnnl_sgemm per batch entry, with asynchronous
+//     signals blocked (blockAsyncSignals: oneDNN 2.6's sgemm corrupts the heap when one is handled inside it).
 //   instanceNorm(x, y, [N, H*W, C], eps), instanceNormGrad(dy, x, dx, [N, H*W, C], eps)   (lib/backend/instanceNorm.ts
 //     has the equations; statistics in double)
 //   joinBlocks(joined, parts, outer, inners, toJoined)   Concat / SplitV along one axis
@@ -34,6 +35,7 @@
 #include <napi.h>
 
 #include <omp.h>
+#include <signal.h>
 
 #include <dnnl.hpp>
 #include <algorithm>
@@ -285,6 +287,30 @@ void matrixVector(const float* a, const float* b, float* c, int64_t M, int64_t N
   }
 }
 
+/** Blocks the asynchronous signals on the calling thread (the fault signals stay deliverable); its old mask in *saved.
+ *  oneDNN 2.6's JIT sgemm kernels (AVX2, AVX-512) point rsp into their heap workspace, so a signal handled on a
+ *  thread running one writes its frame onto the heap (glibc's "corrupted size vs. prev_size" on a later free;
+ *  uxlfoundation/oneDNN#4845, fixed in 3.11): V8's --cpu-prof sampler sends SIGPROF ~1000 times a second, and a
+ *  SIGINT or SIGCHLD Node has a handler for would do the same. Blocked signals arrive once they are unblocked. */
+void blockAsyncSignals(sigset_t* saved) {
+  sigset_t all;
+  sigfillset(&all);
+  for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP}) sigdelset(&all, s);
+  pthread_sigmask(SIG_BLOCK, &all, saved);
+}
+
+/** Asynchronous signals blocked on this thread while it lives (blockAsyncSignals), then the old mask back. */
+class AsyncSignalsBlocked {
+ public:
+  AsyncSignalsBlocked() { blockAsyncSignals(&saved_); }
+  ~AsyncSignalsBlocked() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+  AsyncSignalsBlocked(const AsyncSignalsBlocked&) = delete;
+  AsyncSignalsBlocked& operator=(const AsyncSignalsBlocked&) = delete;
+
+ private:
+  sigset_t saved_;
+};
+
 Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
   auto d = info[3].As<Napi::Int32Array>();
   if (d.ElementLength() != 7) throw Napi::Error::New(info.Env(), "batchMatMul dims must be an Int32Array of 7");
@@ -297,6 +323,7 @@ Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
   const float* a = floats(info[0], batchA * M * K, "a");
   const float* b = floats(info[1], batchB * K * N, "b");
   float* c = floats(info[2], batch * M * N, "c");
+  AsyncSignalsBlocked quiet;  // the OpenMP workers sgemm also runs on block them for good (SetThreads)
   for (int64_t i = 0; i < batch; i++) {
     const float* ai = a + (batchA == 1 ? 0 : i) * M * K;
     const float* bi = b + (batchB == 1 ? 0 : i) * K * N;
@@ -774,6 +801,10 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::Error::New(info.Env(), "setThreads: need a positive integer");
   omp_set_num_threads(n);
+  // The team's workers block the asynchronous signals for good (blockAsyncSignals: one handled on a worker inside sgemm
+  // corrupts the heap); Node's handlers run on whichever thread takes a process-directed signal.
+#pragma omp parallel
+  if (omp_get_thread_num() != 0) blockAsyncSignals(nullptr);
   return info.Env().Undefined();
 }
 
