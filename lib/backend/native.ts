@@ -480,17 +480,20 @@ function mirrorPadGrad(args: KernelArgs): TensorInfo {
   return dx;
 }
 
-/** dx = dy * [0 < x <= max] (Relu, Relu6; lib/backend/activationGradient.ts), float32 only (its caller checks). */
-function clippedReluGrad(args: KernelArgs): TensorInfo {
-  const {
-    inputs: { dy, x },
-    backend,
-  } = args;
-  const dx = backend.makeOutput(x.shape, 'float32');
-  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
-  (addon as Addon).clippedReluGrad(view(dy), view(x), view(dx), args.attrs.max as number);
-  return dx;
-}
+/** An activation's gradient from dy and x (lib/backend/activationGradient.ts), float32 only (its caller checks):
+ *  clippedReluGrad dx = dy * [0 < x <= max] (Relu, Relu6), leakyReluGrad dx = x > 0 ? dy : alpha dy. */
+const activationGradient =
+  (op: 'clippedReluGrad' | 'leakyReluGrad', attr: 'max' | 'alpha') =>
+  (args: KernelArgs): TensorInfo => {
+    const {
+      inputs: { dy, x },
+      backend,
+    } = args;
+    const dx = backend.makeOutput(x.shape, 'float32');
+    const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+    (addon as Addon)[op](view(dy), view(x), view(dx), args.attrs[attr] as number);
+    return dx;
+  };
 
 /** y = x < 0 ? alpha x : x, float32 (tfjs-wasm's takes ~6 ms on [4,128,128,16]; int32 runs it). */
 function leakyRelu(args: KernelArgs): TensorInfo {
@@ -503,18 +506,6 @@ function leakyRelu(args: KernelArgs): TensorInfo {
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
   (addon as Addon).leakyRelu(view(x), view(y), args.attrs.alpha as number);
   return y;
-}
-
-/** dx = x > 0 ? dy : alpha dy (lib/backend/activationGradient.ts), float32 only (its caller checks). */
-function leakyReluGrad(args: KernelArgs): TensorInfo {
-  const {
-    inputs: { dy, x },
-    backend,
-  } = args;
-  const dx = backend.makeOutput(x.shape, 'float32');
-  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t);
-  (addon as Addon).leakyReluGrad(view(dy), view(x), view(dx), args.attrs.alpha as number);
-  return dx;
 }
 
 type BinaryKernel = 'Add' | 'Sub' | 'Multiply' | 'RealDiv';
@@ -581,13 +572,13 @@ function slice(args: KernelArgs): TensorInfo {
 
 const NATIVE_KERNELS: Record<NativeKernelName, Kernel> = {
   LeakyRelu: leakyRelu,
-  [LEAKY_RELU_GRAD]: leakyReluGrad,
+  [LEAKY_RELU_GRAD]: activationGradient('leakyReluGrad', 'alpha'),
   Add: binary('Add'),
   Sub: binary('Sub'),
   Multiply: binary('Multiply'),
   RealDiv: binary('RealDiv'),
   Slice: slice,
-  [CLIPPED_RELU_GRAD]: clippedReluGrad,
+  [CLIPPED_RELU_GRAD]: activationGradient('clippedReluGrad', 'max'),
   MirrorPad: mirrorPad,
   [MIRROR_PAD_GRAD]: mirrorPadGrad,
   Concat: concat,
