@@ -2,7 +2,8 @@
 //                         [--out bench/train.json] [--width W --blocks N --size S] [--no-torch] [--profile]
 //                         [--segmenter pretrained|scratch]
 //   (width/blocks: try another architecture; it sets the discriminators' width too; size: image side in pixels)
-// Seconds per training step of each stage (data generation + one G/D step), median of --steps steps after one
+// Seconds per training step of each stage (waiting for the batch, which a worker thread makes one step ahead as in
+// training, + one G/D step), median of --steps steps after one
 // warm-up step, on the backend initBackend picks (wasm here), in wall time and in the process's CPU time (all its
 // threads; on a machine loaded by other work it moves much less than the wall time). For the image stage, where
 // Debian's python3-torch is installed (and unless --no-torch), the same run also times PyTorch on CPU training the
@@ -16,10 +17,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index';
-import { getPreset, STAGES, type StageName, type Preset } from '../config/presets';
+import { DATA_MIXES, getPreset, STAGES, type StageName, type Preset } from '../config/presets';
 import { buildStage, DEFAULT_SEGMENTER, SEGMENTER_KINDS, type SegmenterKind } from '../train/stages';
 import { Adam } from '../train/adam';
-import { makeBatch, disposeBatch } from '../train/batches';
+import { disposeBatch } from '../train/batches';
+import { BatchPrefetcher } from '../train/batchPrefetch';
 import { trainStep } from '../train/trainStep';
 import { writeJsonAtomic } from '../io/atomicWrite';
 import { repoRoot } from '../io/repoRoot';
@@ -99,13 +101,15 @@ async function benchStage(stage: StageName, p: Preset, steps: number, profile: b
     masks: 'object' as const,
     cannySigma: p.cannySigma,
   };
+  // batches made one step ahead on a worker thread, as in training (lib/train/batchPrefetch.ts)
+  const batches = BatchPrefetcher.start(data, DATA_MIXES.procedural);
   const total: number[] = [];
   const cpuTimes: number[] = []; // user + system CPU seconds of this process: less disturbed by other work's load
   const dataTimes: number[] = [];
   for (let s = 0; s <= steps; s++) {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const batch = makeBatch(s, data);
+    const batch = await batches.take(s, steps + 2);
     const t1 = performance.now();
     trainStep(model, { generator: gen, critics }, batch);
     disposeBatch(batch);
@@ -117,13 +121,10 @@ async function benchStage(stage: StageName, p: Preset, steps: number, profile: b
       dataTimes.push((t1 - t0) / 1000);
     }
   }
-  const profiled = profile
-    ? await profileStep(() => {
-        const batch = makeBatch(steps + 1, data);
-        trainStep(model, { generator: gen, critics }, batch);
-        disposeBatch(batch);
-      })
-    : undefined;
+  const last = await batches.take(steps + 1, steps + 2);
+  batches.close();
+  const profiled = profile ? await profileStep(() => trainStep(model, { generator: gen, critics }, last)) : undefined;
+  disposeBatch(last);
   let generatorParams = 0; // the updated generator-side networks (image stage: the image inpainter's generator)
   for (const v of model.generatorTrainable.values()) generatorParams += v.size;
   model.dispose();
@@ -205,7 +206,8 @@ async function main(): Promise<void> {
         'discriminator of the same width, Adam, loss hinge + L1 + feature matching, median of as many steps after ' +
         'one warm-up step, one fixed random batch. Ours (stages.image) does slightly more: it also computes a Gram ' +
         'style loss on the discriminator features and composites the output before the losses, and its ' +
-        'secondsPerStep includes generating the batch (dataSecondsPerStep).';
+        'secondsPerStep includes waiting for the batch, made one step ahead on a worker thread as in training ' +
+        '(dataSecondsPerStep).';
       console.log(
         `${''.padEnd(9)} PyTorch ${ref.median_s.toFixed(3)} s/step, same architecture and threads: ` +
           `ours / PyTorch = ${(r.secondsPerStep / ref.median_s).toFixed(2)}, without our batch generation ` +
@@ -249,7 +251,8 @@ async function main(): Promise<void> {
   };
   writeJsonAtomic(out, {
     what:
-      'seconds per training step (batch generation + G step + D steps), median after one warm-up step; ' +
+      'seconds per training step (waiting for the batch made one step ahead + G step + D steps), median after one ' +
+      'warm-up step; ' +
       'one entry per configuration, each stage with the command, date, CPU and load average it was measured with',
     runs,
   });

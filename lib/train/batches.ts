@@ -142,67 +142,45 @@ function sampleFor(k: number, c: DataConfig): Sample {
   return { image: triplet.background, labels: triplet.backgroundLabels, mask, triplet };
 }
 
-/** The batch of step `step` (0-based). */
-export function makeBatch(step: number, c: DataConfig): Batch {
+/** A batch as plain arrays, [B,H,W,C] each: what a worker thread hands over (lib/train/batchPrefetch.ts). */
+export type BatchArrays = Record<keyof Batch, { data: Float32Array; shape: [number, number, number, number] }>;
+
+/** The arrays of the batch of step `step` (0-based). */
+export function batchArrays(step: number, c: DataConfig): BatchArrays {
   const { size: s, batch: b } = c;
   const samples = Array.from({ length: b }, (_, j) => sampleFor(step * b + j, c));
   const stack = (parts: ArrayLike<number>[], channels: number) => {
     const data = new Float32Array(b * s * s * channels);
     parts.forEach((p, j) => data.set(p, j * s * s * channels));
-    return tf.tensor4d(data, [b, s, s, channels]);
+    return { data, shape: [b, s, s, channels] as [number, number, number, number] };
   };
   const edgesOf = (r: Raster) => canny(r, { sigma: c.cannySigma }).data;
   const k = semanticOneHot(samples[0].labels).channels;
+  const each = (f: (x: Sample) => ArrayLike<number>, channels: number) => stack(samples.map(f), channels);
   return {
-    image: stack(
-      samples.map((x) => x.image.data),
-      3,
-    ),
-    gray: stack(
-      samples.map((x) => grayscale(x.image).data),
-      1,
-    ),
-    edges: stack(
-      samples.map((x) => edgesOf(x.image)),
-      1,
-    ),
-    knownEdges: stack(
-      samples.map((x) => canny(x.image, { sigma: c.cannySigma, validMask: invertMask(x.mask) }).data),
-      1,
-    ),
-    segmentation: stack(
-      samples.map((x) => semanticOneHot(x.labels).data),
-      k,
-    ),
-    boundary: stack(
-      samples.map((x) => instanceBoundaryTarget(x.labels.instance, s, s)),
-      1,
-    ),
-    mask: stack(
-      samples.map((x) => x.mask.data),
-      1,
-    ),
-    phi: stack(
-      samples.map((x) => normalizedSignedDistance(x.mask).map.data),
-      1,
-    ),
-    target: stack(
-      samples.map((x) => x.triplet.background.data),
-      3,
-    ),
-    targetGray: stack(
-      samples.map((x) => grayscale(x.triplet.background).data),
-      1,
-    ),
-    targetEdges: stack(
-      samples.map((x) => edgesOf(x.triplet.background)),
-      1,
-    ),
-    targetSegmentation: stack(
-      samples.map((x) => semanticOneHot(x.triplet.backgroundLabels).data),
-      k,
-    ),
+    image: each((x) => x.image.data, 3),
+    gray: each((x) => grayscale(x.image).data, 1),
+    edges: each((x) => edgesOf(x.image), 1),
+    knownEdges: each((x) => canny(x.image, { sigma: c.cannySigma, validMask: invertMask(x.mask) }).data, 1),
+    segmentation: each((x) => semanticOneHot(x.labels).data, k),
+    boundary: each((x) => instanceBoundaryTarget(x.labels.instance, s, s), 1),
+    mask: each((x) => x.mask.data, 1),
+    phi: each((x) => normalizedSignedDistance(x.mask).map.data, 1),
+    target: each((x) => x.triplet.background.data, 3),
+    targetGray: each((x) => grayscale(x.triplet.background).data, 1),
+    targetEdges: each((x) => edgesOf(x.triplet.background), 1),
+    targetSegmentation: each((x) => semanticOneHot(x.triplet.backgroundLabels).data, k),
   };
+}
+
+export function batchTensors(a: BatchArrays): Batch {
+  const entries = Object.entries(a).map(([key, { data, shape }]) => [key, tf.tensor4d(data, shape)]);
+  return Object.fromEntries(entries) as Batch;
+}
+
+/** The batch of step `step` (0-based), made on this thread. */
+export function makeBatch(step: number, c: DataConfig): Batch {
+  return batchTensors(batchArrays(step, c));
 }
 
 export function disposeBatch(b: Batch): void {

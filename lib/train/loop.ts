@@ -28,7 +28,8 @@ import { repoRelative } from '../io/repoRoot';
 import type { LossWeights } from '../losses/weights';
 import type { L1Normalisation } from '../losses/reconstruction';
 import { Adam } from './adam';
-import { type DataConfig, type MaskKind, makeBatch, disposeBatch, loadTrainingData, prepareBatch } from './batches';
+import { type MaskKind, disposeBatch } from './batches';
+import { BatchPrefetcher } from './batchPrefetch';
 import { buildStage, type StageModel, type SegmenterKind, DEFAULT_SEGMENTER } from './stages';
 import { trainStep, type Optimizers } from './trainStep';
 import {
@@ -503,6 +504,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   const adams = [opt.generator, ...opt.critics];
   let unlock = () => {};
   let finished = false;
+  let batches: BatchPrefetcher | undefined;
   try {
     if (!o.resume) checkOutputFolder(o.out, '--out', ['unfinished-run']);
     unlock = lockRunDir(o.out);
@@ -596,15 +598,18 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     if (step >= total)
       throw new Error(`${o.out}: the checkpoint is at step ${step}, nothing to do for --steps ${total}`);
 
-    const data: DataConfig = {
-      size: preset.architecture.size,
-      batch: preset.batch,
-      pairs: settings.pairs,
-      dataSeed: preset.dataSeed,
-      masks: settings.masks ?? 'object',
-      cannySigma: preset.cannySigma,
-      ...(await loadTrainingData(settings.data)),
-    };
+    // made one step ahead on a worker thread, which also reads the data mix's photos or COCO index
+    batches = BatchPrefetcher.start(
+      {
+        size: preset.architecture.size,
+        batch: preset.batch,
+        pairs: settings.pairs,
+        dataSeed: preset.dataSeed,
+        masks: settings.masks ?? 'object',
+        cannySigma: preset.cannySigma,
+      },
+      settings.data,
+    );
     const save = (s: number, losses: Record<string, number> | null, dir = o.out) =>
       saveCheckpoint<RunMeta>(
         dir,
@@ -628,8 +633,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     const records: LossRecord[] = [];
     for (let s = step; s < total; s++) {
       const t0 = process.hrtime.bigint();
-      await prepareBatch(s, data);
-      const batch = makeBatch(s, data);
+      const batch = await batches.take(s, total);
       let losses: Record<string, number>;
       try {
         losses = trainStep(model, opt, batch);
@@ -676,6 +680,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     finished = true;
     return { records, checkpoint: path.join(o.out, 'ckpt.json'), step: total };
   } finally {
+    batches?.close();
     model.dispose();
     adams.forEach((a) => a.dispose());
     unlock();
