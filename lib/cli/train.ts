@@ -113,7 +113,13 @@ export const TRAIN_CLI: CliSpec = {
       help: "replace some of the preset's loss weights (names as in lib/losses/weights.ts)",
     },
     backend: { type: 'string', value: BACKENDS.join('|'), help: "tfjs backend (default: initBackend's choice)" },
-    threads: { type: 'string', value: 'N', help: 'wasm threads (default: the number of cores, at most 4)' },
+    threads: {
+      type: 'string',
+      value: 'N',
+      help:
+        'wasm threads (default: the number of cores, at most 4); the batches are made on one more thread, so ' +
+        'on 2 cores --threads 1 is fastest',
+    },
   },
 };
 
