@@ -6,8 +6,6 @@
 // library, vtest.avi), the shipped joint network (ours), the w/o MEL run and the shipped inpainters, each checked
 // against the SHA-256 its row records, so a picture shows the weights its numbers come from; the picks need only the
 // committed results.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { ExperimentResults } from './experiment';
 import type { Table5Row } from './table5';
 import { removalRows } from './table4';
@@ -79,9 +77,9 @@ export async function casePanel(
   );
 }
 
-/** The joint runs and inpainters the pictures are drawn with: ours as shipped (the float16 export of its run), ours
- *  w/o MEL as its run (not shipped: scripts/experiments/table4.sh nomel recreates it). */
-export const CASE_WEIGHTS = { ours: 'checkpoints/cpu/joint', noMel: 'runs/table4/nomel' };
+/** The joint networks the pictures are drawn with: the shipped float16 exports of the runs behind the rows of ours
+ *  (scripts/experiments/table4.sh alpha0.03) and of ours w/o MEL (table4.sh nomel), so a fresh clone draws them. */
+export const CASE_WEIGHTS = { ours: 'checkpoints/cpu/joint', noMel: 'checkpoints/cpu/joint-nomel' };
 
 const short = (sha: string) => `${sha.slice(0, 12)}...`;
 const shas = (c: { sha256: string } | Checkpoints | undefined): string[] =>
@@ -109,24 +107,15 @@ function checkWeights(row: Table5Row, drawn: { sha256: string } | Checkpoints | 
 /**
  * Figs. 4 and 5 on one test set: the cases pickCases picks, drawn with ours, ours w/o MEL and our inpainting network
  * on the pretrained segmenter's mask (k = 0), each checked to be the weights its row records; `lines` state the rule
- * and the weights. `panels` is empty when no case is picked yet (no results at this preset) or the w/o MEL run is
- * missing; `lines` then say which.
+ * and the weights. `panels` is empty when no case is picked yet (no results at this preset); `lines` then say so.
  */
 export async function table5CasePanels(rows: Table5Row[], n = 3): Promise<{ panels: PicturePanel[]; lines: string[] }> {
   const { success, failure } = pickCases(rows, n);
   if (success.length === 0) return { panels: [], lines: ['no cases yet: Table V has no ours / segmenter-mask rows'] };
-  const noMelDir = repoPath(CASE_WEIGHTS.noMel);
-  if (!fs.existsSync(path.join(noMelDir, 'ckpt.json')))
-    return {
-      panels: [],
-      lines: [
-        `${CASE_WEIGHTS.noMel} is missing (bash scripts/experiments/table4.sh nomel): the committed figures stand`,
-      ],
-    };
   const row = (key: string) => rows.find((r) => r.key === key)!;
   const testSet = row(BASELINE).experiment.spec.testSet;
   const ours = loadJointRemovalNetwork(repoPath(CASE_WEIGHTS.ours));
-  const noMel = loadJointRemovalNetwork(noMelDir);
+  const noMel = loadJointRemovalNetwork(repoPath(CASE_WEIGHTS.noMel));
   const choice = loadInpainter(LEARNED_INPAINTER, {
     size: testSet.size,
     checkpoints: paperDesignWeightsPaths(shippedWeightsDir('cpu')),
@@ -146,10 +135,10 @@ export async function table5CasePanels(rows: Table5Row[], n = 3): Promise<{ pane
         `the pretrained segmenter's mask (k = 0) on ${set}; the ${n} largest are the successes, the ${n} smallest the ` +
         'failures',
       `weights, each the one its row of Table V records: ours ${CASE_WEIGHTS.ours} (the float16 export of SHA-256 ` +
-        `${short(ours.checkpoint.sha256)}), w/o MEL ${CASE_WEIGHTS.noMel} (SHA-256 ${short(noMel.checkpoint.sha256)}), ` +
+        `${short(ours.checkpoint.sha256)}), w/o MEL ${CASE_WEIGHTS.noMel} (the float16 export of ${short(noMel.checkpoint.sha256)}), ` +
         'the segmenter mask filled by the paper-design inpainters (checkpoints/cpu/{edge,segInpainter,image-edgeconnect})',
-      `masks against m_G: ${MASK_LEGEND}; each output's PSNR is measured on the picture (the export moves ours by ` +
-        'a few mask pixels from the run the gain comes from)',
+      `masks against m_G: ${MASK_LEGEND}; each output's PSNR is measured on the picture (an export moves a mask by ` +
+        'a few pixels from the run the gain comes from)',
     ];
     const suffix = set === 'photo-test' ? '' : `_${set.replace(/\W/g, '_')}`;
     return {
