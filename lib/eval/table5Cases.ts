@@ -3,7 +3,7 @@
 // the n largest gains are the successes (Fig. 4), the n smallest the failures (Fig. 5). Each case is then drawn
 // (casePanel): I, the truth I_G, and the output and mask of ours, ours w/o MEL and the segmenter-mask baseline, the
 // masks against m_G (white kept, orange added, blue missed). Drawing (table5CasePanels) needs the test set (the photo
-// library, vtest.avi), the shipped joint network (ours), the w/o MEL run and the shipped inpainters, each checked
+// library, vtest.avi), the shipped joint networks (ours, w/o MEL) and the shipped inpainters, each checked
 // against the SHA-256 its row records, so a picture shows the weights its numbers come from; the picks need only the
 // committed results.
 import type { ExperimentResults } from './experiment';
