@@ -30,10 +30,10 @@ const CONFIG = { size: 32, batch: 2, pairs: 5, dataSeed: 11, masks: 'object', ca
 async function assertSameBatches(mix: DataMix, config: Omit<DataConfig, 'sources' | 'coco'>, steps: number) {
   const local: DataConfig = { ...config, ...(await loadTrainingData(mix)) };
   const start = tf.memory().numTensors;
-  const batches = BatchPrefetcher.start(config, mix);
+  const batches = BatchPrefetcher.start(config, mix, steps);
   try {
     for (let s = 0; s < steps; s++) {
-      const got = await batches.take(s, steps);
+      const got = await batches.take(s);
       await prepareBatch(s, local);
       const want = makeBatch(s, local);
       try {
@@ -72,13 +72,10 @@ test('a missing photo library is the one-line error of the step that needed it, 
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-library-'));
   const saved = process.env.PHOTO_LIBRARY;
   process.env.PHOTO_LIBRARY = empty; // the worker thread gets a copy of this thread's environment at start
-  const batches = BatchPrefetcher.start(CONFIG, DATA_MIXES.photos);
+  const batches = BatchPrefetcher.start(CONFIG, DATA_MIXES.photos, 3);
   try {
-    await assert.rejects(
-      batches.take(0, 3),
-      /^Error: the photo library is missing \(.*manifest\.json\): build it with/,
-    );
-    await assert.rejects(batches.take(1, 3), /the photo library is missing/);
+    await assert.rejects(batches.take(0), /^Error: the photo library is missing \(.*manifest\.json\): build it with/);
+    await assert.rejects(batches.take(1), /the photo library is missing/);
   } finally {
     batches.close();
     if (saved === undefined) delete process.env.PHOTO_LIBRARY;

@@ -101,30 +101,37 @@ async function benchStage(stage: StageName, p: Preset, steps: number, profile: b
     masks: 'object' as const,
     cannySigma: p.cannySigma,
   };
-  // batches made one step ahead on a worker thread, as in training (lib/train/batchPrefetch.ts)
-  const batches = BatchPrefetcher.start(data, DATA_MIXES.procedural);
+  // batches made one step ahead on a worker thread, as in training (lib/train/batchPrefetch.ts); a warm-up step,
+  // the timed steps, and the profiled one
+  const batches = BatchPrefetcher.start(data, DATA_MIXES.procedural, profile ? steps + 2 : steps + 1);
   const total: number[] = [];
   const cpuTimes: number[] = []; // user + system CPU seconds of this process: less disturbed by other work's load
   const dataTimes: number[] = [];
-  for (let s = 0; s <= steps; s++) {
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    const batch = await batches.take(s, steps + 2);
-    const t1 = performance.now();
-    trainStep(model, { generator: gen, critics }, batch);
-    disposeBatch(batch);
-    if (s > 0) {
-      // step 0 is the warm-up
-      total.push((performance.now() - t0) / 1000);
-      const cpu = process.cpuUsage(cpu0);
-      cpuTimes.push((cpu.user + cpu.system) / 1e6);
-      dataTimes.push((t1 - t0) / 1000);
+  let profiled: Awaited<ReturnType<typeof profileStep>> | undefined;
+  try {
+    for (let s = 0; s <= steps; s++) {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const batch = await batches.take(s);
+      const t1 = performance.now();
+      trainStep(model, { generator: gen, critics }, batch);
+      disposeBatch(batch);
+      if (s > 0) {
+        // step 0 is the warm-up
+        total.push((performance.now() - t0) / 1000);
+        const cpu = process.cpuUsage(cpu0);
+        cpuTimes.push((cpu.user + cpu.system) / 1e6);
+        dataTimes.push((t1 - t0) / 1000);
+      }
     }
+    if (profile) {
+      const last = await batches.take(steps + 1);
+      profiled = await profileStep(() => trainStep(model, { generator: gen, critics }, last));
+      disposeBatch(last);
+    }
+  } finally {
+    batches.close();
   }
-  const last = await batches.take(steps + 1, steps + 2);
-  batches.close();
-  const profiled = profile ? await profileStep(() => trainStep(model, { generator: gen, critics }, last)) : undefined;
-  disposeBatch(last);
   let generatorParams = 0; // the updated generator-side networks (image stage: the image inpainter's generator)
   for (const v of model.generatorTrainable.values()) generatorParams += v.size;
   model.dispose();

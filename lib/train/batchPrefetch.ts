@@ -4,8 +4,8 @@
 // thread, so the batches, and the run, are the same value for value; only their making moves. The worker reads
 // the photos, cutouts or COCO index of the data mix itself (loadTrainingData), so this thread never holds them.
 //
-//   const batches = BatchPrefetcher.start(data, mix);   // worker thread started, data loading on it
-//   const batch = await batches.take(s, total);         // step s's tensors; step s + 1 is being made
+//   const batches = BatchPrefetcher.start(data, mix, end);  // worker thread started, data loading on it
+//   const batch = await batches.take(s);                    // step s's tensors; step s + 1 is being made
 //   batches.close();
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { DataMix } from '../config/presets';
@@ -28,7 +28,10 @@ export class BatchPrefetcher {
   private readonly requested = new Map<number, Promise<BatchArrays>>();
   private failure: Error | null = null;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly end: number,
+  ) {
     worker.on('message', (reply: WorkerReply) => {
       const waiter = this.waiting.get(reply.step);
       this.waiting.delete(reply.step);
@@ -44,19 +47,20 @@ export class BatchPrefetcher {
     worker.on('exit', (code) => fail(new Error(`the batch worker thread stopped (exit code ${code})`)));
   }
 
-  /** Starts the worker; it loads the mix's data (a missing photo library is the first take's error). */
-  static start(config: Omit<DataConfig, 'sources' | 'coco'>, mix: DataMix): BatchPrefetcher {
+  /** Starts the worker for steps below `end`; it loads the mix's data (a missing photo library is the first take's
+   *  error). */
+  static start(config: Omit<DataConfig, 'sources' | 'coco'>, mix: DataMix, end: number): BatchPrefetcher {
     const input: WorkerInput = { kind: 'batch-prefetch', config, mix };
     // a worker thread does not inherit the parent's TypeScript loader: it registers tsx's require hook first
     const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(__filename)});`;
-    return new BatchPrefetcher(new Worker(code, { eval: true, workerData: input }));
+    return new BatchPrefetcher(new Worker(code, { eval: true, workerData: input }), end);
   }
 
-  /** The tensors of step `step`; asks for step + 1 too when it is below `end`. */
-  async take(step: number, end: number): Promise<Batch> {
+  /** The tensors of step `step`; asks for step + 1 too when it is below the end. */
+  async take(step: number): Promise<Batch> {
     const arrays = this.requested.get(step) ?? this.request(step);
     this.requested.delete(step);
-    if (step + 1 < end && !this.requested.has(step + 1)) this.requested.set(step + 1, this.request(step + 1));
+    if (step + 1 < this.end && !this.requested.has(step + 1)) this.requested.set(step + 1, this.request(step + 1));
     return batchTensors(await arrays);
   }
 
@@ -75,7 +79,7 @@ export class BatchPrefetcher {
 }
 
 /** The worker's side: load the data, then answer each step with its arrays, in the order asked. */
-async function serveBatches(input: WorkerInput): Promise<void> {
+function serveBatches(input: WorkerInput): void {
   const port = parentPort;
   if (!port) return;
   const data: Promise<DataConfig> = loadTrainingData(input.mix).then((loaded) => ({ ...input.config, ...loaded }));
@@ -99,5 +103,5 @@ async function serveBatches(input: WorkerInput): Promise<void> {
 }
 
 if (!isMainThread && (workerData as WorkerInput | undefined)?.kind === 'batch-prefetch') {
-  void serveBatches(workerData as WorkerInput);
+  serveBatches(workerData as WorkerInput);
 }

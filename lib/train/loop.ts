@@ -609,6 +609,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
         cannySigma: preset.cannySigma,
       },
       settings.data,
+      total,
     );
     const save = (s: number, losses: Record<string, number> | null, dir = o.out) =>
       saveCheckpoint<RunMeta>(
@@ -633,7 +634,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     const records: LossRecord[] = [];
     for (let s = step; s < total; s++) {
       const t0 = process.hrtime.bigint();
-      const batch = await batches.take(s, total);
+      const batch = await batches.take(s);
       let losses: Record<string, number>;
       try {
         losses = trainStep(model, opt, batch);
